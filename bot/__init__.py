@@ -1,0 +1,1 @@
+"""newsqa's front ends: settings, answers with citations, the CLI and the Discord bot."""

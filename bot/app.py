@@ -1,0 +1,73 @@
+"""Wiring: builds the index's parts from settings, for the CLI and the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.settings import Settings
+from index.embeddings import Embedder, SentenceTransformerEmbedder
+from index.indexer import Indexer, writer_lock
+from index.manifest import Manifest
+from index.store import ChunkStore, StoreLocation, connect, drop_collection
+
+
+def store_location(settings: Settings) -> StoreLocation:
+    if settings.chroma_host:
+        return StoreLocation(host=settings.chroma_host, port=settings.chroma_port)
+    return StoreLocation(path=settings.chroma_path)
+
+
+@dataclass
+class Stats:
+    """Counts and configuration of an index, read without loading the model."""
+
+    articles: int
+    chunks: int
+    stored_chunks: int
+    model: str
+    store: str
+    manifest: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuild: bool = False) -> Indexer:
+    """Open (or create) the index described by ``settings``.
+
+    With ``rebuild``, the collection is dropped first, which is also the way
+    out of a model mismatch.
+    """
+    embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+    location = store_location(settings)
+    client = connect(location)
+    manifest = Manifest(settings.manifest_path)
+    if rebuild:
+        with writer_lock(settings.lock_path):
+            drop_collection(client, settings.collection)
+            manifest.clear()
+    store = ChunkStore(client, settings.collection, embedder.name, location)
+    return Indexer(
+        store,
+        manifest,
+        embedder,
+        lock_path=settings.lock_path,
+        max_file_bytes=int(settings.max_file_mb * 1_000_000),
+    )
+
+
+def read_stats(settings: Settings) -> Stats:
+    """Stats from the manifest and the collection's own record of its model."""
+    location = store_location(settings)
+    manifest = Manifest(settings.manifest_path)
+    try:
+        articles, chunks = manifest.totals()
+    finally:
+        manifest.close()
+    client = connect(location)
+    try:
+        collection = client.get_collection(settings.collection)
+        stored, model = collection.count(), (collection.metadata or {}).get("embedding_model", "unknown")
+    except Exception:  # no collection yet: an empty index
+        stored, model = 0, settings.embedding_model
+    return Stats(articles, chunks, stored, str(model), str(location), str(settings.manifest_path))

@@ -1,0 +1,171 @@
+"""The ``newsqa`` command line.
+
+Exit status: 0 on success, 1 when some inputs failed or the command could not
+be carried out, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bot.app import open_indexer, read_stats
+from bot.settings import Settings
+from index import SAMPLES_DIR
+from index.errors import NewsqaError
+from index.manifest import Manifest
+
+app = typer.Typer(
+    help="Answers questions about news articles, citing the passages it used.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+def _edge(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the core's errors into one line on stderr and exit status 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except NewsqaError as exc:
+            err.print(f"error: {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = ".".join(str(p) for p in first["loc"]) or "settings"
+            err.print(f"error: invalid setting {name}: {first['msg']} (check the environment and .env)")
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr, one task per phase; silent when disabled."""
+    if not enabled:
+        yield lambda phase, done, total: None
+        return
+    bar = Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+@app.command()
+@_edge
+def index(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Article files or folders (searched recursively). Default: the bundled samples."),
+    ] = None,
+    prune: Annotated[bool, typer.Option(help="Remove indexed articles whose files are gone.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option(help="Empty the index first (needed after changing the embedding model).")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Index articles: .txt, .md, .html and .jsonl files; only new and changed ones are embedded."""
+    settings = Settings()
+    if not paths:
+        paths = [SAMPLES_DIR]
+        if not as_json:
+            err.print(f"No paths given: indexing the bundled sample articles in {SAMPLES_DIR}")
+    indexer = open_indexer(settings, rebuild=rebuild)
+    with _progress(not as_json and err.is_terminal) as progress:
+        report = indexer.index_paths(paths, prune=prune, progress=progress)
+    if as_json:
+        out.print_json(data=report.as_dict())
+    else:
+        for failure in report.failed:
+            err.print(f"failed: {escape(failure.path)}: {escape(failure.reason)}")
+        out.print(report.summary())
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+@_edge
+def sources(as_json: JsonFlag = False) -> None:
+    """List the indexed articles, newest first."""
+    settings = Settings()
+    manifest = Manifest(settings.manifest_path)
+    entries = list(manifest.entries().values())
+    manifest.close()
+    rows = [
+        {
+            "id": e.id,
+            "title": e.title,
+            "published_at": e.published_at.isoformat() if e.published_at else None,
+            "source": e.source,
+            "url": e.url or e.origin,
+            "chunks": e.chunks,
+        }
+        for e in entries
+    ]
+    if as_json:
+        out.print_json(data=rows)
+        return
+    table = Table("date", "title", "source", "chunks", box=None)
+    for row in rows:
+        table.add_row(row["published_at"] or "-", escape(row["title"]), escape(row["source"]), str(row["chunks"]))
+    if rows:
+        out.print(table)
+    out.print(f"{len(rows)} articles indexed.")
+
+
+@app.command()
+@_edge
+def stats(as_json: JsonFlag = False) -> None:
+    """Show how many articles and chunks are indexed, with which model, where."""
+    result = read_stats(Settings())
+    if as_json:
+        out.print_json(data=result.as_dict())
+        return
+    out.print(f"articles: {result.articles}")
+    out.print(f"chunks:   {result.chunks}")
+    out.print(f"model:    {result.model}")
+    out.print(f"store:    {result.store}")
+    out.print(f"manifest: {result.manifest}")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

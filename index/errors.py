@@ -1,0 +1,27 @@
+"""The errors the core raises.
+
+Every error meant for a user derives from :class:`NewsqaError`; its message is a
+complete sentence that says what went wrong and, where there is one, what to do.
+The front ends (CLI, Discord) turn these into one-line messages; anything else
+is a bug and is logged with its traceback.
+"""
+
+
+class NewsqaError(Exception):
+    """Base class for errors a user can act on."""
+
+
+class LoadError(NewsqaError):
+    """An input file or record could not be read as an article."""
+
+
+class ModelMismatchError(NewsqaError):
+    """The index was built with another embedding model or dimension."""
+
+
+class IndexBusyError(NewsqaError):
+    """Another process is writing to the same index."""
+
+
+class StoreUnavailableError(NewsqaError):
+    """The vector store cannot be reached or opened."""

@@ -1,0 +1,279 @@
+"""Incremental indexing: files in, chunks embedded into the store, manifest kept in step.
+
+Only new and changed articles are embedded. Each article is written in an
+order that survives a crash at any point: its chunks first (stable ids, so a
+repeat overwrites), then the removal of chunks it no longer has, then its
+manifest row. A run starts by reconciling store and manifest, which removes
+whatever an interrupted run left half done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from index.articles import Article
+from index.chunking import Chunk, chunk_article, chunk_id
+from index.embeddings import Embedder
+from index.errors import IndexBusyError
+from index.loaders import DEFAULT_MAX_BYTES, Failure, discover, iter_loaded
+from index.manifest import Entry, Manifest
+from index.store import ChunkStore
+
+# Room kept for the article title, embedded in front of every chunk so that a
+# passage about "the attack" still matches a question naming the place.
+TITLE_TOKENS = 32
+# Chunks embedded per model call: large enough to keep the model busy, small
+# enough that progress moves and memory stays flat.
+EMBED_BATCH = 256
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did. ``chunks`` counts chunks embedded in this run."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    chunks: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.unchanged} unchanged",
+            f"{self.removed} removed",
+            f"{len(self.failed)} failed",
+        ]
+        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded."
+
+
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time per index; a second fails at once rather than wait."""
+    lock = FileLock(path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexBusyError(
+            f"the index is busy: another indexing run holds {path}; wait for it to finish and try again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class Indexer:
+    """Keeps a chunk store and its manifest in step with a set of articles."""
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        manifest: Manifest,
+        embedder: Embedder,
+        *,
+        lock_path: Path,
+        max_file_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        self.store = store
+        self.manifest = manifest
+        self.embedder = embedder
+        self._lock_path = lock_path
+        self._max_bytes = max_file_bytes
+
+    def index_paths(
+        self, paths: Iterable[Path], *, prune: bool = False, progress: Progress | None = None
+    ) -> IndexReport:
+        """Index article files and folders; with ``prune``, drop articles whose files are gone."""
+        with writer_lock(self._lock_path):
+            report = IndexReport()
+            files, report.failed = discover(list(paths))
+            articles: list[Article] = []
+            clean_origins: set[str] = set()
+            for n, (path, loaded) in enumerate(iter_loaded(files, self._max_bytes), start=1):
+                report.failed.extend(loaded.failures)
+                articles.extend(loaded.articles)
+                if not loaded.failures:
+                    clean_origins.add(str(path.resolve()))
+                if progress:
+                    progress("reading", n, len(files))
+            self._sync(articles, report, progress, prune_origins=clean_origins if prune else None)
+            return report
+
+    def reconcile(self) -> int:
+        """Remove chunks no manifest row accounts for; forget rows whose chunks are missing.
+
+        Returns how many chunks or rows were repaired (0 after a clean run).
+        """
+        entries = self.manifest.entries()
+        expected = {chunk_id(e.id, p): e.id for e in entries.values() for p in range(e.chunks)}
+        actual = set(self.store.ids())
+        orphans = sorted(actual - expected.keys())
+        broken = {expected[c] for c in expected.keys() - actual}
+        self.store.delete(orphans)
+        for article_id in broken:
+            self.manifest.forget(article_id)
+        return len(orphans) + len(broken)
+
+    def _sync(
+        self,
+        articles: list[Article],
+        report: IndexReport,
+        progress: Progress | None,
+        prune_origins: set[str] | None,
+    ) -> None:
+        self.reconcile()
+        entries = self.manifest.entries()
+        articles = _dedupe(articles, entries, report)
+        if prune_origins is not None:
+            self._prune(entries, {a.id for a in articles}, prune_origins, report)
+        todo: list[Article] = []
+        for article in articles:
+            old = entries.get(article.id)
+            if old is not None and old.content_hash == article.content_hash:
+                report.unchanged += 1
+            else:
+                todo.append(article)
+        self._embed_and_write(todo, entries, report, progress)
+
+    def _prune(
+        self, entries: dict[str, Entry], seen: set[str], read_origins: set[str], report: IndexReport
+    ) -> None:
+        for entry in list(entries.values()):
+            origin = Path(entry.origin)
+            gone = origin.is_absolute() and not origin.exists()
+            dropped = entry.origin in read_origins and entry.id not in seen
+            if gone or dropped:
+                self.store.delete([chunk_id(entry.id, p) for p in range(entry.chunks)])
+                self.manifest.forget(entry.id)
+                del entries[entry.id]
+                report.removed += 1
+
+    def _embed_and_write(
+        self,
+        todo: list[Article],
+        entries: dict[str, Entry],
+        report: IndexReport,
+        progress: Progress | None,
+    ) -> None:
+        if not todo:
+            return
+        budget = self.embedder.max_tokens - 2 - TITLE_TOKENS  # 2: [CLS] and [SEP]
+        pending: list[tuple[Article, list[Chunk]]] = []
+        done = 0
+        for article in todo:
+            chunks = chunk_article(article.id, article.text, self.embedder.count_tokens, budget)
+            if not chunks:
+                report.failed.append(Failure(article.origin, f"no sentences to index in {article.title!r}"))
+                continue
+            pending.append((article, chunks))
+            if sum(len(c) for _, c in pending) >= EMBED_BATCH:
+                done += self._flush(pending, entries, report)
+                pending = []
+                if progress:
+                    progress("embedding", done, len(todo))
+        done += self._flush(pending, entries, report)
+        if progress:
+            progress("embedding", done, len(todo))
+
+    def _flush(
+        self, pending: list[tuple[Article, list[Chunk]]], entries: dict[str, Entry], report: IndexReport
+    ) -> int:
+        texts = []
+        for article, chunks in pending:
+            title = _title_prefix(article.title, self.embedder)
+            texts.extend(f"{title}\n{c.text}" for c in chunks)
+        vectors = self.embedder.embed(texts) if texts else None
+        offset = 0
+        for article, chunks in pending:
+            n = len(chunks)
+            self.store.upsert(
+                [c.id for c in chunks],
+                vectors[offset : offset + n],
+                [c.text for c in chunks],
+                [_metadata(article, c) for c in chunks],
+            )
+            offset += n
+            old = entries.get(article.id)
+            if old is not None and old.chunks > n:
+                self.store.delete([chunk_id(article.id, p) for p in range(n, old.chunks)])
+            self.manifest.record(article, n)
+            if old is None:
+                report.added += 1
+            else:
+                report.updated += 1
+            report.chunks += n
+        return len(pending)
+
+
+def _dedupe(articles: list[Article], entries: dict[str, Entry], report: IndexReport) -> list[Article]:
+    """Keep one copy of each article: the same id, or the same content under another id.
+
+    The same file read twice is no news; a second, different source of the same
+    article is reported so that the user knows why it is not indexed.
+    """
+    batch_ids = {a.id for a in articles}
+    indexed = {e.content_hash: e for e in entries.values() if e.id not in batch_ids}
+    by_id: dict[str, Article] = {}
+    by_hash: dict[str, Article] = {}
+    for article in articles:
+        twin = by_id.get(article.id) or by_hash.get(article.content_hash)
+        if twin is not None:
+            if (twin.id, twin.content_hash, twin.origin) != (article.id, article.content_hash, article.origin):
+                report.failed.append(
+                    Failure(article.origin, f"duplicate of {twin.title!r} from {twin.origin}")
+                )
+            continue
+        known = indexed.get(article.content_hash)
+        if known is not None and Path(known.origin).exists():
+            report.failed.append(
+                Failure(article.origin, f"same article as {known.title!r}, already indexed from {known.origin}")
+            )
+            continue
+        by_id[article.id] = article
+        by_hash[article.content_hash] = article
+    return list(by_id.values())
+
+
+def _title_prefix(title: str, embedder: Embedder) -> str:
+    """The title, cut between words to fit its token budget."""
+    words = title.split()
+    counts = embedder.count_tokens(words)
+    total, keep = 0, 0
+    for count in counts:
+        if total + count > TITLE_TOKENS:
+            break
+        total += count
+        keep += 1
+    return " ".join(words[:keep])
+
+
+def _metadata(article: Article, chunk: Chunk) -> dict:
+    meta: dict = {
+        "article_id": article.id,
+        "position": chunk.position,
+        "paragraph": chunk.paragraph,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": article.title,
+        "source": article.source,
+        "location": article.location,
+        "content_hash": article.content_hash,
+    }
+    if article.published_at:
+        meta["published_at"] = article.published_at.isoformat()
+        meta["published_day"] = article.published_at.toordinal()
+    return meta
+

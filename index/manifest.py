@@ -1,0 +1,99 @@
+"""The manifest: which articles are indexed, from which file, with which content.
+
+It is what makes re-indexing incremental (an unchanged content hash costs no
+embedding) and what ``sources`` lists. An article's row is written only after
+all its chunks are in the store, so a row always describes chunks that exist.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from index.articles import Article
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published_at TEXT,
+    source TEXT NOT NULL,
+    url TEXT,
+    origin TEXT NOT NULL,
+    chunks INTEGER NOT NULL,
+    indexed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_origin ON articles(origin);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An indexed article as the manifest records it."""
+
+    id: str
+    content_hash: str
+    title: str
+    published_at: date | None
+    source: str
+    url: str | None
+    origin: str
+    chunks: int
+    indexed_at: str
+
+
+class Manifest:
+    """A small SQLite database beside the store."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def entries(self) -> dict[str, Entry]:
+        rows = self._db.execute(
+            "SELECT id, content_hash, title, published_at, source, url, origin, chunks, indexed_at"
+            " FROM articles ORDER BY published_at IS NULL, published_at DESC, title"
+        )
+        return {row[0]: _entry(row) for row in rows}
+
+    def record(self, article: Article, chunks: int) -> None:
+        """Mark an article as fully indexed with ``chunks`` chunks."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.content_hash,
+                article.title,
+                article.published_at.isoformat() if article.published_at else None,
+                article.source,
+                article.url,
+                article.origin,
+                chunks,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+
+    def forget(self, article_id: str) -> None:
+        self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM articles")
+
+    def totals(self) -> tuple[int, int]:
+        """(articles, chunks) as recorded."""
+        articles, chunks = self._db.execute("SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM articles").fetchone()
+        return int(articles), int(chunks)
+
+
+def _entry(row: tuple) -> Entry:
+    published = date.fromisoformat(row[3]) if row[3] else None
+    return Entry(row[0], row[1], row[2], published, row[4], row[5], row[6], int(row[7]), row[8])

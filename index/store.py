@@ -1,0 +1,162 @@
+"""The chunk store: a Chroma collection, embedded on disk or on a Chroma server.
+
+The collection records which embedding model (and dimension) filled it, and
+refuses to be opened with another: vectors from two models are not comparable,
+and mixing them would silently wreck retrieval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
+
+from index.errors import ModelMismatchError, StoreUnavailableError
+
+REBUILD_HINT = "newsqa index --rebuild PATH..."
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """Where the store lives: a folder, or a Chroma server."""
+
+    path: Path | None = None
+    host: str | None = None
+    port: int = 8000
+
+    def __str__(self) -> str:
+        return f"chroma://{self.host}:{self.port}" if self.host else str(self.path)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A stored chunk returned by a search, with its cosine distance."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    distance: float
+
+
+def connect(location: StoreLocation) -> ClientAPI:
+    """Open a Chroma client with telemetry off."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if location.host:
+            return chromadb.HttpClient(host=location.host, port=location.port, settings=settings)
+        assert location.path is not None
+        location.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(location.path), settings=settings)
+    except Exception as exc:  # chromadb raises plain Exception/ValueError for both
+        raise StoreUnavailableError(f"cannot open the Chroma store at {location}: {exc}") from exc
+
+
+def drop_collection(client: ClientAPI, name: str) -> None:
+    """Delete a collection and all its chunks; absent is fine."""
+    if name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
+        client.delete_collection(name)
+
+
+class ChunkStore:
+    """One collection of chunks, all embedded with one model.
+
+    The collection is created on the first write, when the embedding
+    dimension is known; until then the store reads as empty.
+    """
+
+    def __init__(
+        self, client: ClientAPI, collection: str, model: str, location: StoreLocation | None = None
+    ) -> None:
+        self._client = client
+        self.location = location
+        self.model = model
+        self._name = collection
+        self._batch = max(1, min(client.get_max_batch_size(), 5000))
+        try:
+            self._collection: Any = client.get_collection(collection)
+        except NotFoundError:
+            self._collection = None
+        except Exception as exc:
+            raise StoreUnavailableError(f"cannot open collection {collection!r} at {location}: {exc}") from exc
+        if self._collection is not None:
+            self._check(self._collection.metadata or {}, dimension=None)
+
+    def _check(self, meta: dict, dimension: int | None) -> None:
+        found_model, found_dim = meta.get("embedding_model"), meta.get("dimension")
+        if found_model != self.model or (dimension is not None and found_dim != dimension):
+            raise ModelMismatchError(
+                f"the index {self._name!r} was built with {found_model or 'an unknown model'} "
+                f"({found_dim or '?'} dimensions), not {self.model}"
+                + (f" ({dimension} dimensions)" if dimension else "")
+                + f"; rebuild it with: {REBUILD_HINT}"
+            )
+
+    def _writable(self, dimension: int) -> Any:
+        if self._collection is None:
+            self._collection = self._client.get_or_create_collection(
+                self._name,
+                metadata={"embedding_model": self.model, "dimension": dimension},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        self._check(self._collection.metadata or {}, dimension)
+        return self._collection
+
+    def count(self) -> int:
+        return self._collection.count() if self._collection is not None else 0
+
+    def upsert(
+        self, ids: Sequence[str], embeddings: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict]
+    ) -> None:
+        collection = self._writable(int(embeddings.shape[1]))
+        for i in range(0, len(ids), self._batch):
+            j = i + self._batch
+            collection.upsert(
+                ids=list(ids[i:j]),
+                embeddings=embeddings[i:j],
+                documents=list(texts[i:j]),
+                metadatas=list(metadatas[i:j]),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if self._collection is None:
+            return
+        for i in range(0, len(ids), self._batch):
+            self._collection.delete(ids=list(ids[i : i + self._batch]))
+
+    def ids(self) -> Iterator[str]:
+        """Every chunk id in the store, page by page."""
+        if self._collection is None:
+            return
+        offset = 0
+        while True:
+            page = self._collection.get(include=[], limit=self._batch, offset=offset)["ids"]
+            yield from page
+            if len(page) < self._batch:
+                return
+            offset += len(page)
+
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+        """The ``k`` chunks nearest to ``embedding``, nearest first."""
+        k = min(k, self.count())
+        if k <= 0:
+            return []
+        res = self._collection.query(
+            query_embeddings=[embedding],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            Hit(id_, doc or "", dict(meta or {}), float(dist))
+            for id_, doc, meta, dist in zip(
+                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
+            )
+        ]

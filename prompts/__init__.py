@@ -1,0 +1,1 @@
+"""Prompt and message templates, kept as text files beside this module."""

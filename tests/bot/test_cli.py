@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.settings import Settings
+from index import SAMPLES_DIR
+from tests.conftest import DATA
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("NEWSQA_DATA_DIR", str(settings.data_dir))
+    return settings
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_index_without_paths_indexes_the_bundled_samples(env: Settings) -> None:
+    code, stdout, stderr = run("index")
+    assert code == 0, stderr
+    assert "bundled sample articles" in stderr
+    assert stdout.strip() == "Indexed: 1 added, 0 updated, 0 unchanged, 0 removed, 0 failed; 3 chunks embedded."
+
+    code, stdout, _ = run("index", "--json")
+    assert code == 0
+    assert json.loads(stdout) == {"added": 0, "updated": 0, "unchanged": 1, "removed": 0, "failed": [], "chunks": 0}
+
+
+def test_sources_and_stats_json(env: Settings) -> None:
+    assert run("index", str(DATA / "realtimeqa-slice.jsonl"))[0] == 0
+    code, stdout, _ = run("sources", "--json")
+    assert code == 0
+    rows = json.loads(stdout)
+    assert len(rows) == 14
+    assert set(rows[0]) == {"id", "title", "published_at", "source", "url", "chunks"}
+    assert rows[0]["published_at"] >= rows[-1]["published_at"]  # newest first
+    littler = next(r for r in rows if "Littler" in r["title"])
+    assert littler["published_at"] == "2024-01-02" and littler["source"] == "usatoday.com"
+
+    code, stdout, _ = run("stats", "--json")
+    stats = json.loads(stdout)
+    assert stats["articles"] == 14
+    assert stats["chunks"] == sum(r["chunks"] for r in rows) == stats["stored_chunks"]
+    assert stats["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert stats["store"] == str(env.chroma_path)
+
+    code, stdout, _ = run("sources")
+    assert "14 articles indexed." in stdout
+
+
+def test_failed_inputs_exit_1_and_are_listed(env: Settings, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x00\x00binary")
+    code, stdout, _ = run("index", "--json", str(bad), str(DATA / "article.html"))
+    assert code == 1
+    report = json.loads(stdout)
+    assert report["added"] == 1
+    assert report["failed"] == [{"path": str(bad), "reason": "binary file, not text"}]
+
+    code, _, stderr = run("index", str(bad))
+    assert code == 1
+    assert f"failed: {bad}: binary file, not text" in stderr
+
+
+def test_usage_errors_exit_2(env: Settings) -> None:
+    assert run("index", "--no-such-flag")[0] == 2
+    assert run("frobnicate")[0] == 2
+
+
+def test_core_errors_are_one_line_without_traceback(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("index")[0] == 0
+    monkeypatch.setenv("NEWSQA_EMBEDDING_MODEL", str(Path(__file__).parent / "no-such-model"))
+    code, _, stderr = run("index", str(SAMPLES_DIR))
+    assert code == 1
+    assert stderr.startswith("error: the index 'newsqa' was built with sentence-transformers/all-MiniLM-L6-v2")
+    assert "newsqa index --rebuild" in stderr
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_invalid_setting_is_reported(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHROMA_PORT", "not-a-port")
+    code, _, stderr = run("stats")
+    assert code == 2
+    assert "CHROMA_PORT" in stderr

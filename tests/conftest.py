@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_indexer
+from bot.settings import Settings
+from index import SAMPLES_DIR
+from index.embeddings import SentenceTransformerEmbedder
+from index.indexer import Indexer
+from tests.fakes import CountingEmbedder, HashEmbedder
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = SAMPLES_DIR / "kerman-attack-2024-01-04.txt"
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings pointing at a fresh data dir, ignoring the developer's environment."""
+    for name in ("NEWSQA_DATA_DIR", "CHROMA_HOST", "CHROMA_PORT", "NEWSQA_COLLECTION", "NEWSQA_EMBEDDING_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    return Settings(NEWSQA_DATA_DIR=tmp_path / "data")
+
+
+@pytest.fixture
+def articles_dir(tmp_path: Path) -> Path:
+    """A folder holding a copy of the sample article."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    return folder
+
+
+@pytest.fixture
+def real_indexer(settings: Settings, real_embedder: SentenceTransformerEmbedder) -> Indexer:
+    """A real index (Chroma in tmp_path, bundled model) that counts what it embeds."""
+    return open_indexer(settings, CountingEmbedder(real_embedder))
+
+
+@pytest.fixture
+def fake_indexer(settings: Settings) -> Indexer:
+    """A real Chroma index with the fast hash embedder, where ranking does not matter."""
+    return open_indexer(settings, CountingEmbedder(HashEmbedder()))

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_indexer
+from bot.settings import Settings
+from index.chunking import chunk_id
+from index.errors import IndexBusyError, ModelMismatchError
+from index.indexer import Indexer, writer_lock
+from tests.conftest import DATA, SAMPLE
+from tests.fakes import HashEmbedder
+
+
+def stored_ids(indexer: Indexer) -> set[str]:
+    return set(indexer.store.ids())
+
+
+def expected_ids(indexer: Indexer) -> set[str]:
+    return {chunk_id(e.id, p) for e in indexer.manifest.entries().values() for p in range(e.chunks)}
+
+
+def assert_consistent(indexer: Indexer) -> None:
+    assert stored_ids(indexer) == expected_ids(indexer)
+    assert indexer.reconcile() == 0
+
+
+def test_add_noop_update_prune_with_the_real_model(real_indexer: Indexer, articles_dir: Path) -> None:
+    embedder = real_indexer.embedder
+    report = real_indexer.index_paths([articles_dir])
+    assert (report.added, report.updated, report.unchanged, report.failed) == (1, 0, 0, [])
+    assert report.chunks == real_indexer.store.count() == embedder.embedded > 0
+    assert_consistent(real_indexer)
+
+    again = real_indexer.index_paths([articles_dir])
+    assert (again.added, again.unchanged, again.chunks) == (0, 1, 0)
+    assert embedder.embedded == report.chunks  # nothing embedded on a no-op run
+
+    path = articles_dir / SAMPLE.name
+    path.write_text("date 2024-01-05\nThe death toll was revised to 95 people on Friday.\n")
+    edited = real_indexer.index_paths([articles_dir])
+    assert (edited.added, edited.updated, edited.chunks) == (0, 1, 1)
+    assert real_indexer.store.count() == 1  # the old chunks are gone
+    [entry] = real_indexer.manifest.entries().values()
+    assert str(entry.published_at) == "2024-01-05"
+    assert_consistent(real_indexer)
+
+    path.unlink()
+    kept = real_indexer.index_paths([articles_dir])
+    assert kept.removed == 0 and real_indexer.store.count() == 1  # no --prune: nothing removed
+    pruned = real_indexer.index_paths([articles_dir], prune=True)
+    assert pruned.removed == 1
+    assert real_indexer.store.count() == 0
+    assert real_indexer.manifest.entries() == {}
+
+
+def test_jsonl_slice_is_indexed_and_searchable(real_indexer: Indexer) -> None:
+    report = real_indexer.index_paths([DATA / "realtimeqa-slice.jsonl"])
+    assert (report.added, report.failed) == (14, [])
+    entries = real_indexer.manifest.entries().values()
+    assert all(e.url and e.url.startswith("https://") for e in entries)
+    query = real_indexer.embedder.embed(["who beat Luke Littler in the darts world championship final"])[0]
+    top = real_indexer.store.query(query, k=3)
+    assert "Littler" in top[0].metadata["title"]
+    assert top[0].metadata["published_at"] == "2024-01-02"
+    assert top[0].text in (DATA / "realtimeqa-slice.jsonl").read_text().replace("\\n", "\n")
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(fake_indexer: Indexer, articles_dir: Path) -> None:
+    (articles_dir / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe\x00" * 50)
+    (articles_dir / "empty.md").write_text("  \n")
+    (articles_dir / "feed.jsonl").write_text(
+        '{"id": "1", "title": "Good record", "text": "Officials counted 12 ballots."}\n{broken\n'
+    )
+    report = fake_indexer.index_paths([articles_dir, articles_dir / "missing.txt"])
+    assert report.added == 2
+    reasons = {Path(f.path.split(":")[0]).name: f.reason for f in report.failed}
+    assert reasons.keys() == {"binary.txt", "empty.md", "feed.jsonl", "missing.txt"}
+    assert "binary" in reasons["binary.txt"]
+    assert "empty" in reasons["empty.md"]
+    assert any(f.path.endswith("feed.jsonl:2") for f in report.failed)
+    assert_consistent(fake_indexer)
+
+
+def test_a_failed_jsonl_line_does_not_prune_its_article(fake_indexer: Indexer, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "1", "text": "One."}\n{"id": "2", "text": "Two."}\n')
+    assert fake_indexer.index_paths([feed]).added == 2
+    feed.write_text('{"id": "1", "text": "One."}\n{"id": "2", "text": "Two." BROKEN\n')
+    report = fake_indexer.index_paths([feed], prune=True)
+    assert report.removed == 0 and len(report.failed) == 1
+    feed.write_text('{"id": "1", "text": "One."}\n')
+    assert fake_indexer.index_paths([feed], prune=True).removed == 1
+
+
+def test_duplicates_are_indexed_once(fake_indexer: Indexer, articles_dir: Path) -> None:
+    shutil.copy(SAMPLE, articles_dir / "copy.txt")
+    report = fake_indexer.index_paths([articles_dir, articles_dir / "copy.txt"])
+    assert report.added == 1
+    assert [Path(f.path).name for f in report.failed] == ["kerman-attack-2024-01-04.txt"]
+    assert "duplicate of" in report.failed[0].reason
+    later = fake_indexer.index_paths([articles_dir / SAMPLE.name])
+    assert later.added == 0 and "already indexed" in later.failed[0].reason
+    assert len(fake_indexer.manifest.entries()) == 1
+
+
+def test_leftovers_of_an_interrupted_run_are_repaired(fake_indexer: Indexer, articles_dir: Path) -> None:
+    fake_indexer.index_paths([articles_dir])
+    clean = stored_ids(fake_indexer)
+    # An interrupted run leaves chunks without a manifest row, and rows missing chunks.
+    vector = fake_indexer.embedder.embed(["orphan"])
+    fake_indexer.store.upsert(["deadbeef:00000"], vector, ["orphan"], [{"article_id": "deadbeef"}])
+    fake_indexer.store.delete([sorted(clean)[-1]])
+    report = fake_indexer.index_paths([articles_dir])
+    assert report.updated + report.added == 1
+    assert stored_ids(fake_indexer) == clean
+    assert_consistent(fake_indexer)
+
+
+def test_another_model_is_refused_with_the_rebuild_command(settings: Settings, articles_dir: Path) -> None:
+    open_indexer(settings, HashEmbedder(name="test/model-a")).index_paths([articles_dir])
+    with pytest.raises(ModelMismatchError, match="newsqa index --rebuild"):
+        open_indexer(settings, HashEmbedder(name="test/model-b"))
+    rebuilt = open_indexer(settings, HashEmbedder(name="test/model-b", dimension=32), rebuild=True)
+    assert rebuilt.store.count() == 0
+    assert rebuilt.index_paths([articles_dir]).added == 1
+
+
+def test_a_second_writer_fails_at_once(fake_indexer: Indexer, settings: Settings, articles_dir: Path) -> None:
+    with writer_lock(settings.lock_path):
+        with pytest.raises(IndexBusyError, match="busy"):
+            fake_indexer.index_paths([articles_dir])
+    assert fake_indexer.index_paths([articles_dir]).added == 1
+
+
+def test_batches_respect_the_store_limit(fake_indexer: Indexer, tmp_path: Path) -> None:
+    fake_indexer.store._batch = 7  # a server with a small maximum batch size
+    feed = tmp_path / "many.jsonl"
+    feed.write_text("".join(f'{{"id": "{i}", "text": "Story {i} is short."}}\n' for i in range(30)))
+    assert fake_indexer.index_paths([feed]).added == 30
+    assert fake_indexer.store.count() == 30
+    assert len(list(fake_indexer.store.ids())) == 30

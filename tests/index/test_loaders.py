@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.errors import LoadError
+from index.loaders import discover, iter_loaded, load_file
+from tests.conftest import DATA, SAMPLE
+
+
+def test_sample_article_date_title_and_body() -> None:
+    [article] = load_file(SAMPLE).articles
+    assert article.published_at == date(2024, 1, 4)
+    assert article.text.startswith("ISIS has claimed responsibility")
+    assert "date 2024" not in article.text
+    assert article.title.startswith("ISIS has claimed responsibility for a horrific attack")
+    assert len(article.title) <= 101
+    assert article.source == "local"
+    assert article.origin == str(SAMPLE.resolve())
+
+
+def test_article_id_is_stable_and_content_hash_tracks_edits(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("date 2024-01-04\nFirst version of the story.")
+    first = load_file(path).articles[0]
+    path.write_text("date 2024-01-04\nSecond version of the story.")
+    second = load_file(path).articles[0]
+    assert first.id == second.id
+    assert first.content_hash != second.content_hash
+
+
+def test_markdown_heading_and_front_matter(tmp_path: Path) -> None:
+    md = tmp_path / "story.md"
+    md.write_text("# Storm hits coast\n\nWinds of 120 km/h were recorded on Tuesday.\n")
+    [article] = load_file(md).articles
+    assert article.title == "Storm hits coast"
+    assert article.text == "Winds of 120 km/h were recorded on Tuesday."
+
+    fm = tmp_path / "fm.md"
+    fm.write_text(
+        "---\ntitle: Budget passed\ndate: 2024-02-01\nsource: example.org\n"
+        "url: https://www.example.org/budget?utm_source=x\n---\nThe budget passed by 52 votes.\n"
+    )
+    [article] = load_file(fm).articles
+    assert (article.title, article.published_at, article.source) == ("Budget passed", date(2024, 2, 1), "example.org")
+    assert article.url == "https://www.example.org/budget?utm_source=x"
+
+
+def test_same_url_spelled_differently_is_one_article(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("---\nurl: https://www.example.org/story/?utm_medium=rss\n---\nText one.")
+    b.write_text("---\nurl: https://example.org/story\n---\nText two.")
+    assert load_file(a).articles[0].id == load_file(b).articles[0].id
+
+
+def test_html_keeps_article_text_and_drops_scripts_and_navigation() -> None:
+    [article] = load_file(DATA / "article.html").articles
+    assert article.title == "Flood waters recede in Valencia"
+    assert "2,300 residents" in article.text
+    assert "trackVisitor" not in article.text
+    assert "Subscribe to our newsletter" not in article.text
+    assert article.published_at == date(2024, 1, 15)
+
+
+def test_jsonl_slice_loads_with_fields() -> None:
+    loaded = load_file(DATA / "realtimeqa-slice.jsonl")
+    assert not loaded.failures
+    assert len(loaded.articles) == 14
+    first = loaded.articles[0]
+    assert first.url and first.url.startswith("https://")
+    assert first.published_at is not None
+    assert first.source.endswith(".com")
+    assert len({a.id for a in loaded.articles}) == 14
+
+
+def test_jsonl_bad_lines_are_reported_by_number_and_the_rest_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(
+        '{"id": "1", "title": "One", "text": "First article text."}\n'
+        "{not json\n"
+        '{"id": "3", "title": "No text"}\n'
+        '["a list"]\n'
+        '{"id": "5", "title": "Five", "text": "Fifth article text.", "published_at": "2024-01-05"}\n'
+    )
+    loaded = load_file(path)
+    assert [a.title for a in loaded.articles] == ["One", "Five"]
+    assert [f.path.rsplit(":", 1)[1] for f in loaded.failures] == ["2", "3", "4"]
+    assert "invalid JSON" in loaded.failures[0].reason
+    assert "no 'text'" in loaded.failures[1].reason
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\t\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "binary"),
+    ],
+)
+def test_unusable_files_raise_a_clear_error(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(LoadError, match=reason):
+        load_file(path)
+
+
+def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
+    cp1252 = tmp_path / "cp1252.txt"
+    cp1252.write_bytes("The minister’s “plan” costs 5 € per café visit, officials said.".encode("cp1252"))
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("Der Bürgermeister sagte, die Straße bleibt gesperrt.".encode("utf-16"))
+    assert "“plan”" in load_file(cp1252).articles[0].text
+    assert "Bürgermeister" in load_file(utf16).articles[0].text
+
+
+def test_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 1000)
+    with pytest.raises(LoadError, match="over the"):
+        load_file(path, max_bytes=1000)
+
+
+def test_discover_recurses_and_reports_missing_and_unsupported(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("A story.")
+    (tmp_path / "b.md").write_text("B story.")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "c.txt").write_text("hidden")
+    files, failures = discover([tmp_path, tmp_path / "missing.txt", tmp_path / "notes.pdf"])
+    assert sorted(p.name for p in files) == ["a.txt", "b.md"]
+    assert [f.reason.split(" (")[0] for f in failures] == ["no such file or folder", "unsupported file type"]
+
+
+def test_iter_loaded_turns_file_errors_into_failures(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text("A fine article.")
+    bad.write_bytes(b"")
+    results = dict(iter_loaded([good, bad], max_bytes=10_000))
+    assert len(results[good].articles) == 1
+    assert results[bad].failures[0].reason == "file is empty"
