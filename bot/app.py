@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.settings import Settings
+from index import SAMPLES_DIR
 from index.embeddings import Embedder, SentenceTransformerEmbedder
 from index.indexer import Indexer, writer_lock
 from index.manifest import Manifest
+from index.retrieval import Retriever
 from index.store import ChunkStore, StoreLocation, connect, drop_collection
 
 
@@ -32,6 +34,31 @@ class Stats:
         return self.__dict__.copy()
 
 
+@dataclass
+class Index:
+    """The open index: one store, manifest and model shared by writing and searching."""
+
+    indexer: Indexer
+    retriever: Retriever
+
+    def is_empty(self) -> bool:
+        return not (self.indexer.manifest.totals()[0] or self.indexer.store.count())
+
+    def ensure_samples(self) -> bool:
+        """Index the bundled sample articles into an empty index; True if it did."""
+        if not self.is_empty():
+            return False
+        self.indexer.index_paths([SAMPLES_DIR])
+        return True
+
+
+def open_index(settings: Settings, embedder: Embedder | None = None, *, rebuild: bool = False) -> Index:
+    """Open the index for both indexing and asking."""
+    indexer = open_indexer(settings, embedder, rebuild=rebuild)
+    retriever = Retriever(indexer.store, indexer.manifest, indexer.embedder, settings.keyword_dir)
+    return Index(indexer, retriever)
+
+
 def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuild: bool = False) -> Indexer:
     """Open (or create) the index described by ``settings``.
 
@@ -52,6 +79,7 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
         manifest,
         embedder,
         lock_path=settings.lock_path,
+        keyword_dir=settings.keyword_dir,
         max_file_bytes=int(settings.max_file_mb * 1_000_000),
     )
 

@@ -22,7 +22,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from bot.app import open_indexer, read_stats
+from bot.answer import Answer, answer
+from bot.app import Index, open_index, open_indexer, read_stats
+from bot.llm import writer_from_settings
 from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.errors import NewsqaError
@@ -119,6 +121,66 @@ def index(
             err.print(f"failed: {escape(failure.path)}: {escape(failure.reason)}")
         out.print(report.summary())
     raise typer.Exit(1 if report.failed else 0)
+
+
+def _open_for_asking(settings: Settings, quiet: bool) -> Index:
+    """Open the index; an empty one first gets the bundled samples, so a first question works."""
+    opened = open_index(settings)
+    if opened.is_empty():
+        if not quiet:
+            err.print(f"The index is empty: indexing the bundled sample articles in {SAMPLES_DIR} first.")
+        opened.ensure_samples()
+    return opened
+
+
+def _print_answer(result: Answer) -> None:
+    out.print(escape(result.answer))
+    if not result.citations:
+        return
+    out.print("\nSources:")
+    for c in result.citations:
+        meta = " · ".join(x for x in (c.published_at, c.source) if x)
+        out.print(f"[{c.n}] [bold]{escape(c.title)}[/bold] ({escape(meta)})")
+        out.print(f"    {escape(c.url)}", style="dim")
+        out.print(f"    “{escape(' '.join(c.text.split()))}”")
+
+
+@app.command()
+@_edge
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, as you would ask a person.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer a question from the indexed articles, citing the passages used."""
+    if not question.strip():
+        raise typer.BadParameter("the question is empty", param_hint="QUESTION")
+    settings = Settings()
+    opened = _open_for_asking(settings, quiet=as_json)
+    result = answer(question, opened.retriever, writer_from_settings(settings))
+    if as_json:
+        out.print_json(data=result.as_dict())
+    else:
+        _print_answer(result)
+
+
+@app.command()
+@_edge
+def chat() -> None:
+    """Ask questions one after another (an empty line or Ctrl-D ends)."""
+    settings = Settings()
+    opened = _open_for_asking(settings, quiet=False)
+    writer = writer_from_settings(settings)
+    out.print("Ask about the indexed news; an empty line ends.")
+    while True:
+        try:
+            question = input("? ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            break
+        if not question:
+            break
+        _print_answer(answer(question, opened.retriever, writer))
+        out.print()
 
 
 @app.command()

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, validation_alias="CHROMA_HOST")
     chroma_port: int = Field(8000, validation_alias="CHROMA_PORT")
     max_file_mb: float = Field(5.0, gt=0, validation_alias="NEWSQA_MAX_FILE_MB")
+    llm_provider: str | None = Field(None, validation_alias="LLM_PROVIDER")
+    llm_model: str | None = Field(None, validation_alias="LLM_MODEL")
+    llm_base_url: str | None = Field(None, validation_alias="LLM_BASE_URL")
+    llm_api_key: str | None = Field(None, validation_alias="LLM_API_KEY")
 
     @property
     def manifest_path(self) -> Path:
@@ -38,6 +42,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def keyword_dir(self) -> Path:
+        return self.data_dir / "keyword"
 
     @property
     def lock_path(self) -> Path:

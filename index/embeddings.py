@@ -35,7 +35,7 @@ class Embedder(Protocol):
         """Word pieces in each text, without special tokens."""
         ...
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         """Unit-length embeddings, one row per text."""
         ...
 
@@ -81,10 +81,10 @@ class SentenceTransformerEmbedder:
         encoded = self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         return self.model.encode(
             list(texts),
-            batch_size=self._batch_size,
+            batch_size=batch_size or self._batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,

@@ -21,6 +21,7 @@ from index.chunking import Chunk, chunk_article, chunk_id
 from index.embeddings import Embedder
 from index.errors import IndexBusyError
 from index.loaders import DEFAULT_MAX_BYTES, Failure, discover, iter_loaded
+from index.keyword import KeywordIndex, build_and_save
 from index.manifest import Entry, Manifest
 from index.store import ChunkStore
 
@@ -85,12 +86,14 @@ class Indexer:
         embedder: Embedder,
         *,
         lock_path: Path,
+        keyword_dir: Path,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.store = store
         self.manifest = manifest
         self.embedder = embedder
         self._lock_path = lock_path
+        self.keyword_dir = keyword_dir
         self._max_bytes = max_file_bytes
 
     def index_paths(
@@ -110,6 +113,9 @@ class Indexer:
                 if progress:
                     progress("reading", n, len(files))
             self._sync(articles, report, progress, prune_origins=clean_origins if prune else None)
+            generation = self.manifest.generation
+            if KeywordIndex.saved_stamp(self.keyword_dir) != generation:
+                build_and_save(self.keyword_dir, generation, self.store.chunks())
             return report
 
     def reconcile(self) -> int:

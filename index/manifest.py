@@ -8,6 +8,8 @@ all its chunks are in the store, so a row always describes chunks that exist.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +29,10 @@ CREATE TABLE IF NOT EXISTS articles (
     indexed_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_origin ON articles(origin);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
+_BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,18 @@ class Manifest:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A change and the generation bump that announces it, atomically."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._db.execute(_BUMP)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def close(self) -> None:
         self._db.close()
 
@@ -65,28 +82,34 @@ class Manifest:
         )
         return {row[0]: _entry(row) for row in rows}
 
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the indexed content does."""
+        return int(self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
     def record(self, article: Article, chunks: int) -> None:
         """Mark an article as fully indexed with ``chunks`` chunks."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article.id,
-                article.content_hash,
-                article.title,
-                article.published_at.isoformat() if article.published_at else None,
-                article.source,
-                article.url,
-                article.origin,
-                chunks,
-                datetime.now(UTC).isoformat(timespec="seconds"),
-            ),
+        row = (
+            article.id,
+            article.content_hash,
+            article.title,
+            article.published_at.isoformat() if article.published_at else None,
+            article.source,
+            article.url,
+            article.origin,
+            chunks,
+            datetime.now(UTC).isoformat(timespec="seconds"),
         )
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
 
     def forget(self, article_id: str) -> None:
-        self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        with self._transaction():
+            self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
     def clear(self) -> None:
-        self._db.execute("DELETE FROM articles")
+        with self._transaction():
+            self._db.execute("DELETE FROM articles")
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""

@@ -133,15 +133,41 @@ class ChunkStore:
 
     def ids(self) -> Iterator[str]:
         """Every chunk id in the store, page by page."""
+        for page in self._pages(include=[]):
+            yield from page["ids"]
+
+    def chunks(self) -> Iterator[Hit]:
+        """Every chunk with its text and metadata (distance 0), page by page."""
+        for page in self._pages(include=["documents", "metadatas"]):
+            for id_, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+                yield Hit(id_, doc or "", dict(meta or {}), 0.0)
+
+    def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
+        """The chunks with these ids, in the order asked (missing ones left out).
+
+        With ``query``, each hit's distance is its cosine distance to it; else 0.
+        """
+        if self._collection is None or not ids:
+            return []
+        include = ["documents", "metadatas"] + (["embeddings"] if query is not None else [])
+        res = self._collection.get(ids=list(ids), include=include)
+        vectors = res["embeddings"] if query is not None else [None] * len(res["ids"])
+        found = {
+            id_: Hit(id_, doc or "", dict(meta or {}), 0.0 if vec is None else 1.0 - float(np.dot(vec, query)))
+            for id_, doc, meta, vec in zip(res["ids"], res["documents"], res["metadatas"], vectors)
+        }
+        return [found[i] for i in ids if i in found]
+
+    def _pages(self, include: list) -> Iterator[dict]:
         if self._collection is None:
             return
         offset = 0
         while True:
-            page = self._collection.get(include=[], limit=self._batch, offset=offset)["ids"]
-            yield from page
-            if len(page) < self._batch:
+            page = self._collection.get(include=include, limit=self._batch, offset=offset)
+            yield page
+            if len(page["ids"]) < self._batch:
                 return
-            offset += len(page)
+            offset += len(page["ids"])
 
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
         """The ``k`` chunks nearest to ``embedding``, nearest first."""

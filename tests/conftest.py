@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import open_indexer
+from bot.app import Index, open_index, open_indexer
 from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.embeddings import SentenceTransformerEmbedder
@@ -50,3 +50,24 @@ def real_indexer(settings: Settings, real_embedder: SentenceTransformerEmbedder)
 def fake_indexer(settings: Settings) -> Indexer:
     """A real Chroma index with the fast hash embedder, where ranking does not matter."""
     return open_indexer(settings, CountingEmbedder(HashEmbedder()))
+
+
+def _settings_for(folder: Path) -> Settings:
+    return Settings(NEWSQA_DATA_DIR=folder)
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Index:
+    """The bundled sample article, indexed with the real model (shared, read-only)."""
+    opened = open_index(_settings_for(tmp_path_factory.mktemp("sample")), real_embedder)
+    assert opened.ensure_samples()
+    return opened
+
+
+@pytest.fixture(scope="session")
+def slice_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Index:
+    """Fourteen real news articles and the sample, indexed with the real model (shared, read-only)."""
+    opened = open_index(_settings_for(tmp_path_factory.mktemp("slice")), real_embedder)
+    report = opened.indexer.index_paths([DATA / "realtimeqa-slice.jsonl", SAMPLES_DIR])
+    assert report.added == 15 and not report.failed
+    return opened

@@ -93,3 +93,46 @@ def test_invalid_setting_is_reported(env: Settings, monkeypatch: pytest.MonkeyPa
     code, _, stderr = run("stats")
     assert code == 2
     assert "CHROMA_PORT" in stderr
+
+
+def test_ask_on_an_empty_index_indexes_the_samples_first(env: Settings) -> None:
+    code, stdout, stderr = run("ask", "How many people were killed?")
+    assert code == 0, stderr
+    assert "indexing the bundled sample articles" in stderr
+    answer_line, _, sources = stdout.partition("Sources:")
+    assert "84" in answer_line and "[1]" in answer_line
+    assert "[1] ISIS has claimed responsibility" in sources
+    assert "2024-01-04 · local" in sources
+    assert "“The dual explosions resulted in the deaths of at least 84 people" in sources
+
+
+def test_ask_json_has_the_documented_shape(env: Settings) -> None:
+    code, stdout, _ = run("ask", "--json", "who was blamed first")
+    assert code == 0
+    data = json.loads(stdout)
+    assert set(data) == {"question", "answered", "answer", "citations"}
+    assert data["question"] == "who was blamed first"
+    assert data["answered"] is True
+    assert set(data["citations"][0]) == {
+        "n", "article_id", "title", "published_at", "source", "url", "text", "start", "end", "score"
+    }
+    assert any("Israel" in c["text"] for c in data["citations"])
+
+
+def test_ask_declines_plainly(env: Settings) -> None:
+    code, stdout, _ = run("ask", "--json", "Will it rain in Oslo on Saturday?")
+    assert code == 0
+    data = json.loads(stdout)
+    assert (data["answered"], data["citations"]) == (False, [])
+    assert "do not answer" in data["answer"]
+
+
+def test_chat_answers_until_an_empty_line(env: Settings) -> None:
+    result = runner.invoke(app, ["chat"], input="How many people were killed?\n\n")
+    assert result.exit_code == 0
+    assert "at least 84 people" in result.stdout
+    assert result.stdout.count("Sources:") == 1
+
+
+def test_empty_question_is_a_usage_error(env: Settings) -> None:
+    assert run("ask", "   ")[0] == 2
