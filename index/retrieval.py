@@ -117,22 +117,22 @@ class Retriever:
             self._generation = generation
         return self._keyword
 
-    def search(self, question: str, k: int = 10, where: dict | None = None) -> list[Passage]:
+    def search(self, question: str, k: int = 10) -> list[Passage]:
         """The ``k`` best passages for ``question``, best first."""
         question = topic_of(question)
         query = self.embedder.embed([question])[0]
-        return self._search(question, query, k, where)
+        return self._search(question, query, k)
 
-    def evidence(self, question: str, k: int = 10, where: dict | None = None) -> list[Evidence]:
+    def evidence(self, question: str, k: int = 10) -> list[Evidence]:
         """Sentences from the best passages, best first, one entry per distinct span."""
         question = topic_of(question)
         query = self.embedder.embed([question])[0]
-        passages = self._search(question, query, k, where)
+        passages = self._search(question, query, k)
         return self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES])
 
-    def _search(self, question: str, query: np.ndarray, k: int, where: dict | None) -> list[Passage]:
-        dense = self.store.query(query, CANDIDATES, where=where)
-        keyword = [] if where else self.keyword_index().search(question, CANDIDATES)
+    def _search(self, question: str, query: np.ndarray, k: int) -> list[Passage]:
+        dense = self.store.query(query, CANDIDATES)
+        keyword = self.keyword_index().search(question, CANDIDATES)
         fused: dict[str, float] = {}
         for rank, hit in enumerate(dense):
             fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (RRF_K + rank + 1)
@@ -146,32 +146,15 @@ class Retriever:
         ]
 
     def _rank_sentences(self, question: str, query: np.ndarray, passages: list[Passage]) -> list[Evidence]:
-        candidates: list[Evidence] = []
-        seen: set[tuple[str, int, int]] = set()
-        for rank, passage in enumerate(passages):
-            spans = split_sentences(passage.text)
-            for i, span in enumerate(spans):
-                leans_back = (
-                    i > 0
-                    and spans[i - 1].paragraph == span.paragraph
-                    and _ANAPHORIC_START.match(passage.text[span.start :])
-                )
-                start = spans[i - 1].start if leans_back else span.start
-                key = (passage.article_id, passage.start + start, passage.start + span.end)
-                if key in seen:
-                    continue
-                seen.add(key)
-                text = passage.text[start : span.end]
-                prior = 0.02 * (len(passages) - rank) / len(passages)
-                candidates.append(Evidence(passage, key[1], key[2], text, prior, 0.0))
+        candidates = _candidates(passages)
         if not candidates:
             return []
         texts = [c.text for c in candidates]
         sims = self.embedder.embed(texts, batch_size=SENTENCE_BATCH) @ query
         q_terms = set(tokenize([question])[0])
+        q_names = set(_NAME.findall(question))
         quantity = bool(_QUANTITY_QUESTION.search(question))
         ranked = []
-        q_names = set(_NAME.findall(question))
         for cand, sim, terms in zip(candidates, sims.tolist(), tokenize(texts)):
             overlap = len(q_terms & set(terms)) / len(q_terms) if q_terms else 0.0
             score = sim + W_OVERLAP * overlap + cand.score + W_PASSAGE * cand.passage.similarity
@@ -179,6 +162,31 @@ class Retriever:
             ranked.append(replace(cand, score=score, similarity=sim))
         return sorted(ranked, key=lambda e: e.score, reverse=True)
 
+
+def _candidates(passages: list[Passage]) -> list[Evidence]:
+    """Every sentence of the passages once, scored so far only by its passage's rank.
+
+    A sentence that opens with a pronoun ("He held Israel responsible") is
+    taken together with the sentence before it, which says who "he" is.
+    """
+    candidates: list[Evidence] = []
+    seen: set[tuple[str, int, int]] = set()
+    for rank, passage in enumerate(passages):
+        spans = split_sentences(passage.text)
+        for i, span in enumerate(spans):
+            leans_back = (
+                i > 0
+                and spans[i - 1].paragraph == span.paragraph
+                and _ANAPHORIC_START.match(passage.text[span.start :])
+            )
+            start = spans[i - 1].start if leans_back else span.start
+            key = (passage.article_id, passage.start + start, passage.start + span.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            prior = 0.02 * (len(passages) - rank) / len(passages)
+            candidates.append(Evidence(passage, key[1], key[2], passage.text[start : span.end], prior, 0.0))
+    return candidates
 
 
 def topic_of(question: str) -> str:

@@ -169,7 +169,7 @@ class ChunkStore:
                 return
             offset += len(page["ids"])
 
-    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+    def query(self, embedding: np.ndarray, k: int) -> list[Hit]:
         """The ``k`` chunks nearest to ``embedding``, nearest first."""
         k = min(k, self.count())
         if k <= 0:
@@ -177,7 +177,6 @@ class ChunkStore:
         res = self._collection.query(
             query_embeddings=[embedding],
             n_results=k,
-            where=where,
             include=["documents", "metadatas", "distances"],
         )
         return [
