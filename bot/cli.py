@@ -97,11 +97,15 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
 def index(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Article files or folders (searched recursively). Default: the bundled samples."),
+        typer.Argument(
+            metavar="PATH...",
+            help="Article files or folders (searched recursively). Default: the bundled samples.",
+            show_default=False,
+        ),
     ] = None,
-    prune: Annotated[bool, typer.Option(help="Remove indexed articles whose files are gone.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove indexed articles whose files are gone.")] = False,
     rebuild: Annotated[
-        bool, typer.Option(help="Empty the index first (needed after changing the embedding model).")
+        bool, typer.Option("--rebuild", help="Empty the index first (needed after changing the embedding model).")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -148,7 +152,7 @@ def _print_answer(result: Answer) -> None:
 @app.command()
 @_edge
 def ask(
-    question: Annotated[str, typer.Argument(help="The question, as you would ask a person.")],
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, as you would ask a person.")],
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a question from the indexed articles, citing the passages used."""
@@ -210,7 +214,7 @@ def sources(as_json: JsonFlag = False) -> None:
         table.add_row(row["published_at"] or "-", escape(row["title"]), escape(row["source"]), str(row["chunks"]))
     if rows:
         out.print(table)
-    out.print(f"{len(rows)} articles indexed.")
+    out.print(f"{len(rows)} article{'' if len(rows) == 1 else 's'} indexed.")
 
 
 @app.command()

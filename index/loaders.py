@@ -184,7 +184,10 @@ def _parse_html(html: str, origin: str) -> Article:
 
 
 def _read_jsonl(path: Path, origin: str, max_bytes: int) -> Loaded:
-    """JSON Lines are read line by line, so a large file never sits in memory whole."""
+    """JSON Lines are read line by line, so a large file never sits in memory whole.
+
+    A bad line is reported as ``PATH:LINE``, with PATH as the user gave it.
+    """
     loaded = Loaded()
     with path.open("rb") as lines:
         for lineno, raw in enumerate(lines, start=1):
@@ -195,7 +198,7 @@ def _read_jsonl(path: Path, origin: str, max_bytes: int) -> Loaded:
                     raise LoadError(f"record is over the {max_bytes / 1e6:.1f} MB limit (NEWSQA_MAX_FILE_MB)")
                 loaded.articles.append(_parse_record(_decode_line(raw, lineno), origin))
             except LoadError as exc:
-                loaded.failures.append(Failure(f"{origin}:{lineno}", str(exc)))
+                loaded.failures.append(Failure(f"{path}:{lineno}", str(exc)))
     if not loaded.articles and not loaded.failures:
         raise LoadError("file is empty")
     return loaded
@@ -212,7 +215,7 @@ def _parse_record(line: str, origin: str) -> Article:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise LoadError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+        raise LoadError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     if not isinstance(record, dict):
         raise LoadError("record is not a JSON object")
     text = record.get("text")
