@@ -5,7 +5,7 @@ Usage: python benchmarks/calibrate.py EVAL_DIR [--data-dir DIR]
 EVAL_DIR holds articles.jsonl, questions.jsonl and unanswerable.jsonl (the
 format of the realtimeqa-2024 dev set). The articles are indexed into DIR
 (default: a folder under the system temp dir, reused between runs), every
-question is asked, and the similarity of its best evidence sentence recorded.
+question is asked, and the support of its evidence (bot.answer.support) recorded.
 The threshold printed is the highest that still answers at least 95% of the
 answerable questions: declining a question the articles do answer is the worse
 failure for a news bot, and above that level every step of the threshold
@@ -19,6 +19,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from bot.answer import support
 from bot.app import open_index
 from bot.settings import Settings
 
@@ -39,8 +40,7 @@ def main() -> None:
     unanswerable = _questions(args.eval_dir / "unanswerable.jsonl")
 
     def top_similarity(question: str) -> float:
-        evidence = opened.retriever.evidence(question)
-        return evidence[0].similarity if evidence else 0.0
+        return support(opened.retriever.evidence(question))
 
     pos = sorted(top_similarity(q["question"]) for q in answerable)
     neg = sorted(top_similarity(q["question"]) for q in unanswerable)

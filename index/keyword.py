@@ -16,6 +16,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from index.store import Hit
 
@@ -23,13 +24,18 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
 
 _STEMMER = Stemmer.Stemmer("english")
+# The longer English list: it also drops question words ("who", "which",
+# "did"), which otherwise match sentences that merely contain them.
+_STOPWORDS = list(STOPWORDS_EN_PLUS)
 _STAMP = "stamp.json"
+# Part of the saved stamp: a saved index made with other tokenization is rebuilt.
+TOKENIZER_VERSION = 2
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stemmed word tokens without English stop words."""
     return bm25s.tokenize(
-        list(texts), stopwords="en", stemmer=_STEMMER, show_progress=False, return_ids=False
+        list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, show_progress=False, return_ids=False
     )
 
 
@@ -65,23 +71,25 @@ class KeywordIndex:
             self._model.save(str(folder), show_progress=False)
         np.save(folder / "ids.npy", np.array(self.ids, dtype=str))
         # Written last: a folder without a current stamp is never trusted.
-        (folder / _STAMP).write_text(json.dumps({"stamp": stamp, "empty": self._model is None}))
+        saved = {"stamp": stamp, "tokenizer": TOKENIZER_VERSION, "empty": self._model is None}
+        (folder / _STAMP).write_text(json.dumps(saved))
 
     @staticmethod
     def saved_stamp(folder: Path) -> int | None:
         """The generation the saved index reflects, if there is one."""
         try:
-            return int(json.loads((folder / _STAMP).read_text())["stamp"])
+            saved = json.loads((folder / _STAMP).read_text())
+            return int(saved["stamp"]) if saved.get("tokenizer") == TOKENIZER_VERSION else None
         except (OSError, ValueError, KeyError):
             return None
 
     @classmethod
     def load(cls, folder: Path, stamp: int) -> KeywordIndex | None:
         """The saved index if it reflects generation ``stamp``, else None."""
+        if cls.saved_stamp(folder) != stamp:
+            return None
         try:
             saved = json.loads((folder / _STAMP).read_text())
-            if saved["stamp"] != stamp:
-                return None
             if saved["empty"]:
                 return cls([], None)
             ids = [str(i) for i in np.load(folder / "ids.npy")]
