@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import open_indexer
+from bot.app import open_index, open_indexer
 from bot.settings import Settings
 from index.chunking import chunk_id
 from index.errors import IndexBusyError, ModelMismatchError
@@ -142,3 +142,26 @@ def test_batches_respect_the_store_limit(fake_indexer: Indexer, tmp_path: Path) 
     assert fake_indexer.index_paths([feed]).added == 30
     assert fake_indexer.store.count() == 30
     assert len(list(fake_indexer.store.ids())) == 30
+
+
+def test_keyword_search_keeps_in_step_with_every_index_run(settings: Settings, tmp_path: Path) -> None:
+    opened = open_index(settings, HashEmbedder())
+    retriever = opened.retriever  # opened before the article exists, as a running bot would be
+    story = tmp_path / "story.md"
+    story.write_text("# Orchids\n\nBotanists found a zygomorphic orchid near the river.")
+    assert retriever.keyword_index().search("zygomorphic", 5) == []
+    opened.indexer.index_paths([story])
+    [(chunk, _)] = retriever.keyword_index().search("zygomorphic", 5)
+    assert chunk.startswith(next(iter(opened.indexer.manifest.entries())))
+    story.write_text("# Orchids\n\nBotanists found a rare orchid near the river.")
+    opened.indexer.index_paths([story])
+    assert retriever.keyword_index().search("zygomorphic", 5) == []
+
+
+def test_progress_is_reported_per_phase(fake_indexer: Indexer) -> None:
+    calls: list[tuple[str, int, int]] = []
+    fake_indexer.index_paths([DATA / "realtimeqa-slice.jsonl", SAMPLE], progress=lambda *a: calls.append(a))
+    assert [c for c in calls if c[0] == "reading"] == [("reading", 1, 2), ("reading", 2, 2)]
+    embedding = [c for c in calls if c[0] == "embedding"]
+    assert embedding[-1] == ("embedding", 15, 15)
+    assert [c[1] for c in embedding] == sorted(c[1] for c in embedding)
