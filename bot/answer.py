@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from index.retrieval import Evidence, Retriever
+from index.retrieval import Evidence, Retrieval, Retriever
 
 # Below this cosine similarity between the question and the closest sentence, the
 # articles are taken not to answer. Measured with benchmarks/calibrate.py on the
@@ -64,18 +64,23 @@ Writer = Callable[[str, list[Citation]], "Answer | None"]
 
 def answer(question: str, retriever: Retriever, writer: Writer | None = None) -> Answer:
     """Answer ``question`` from the index, citing the passages used, or decline."""
+    return respond(question, retriever, writer)[0]
+
+
+def respond(question: str, retriever: Retriever, writer: Writer | None = None) -> tuple[Answer, Retrieval]:
+    """The answer together with everything retrieval found for it (for evaluation)."""
     question = " ".join(question.split())
-    evidence = retriever.evidence(question)
-    if support(evidence) < MIN_SIMILARITY:
-        return Answer(question, False, DECLINED)
-    chosen = select(evidence)
+    found = retriever.retrieve(question)
+    if support(found.evidence) < MIN_SIMILARITY:
+        return Answer(question, False, DECLINED), found
+    chosen = select(found.evidence)
     citations = [_citation(n, ev) for n, ev in enumerate(chosen, start=1)]
     if writer is not None:
         written = writer(question, citations)
         if written is not None:
-            return written
+            return written, found
     text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-    return Answer(question, True, text, citations)
+    return Answer(question, True, text, citations), found
 
 
 def support(evidence: list[Evidence]) -> float:

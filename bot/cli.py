@@ -6,11 +6,12 @@ be carried out, 2 for usage errors.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from rich.table import Table
 
 from bot.answer import Answer, answer
 from bot.app import Index, open_index, open_indexer, read_stats
+from bot.evaluate import KEYS, evaluate, read_jsonl, write_report
 from bot.llm import writer_from_settings
 from bot.settings import Settings
 from index import SAMPLES_DIR
@@ -185,6 +187,45 @@ def chat() -> None:
             break
         _print_answer(answer(question, opened.retriever, writer))
         out.print()
+
+
+@app.command("eval")
+@_edge
+def eval_command(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder with articles.jsonl, questions.jsonl (and unanswerable.jsonl).")
+    ],
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Index here (kept, reused) instead of a fresh temporary folder.")
+    ] = None,
+    report: Annotated[Path, typer.Option(help="Where to write the per-question report (JSON Lines).")] = Path(
+        "eval-report.jsonl"
+    ),
+    as_json: JsonFlag = False,
+) -> None:
+    """Measure retrieval and answers on questions with gold answers."""
+    questions = read_jsonl(folder / "questions.jsonl")
+    unanswerable = read_jsonl(folder / "unanswerable.jsonl") if (folder / "unanswerable.jsonl").is_file() else []
+    with ExitStack() as stack:
+        if data_dir is None:
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsqa-eval-")))
+        opened = open_index(Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None))  # always a local store
+        with _progress(err.is_terminal) as progress:
+            start = time.perf_counter()
+            indexed = opened.indexer.index_paths([folder / "articles.jsonl"], progress=progress)
+            index_s = time.perf_counter() - start
+            metrics, results = evaluate(opened.retriever, questions, unanswerable, progress)
+    if indexed.failed:
+        err.print(f"{len(indexed.failed)} articles could not be indexed; first: {escape(indexed.failed[0].reason)}")
+    metrics["index_s"] = round(index_s, 1)
+    metrics = {key: metrics[key] for key in KEYS}
+    write_report(report, results)
+    if as_json:
+        out.print_json(data=metrics)
+        return
+    for key, value in metrics.items():
+        out.print(f"{key:<12} {value}")
+    out.print(f"Asked {len(results)} questions; per-question report in {report}.")
 
 
 @app.command()

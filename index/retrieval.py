@@ -101,6 +101,14 @@ class Evidence:
     similarity: float
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    """What one search found: passages best first, and their sentences best first."""
+
+    passages: list[Passage]
+    evidence: list[Evidence]
+
+
 class Retriever:
     """Searches one index; keeps its keyword index in step with the manifest."""
 
@@ -127,10 +135,14 @@ class Retriever:
 
     def evidence(self, question: str, k: int = 10) -> list[Evidence]:
         """Sentences from the best passages, best first, one entry per distinct span."""
+        return self.retrieve(question, k).evidence
+
+    def retrieve(self, question: str, k: int = 10) -> Retrieval:
+        """The ``k`` best passages and the ranked sentences of the first few."""
         question = topic_of(question)
         query = self.embedder.embed([question])[0]
         passages = self._search(question, query, k)
-        return self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES])
+        return Retrieval(passages, self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES]))
 
     def _search(self, question: str, query: np.ndarray, k: int) -> list[Passage]:
         dense = self.store.query(query, CANDIDATES)
