@@ -21,11 +21,8 @@ from pathlib import Path
 
 from bot.answer import support
 from bot.app import open_index
+from bot.evaluate import read_jsonl
 from bot.settings import Settings
-
-
-def _questions(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def main() -> None:
@@ -36,8 +33,8 @@ def main() -> None:
 
     opened = open_index(Settings(NEWSQA_DATA_DIR=args.data_dir))
     print(opened.indexer.index_paths([args.eval_dir / "articles.jsonl"]).summary())
-    answerable = [q for q in _questions(args.eval_dir / "questions.jsonl") if q.get("answerable")]
-    unanswerable = _questions(args.eval_dir / "unanswerable.jsonl")
+    answerable = [q for q in read_jsonl(args.eval_dir / "questions.jsonl") if q.get("answerable")]
+    unanswerable = read_jsonl(args.eval_dir / "unanswerable.jsonl")
 
     def top_similarity(question: str) -> float:
         return support(opened.retriever.evidence(question))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import prompts
@@ -78,9 +79,7 @@ def make_writer(model: BaseChatModel) -> Writer:
             return None
         renumber = {old: new for new, old in enumerate(used, start=1)}
         text = _MARKERS.sub(lambda m: "".join(f"[{renumber[int(n)]}]" for n in m.group(1).split(",")), text)
-        kept = [
-            Citation(**{**c.__dict__, "n": renumber[c.n]}) for c in citations if c.n in renumber
-        ]
+        kept = [replace(c, n=renumber[c.n]) for c in citations if c.n in renumber]
         return Answer(question, True, text, sorted(kept, key=lambda c: c.n))
 
     return write

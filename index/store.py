@@ -44,6 +44,11 @@ class Hit:
     metadata: dict[str, Any]
     distance: float
 
+    @classmethod
+    def of(cls, id_: str, document: str | None, metadata: Any, distance: float) -> Hit:
+        """From Chroma's columns, where a missing document or metadata comes back as None."""
+        return cls(id_, document or "", dict(metadata or {}), distance)
+
 
 def connect(location: StoreLocation) -> ClientAPI:
     """Open a Chroma client with telemetry off."""
@@ -140,7 +145,7 @@ class ChunkStore:
         """Every chunk with its text and metadata (distance 0), page by page."""
         for page in self._pages(include=["documents", "metadatas"]):
             for id_, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
-                yield Hit(id_, doc or "", dict(meta or {}), 0.0)
+                yield Hit.of(id_, doc, meta, 0.0)
 
     def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
         """The chunks with these ids, in the order asked (missing ones left out).
@@ -153,7 +158,7 @@ class ChunkStore:
         res = self._collection.get(ids=list(ids), include=include)
         vectors = res["embeddings"] if query is not None else [None] * len(res["ids"])
         found = {
-            id_: Hit(id_, doc or "", dict(meta or {}), 0.0 if vec is None else 1.0 - float(np.dot(vec, query)))
+            id_: Hit.of(id_, doc, meta, 0.0 if vec is None else 1.0 - float(np.dot(vec, query)))
             for id_, doc, meta, vec in zip(res["ids"], res["documents"], res["metadatas"], vectors)
         }
         return [found[i] for i in ids if i in found]
@@ -180,7 +185,7 @@ class ChunkStore:
             include=["documents", "metadatas", "distances"],
         )
         return [
-            Hit(id_, doc or "", dict(meta or {}), float(dist))
+            Hit.of(id_, doc, meta, float(dist))
             for id_, doc, meta, dist in zip(
                 res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
             )
