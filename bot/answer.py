@@ -62,15 +62,22 @@ class Answer:
 Writer = Callable[[str, list[Citation]], "Answer | None"]
 
 
-def answer(question: str, retriever: Retriever, writer: Writer | None = None) -> Answer:
-    """Answer ``question`` from the index, citing the passages used, or decline."""
-    return respond(question, retriever, writer)[0]
+def answer(
+    question: str, retriever: Retriever, writer: Writer | None = None, *, context: str | None = None
+) -> Answer:
+    """Answer ``question`` from the index, citing the passages used, or decline.
+
+    ``context`` is the earlier question of a conversation, for follow-ups.
+    """
+    return respond(question, retriever, writer, context=context)[0]
 
 
-def respond(question: str, retriever: Retriever, writer: Writer | None = None) -> tuple[Answer, Retrieval]:
+def respond(
+    question: str, retriever: Retriever, writer: Writer | None = None, *, context: str | None = None
+) -> tuple[Answer, Retrieval]:
     """The answer together with everything retrieval found for it (for evaluation)."""
     question = " ".join(question.split())
-    found = retriever.retrieve(question)
+    found = retriever.retrieve(question, context=context)
     if support(found.evidence) < MIN_SIMILARITY:
         return Answer(question, False, DECLINED), found
     chosen = select(found.evidence)

@@ -26,7 +26,9 @@ from rich.table import Table
 from bot.answer import Answer, answer
 from bot.app import Index, open_index, open_indexer, read_stats
 from bot.evaluate import KEYS, evaluate, read_jsonl, write_report
+from bot.history import History
 from bot.llm import writer_from_settings
+from bot.service import configured_sources, list_sources
 from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.errors import NewsqaError
@@ -101,7 +103,7 @@ def index(
         list[Path] | None,
         typer.Argument(
             metavar="PATH...",
-            help="Article files or folders (searched recursively). Default: the bundled samples.",
+            help="Article files or folders (searched recursively). Default: NEWSQA_SOURCES, else the bundled samples.",
             show_default=False,
         ),
     ] = None,
@@ -114,9 +116,10 @@ def index(
     """Index articles: .txt, .md, .html and .jsonl files; only new and changed ones are embedded."""
     settings = Settings()
     if not paths:
-        paths = [SAMPLES_DIR]
+        paths = configured_sources(settings)
         if not as_json:
-            err.print(f"No paths given: indexing the bundled sample articles in {SAMPLES_DIR}")
+            named = "the bundled sample articles in" if paths == [SAMPLES_DIR] else "NEWSQA_SOURCES:"
+            err.print(f"No paths given: indexing {named} {', '.join(map(str, paths))}")
     indexer = open_indexer(settings, rebuild=rebuild)
     with _progress(not as_json and err.is_terminal) as progress:
         report = indexer.index_paths(paths, prune=prune, progress=progress)
@@ -232,21 +235,11 @@ def eval_command(
 @_edge
 def sources(as_json: JsonFlag = False) -> None:
     """List the indexed articles, newest first."""
-    settings = Settings()
-    manifest = Manifest(settings.manifest_path)
-    entries = list(manifest.entries().values())
-    manifest.close()
-    rows = [
-        {
-            "id": e.id,
-            "title": e.title,
-            "published_at": e.published_at.isoformat() if e.published_at else None,
-            "source": e.source,
-            "url": e.url or e.origin,
-            "chunks": e.chunks,
-        }
-        for e in entries
-    ]
+    manifest = Manifest(Settings().manifest_path)
+    try:
+        rows = [row.as_dict() for row in list_sources(manifest)]
+    finally:
+        manifest.close()
     if as_json:
         out.print_json(data=rows)
         return
@@ -271,6 +264,38 @@ def stats(as_json: JsonFlag = False) -> None:
     out.print(f"model:    {result.model}")
     out.print(f"store:    {result.store}")
     out.print(f"manifest: {result.manifest}")
+
+
+@app.command("discord")
+@_edge
+def discord_command() -> None:
+    """Run the Discord bot (DISCORD_TOKEN from the environment or .env) until Ctrl-C or SIGTERM."""
+    from bot.discord import run  # discord.py is only imported by this command
+
+    for name in ("bot", "discord"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    # The bot never joins voice channels: the missing voice libraries are no concern.
+    logging.getLogger("discord.client").addFilter(lambda record: "voice will NOT" not in record.getMessage())
+    run(Settings())
+
+
+@app.command()
+@_edge
+def feedback(as_json: JsonFlag = False) -> None:
+    """List the 👍/👎 votes given to the Discord bot's answers, newest first."""
+    history = History(Settings().history_path)
+    try:
+        votes = history.feedback()
+    finally:
+        history.close()
+    if as_json:
+        out.print_json(data=[v.as_dict() for v in votes])
+        return
+    for v in votes:
+        mark = "+" if v.vote == "up" else "-"
+        out.print(f"{mark} {v.voted_at}  {escape(v.question)}\n    {escape(' '.join(v.answer.split())[:200])}")
+    ups = sum(v.vote == "up" for v in votes)
+    out.print(f"{len(votes)} vote{'' if len(votes) == 1 else 's'}: {ups} up, {len(votes) - ups} down.")
 
 
 if __name__ == "__main__":

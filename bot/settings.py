@@ -6,10 +6,11 @@ Every field is listed, with a comment, in ``.env.example``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -34,6 +35,24 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, validation_alias="LLM_MODEL")
     llm_base_url: str | None = Field(None, validation_alias="LLM_BASE_URL")
     llm_api_key: str | None = Field(None, validation_alias="LLM_API_KEY")
+    sources: Annotated[list[Path], NoDecode] = Field(default_factory=list, validation_alias="NEWSQA_SOURCES")
+
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_guilds: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="DISCORD_GUILDS")
+    discord_dms: bool = Field(True, validation_alias="DISCORD_DMS")
+    discord_threads: bool = Field(False, validation_alias="DISCORD_THREADS")
+    discord_message_content: bool = Field(True, validation_alias="DISCORD_MESSAGE_CONTENT")
+    discord_cooldown_questions: int = Field(3, ge=1, validation_alias="DISCORD_COOLDOWN_QUESTIONS")
+    discord_cooldown_seconds: float = Field(30.0, ge=0, validation_alias="DISCORD_COOLDOWN_SECONDS")
+    discord_max_concurrent: int = Field(2, ge=1, validation_alias="DISCORD_MAX_CONCURRENT")
+
+    @field_validator("sources", "discord_guilds", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """Lists are written as comma-separated values in the environment."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @property
     def manifest_path(self) -> Path:
@@ -50,3 +69,7 @@ class Settings(BaseSettings):
     @property
     def lock_path(self) -> Path:
         return self.data_dir / "index.lock"
+
+    @property
+    def history_path(self) -> Path:
+        return self.data_dir / "history.sqlite3"

@@ -137,11 +137,21 @@ class Retriever:
         """Sentences from the best passages, best first, one entry per distinct span."""
         return self.retrieve(question, k).evidence
 
-    def retrieve(self, question: str, k: int = 10) -> Retrieval:
-        """The ``k`` best passages and the ranked sentences of the first few."""
+    def retrieve(self, question: str, k: int = 10, context: str | None = None) -> Retrieval:
+        """The ``k`` best passages and the ranked sentences of the first few.
+
+        ``context`` is an earlier question that this one follows up ("and how
+        many were injured?"): passages are searched for both together, while
+        sentences are still ranked against the question itself.
+        """
         question = topic_of(question)
-        query = self.embedder.embed([question])[0]
-        passages = self._search(question, query, k)
+        if context:
+            topic = topic_of(f"{context} {question}")
+            query, topical = self.embedder.embed([question, topic])
+        else:
+            topic = question
+            query = topical = self.embedder.embed([question])[0]
+        passages = self._search(topic, topical, k)
         return Retrieval(passages, self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES]))
 
     def _search(self, question: str, query: np.ndarray, k: int) -> list[Passage]:

@@ -136,3 +136,35 @@ def test_chat_answers_until_an_empty_line(env: Settings) -> None:
 
 def test_empty_question_is_a_usage_error(env: Settings) -> None:
     assert run("ask", "   ")[0] == 2
+
+
+def test_discord_without_a_token_is_one_line_and_exit_1(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    code, stdout, stderr = run("discord")
+    assert code == 1
+    assert stderr.startswith("error: DISCORD_TOKEN is not set") and stderr.count("\n") == 1
+
+
+def test_feedback_lists_votes(env: Settings) -> None:
+    from bot.answer import Answer, Citation
+    from bot.history import History
+
+    history = History(env.history_path)
+    cited = Citation(1, "a1", "Kerman blasts", "2024-01-04", "local", "", "At least 84 died.", 0, 17, 1.0)
+    up = history.record(Answer("How many died?", True, "At least 84 died. [1]", [cited]), context=None,
+                        guild_id=7, channel_id=8)
+    down = history.record(Answer("Who won?", False, "The indexed articles do not answer this question."),
+                          context=None, guild_id=7, channel_id=8)
+    assert history.vote(up, user_id=1, up=True) and history.vote(down, user_id=1, up=True)
+    assert history.vote(down, user_id=1, up=False)  # a changed mind replaces the vote
+    assert not history.vote(999, user_id=1, up=True)
+    history.close()
+
+    code, stdout, _ = run("feedback", "--json")
+    votes = json.loads(stdout)
+    assert code == 0
+    assert sorted((v["question"], v["vote"]) for v in votes) == [("How many died?", "up"), ("Who won?", "down")]
+    assert {v["guild_id"] for v in votes} == {7}
+    assert next(v for v in votes if v["vote"] == "up")["citations"][0]["text"] == "At least 84 died."
+    code, stdout, _ = run("feedback")
+    assert stdout.strip().endswith("2 votes: 1 up, 1 down.")

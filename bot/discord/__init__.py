@@ -1,0 +1,53 @@
+"""The Discord front end: ``create_bot`` builds it, ``run`` connects it until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import discord
+
+from bot.discord.client import NewsBot, create_bot
+from bot.service import Service
+from bot.settings import Settings
+from index.errors import NewsqaError
+
+__all__ = ["NewsBot", "create_bot", "run"]
+
+log = logging.getLogger(__name__)
+
+PORTAL = "https://discord.com/developers/applications"
+
+
+def run(settings: Settings, service: Service | None = None) -> None:
+    """Run the bot until SIGINT or SIGTERM; configuration problems raise NewsqaError with what to do."""
+    if settings.discord_token is None:
+        raise NewsqaError(
+            f"DISCORD_TOKEN is not set: copy your bot's token from {PORTAL} (Bot → Reset Token) into .env"
+        )
+    service = service or Service(settings)
+    if service.prepare():
+        log.info("the index was empty: indexed %s", ", ".join(map(str, settings.sources)) or "the bundled samples")
+    asyncio.run(_serve(create_bot(settings, service), settings.discord_token.get_secret_value()))
+
+
+async def _serve(bot: NewsBot, token: str) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+    async with bot:
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            raise NewsqaError(
+                f"Discord rejected DISCORD_TOKEN: copy a fresh token from {PORTAL} (Bot → Reset Token)"
+            ) from None
+        except discord.PrivilegedIntentsRequired:
+            raise NewsqaError(
+                f"the Message Content intent is not enabled: turn it on in {PORTAL} (Bot → Privileged Gateway "
+                "Intents), or set DISCORD_MESSAGE_CONTENT=false to answer mentions and DMs only"
+            ) from None
+        except (OSError, discord.GatewayNotFound) as exc:
+            raise NewsqaError(f"cannot reach Discord: {exc}") from None
+    log.info("disconnected")

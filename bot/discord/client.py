@@ -1,0 +1,211 @@
+"""The Discord bot: a thin adapter that takes questions in and sends cited answers out.
+
+Questions arrive as ``/ask``, as a mention of the bot, as a direct message,
+or inside a thread the bot started. Answering runs off the event loop, a few
+at a time, so a burst of questions queues instead of stalling the gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+
+import discord
+from discord.ext import commands
+
+from bot.answer import Answer
+from bot.discord.render import MESSAGE_MAX, render_answer, shorten
+from bot.service import Service
+from bot.settings import Settings
+from index.errors import NewsqaError
+
+log = logging.getLogger(__name__)
+
+GENERIC_ERROR = "Sorry, something went wrong on my side; the details are in the bot's log."
+HINT = "Ask me about the news, for example: “who was blamed first?”"
+Send = Callable[..., Awaitable[discord.Message | None]]
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsqa:vote:(?P<vote>up|down):(?P<id>\d+)"):
+    """👍 or 👎 under an answer; its custom id carries the answer's id, so it survives restarts."""
+
+    def __init__(self, answer_id: int, up: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if up else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"newsqa:vote:{'up' if up else 'down'}:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+        self.up = up
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> VoteButton:
+        return cls(int(match["id"]), match["vote"] == "up")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: NewsBot = interaction.client  # type: ignore[assignment]
+        stored = await asyncio.to_thread(bot.service.history.vote, self.answer_id, interaction.user.id, self.up)
+        text = "Thanks for the feedback." if stored else "That answer is no longer on record."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def vote_view(answer_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(answer_id, up=True))
+    view.add_item(VoteButton(answer_id, up=False))
+    return view
+
+
+class NewsBot(commands.Bot):
+    """The bot; build it with :func:`create_bot`."""
+
+    def __init__(self, settings: Settings, service: Service, *, sync_commands: bool = True) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = settings.discord_message_content
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.settings = settings
+        self.service = service
+        self._sync_commands = sync_commands
+        self._slots = asyncio.Semaphore(settings.discord_max_concurrent)
+        self._cooldowns = commands.CooldownMapping.from_cooldown(
+            settings.discord_cooldown_questions, settings.discord_cooldown_seconds, lambda user_id: user_id
+        )
+
+    async def setup_hook(self) -> None:
+        from bot.discord.commands import Commands
+
+        await self.add_cog(Commands(self))
+        self.add_dynamic_items(VoteButton)
+        if not self._sync_commands:
+            return
+        if self.settings.discord_guilds:  # guild commands appear at once
+            for guild_id in self.settings.discord_guilds:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+
+    def allowed_in(self, guild_id: int | None) -> bool:
+        """Whether the bot serves this server (always, without an allowlist; DMs have none)."""
+        return guild_id is None or not self.settings.discord_guilds or guild_id in self.settings.discord_guilds
+
+    def retry_after(self, user_id: int) -> float | None:
+        """Seconds until ``user_id`` may ask again, or None if they may ask now (and it counts)."""
+        return self._cooldowns.get_bucket(user_id).update_rate_limit()
+
+    async def answer(self, question: str, context: str | None) -> Answer:
+        """Answer off the event loop, at most ``discord_max_concurrent`` at a time."""
+        async with self._slots:
+            return await asyncio.to_thread(self.service.ask, question, context)
+
+    async def send_answer(
+        self, result: Answer, context: str | None, send: Send, *, guild_id: int | None, channel_id: int | None
+    ) -> list[discord.Message]:
+        """Record the answer, then send it; the vote buttons go under its last message."""
+        history = self.service.history
+        answer_id = await asyncio.to_thread(
+            history.record, result, context=context, guild_id=guild_id, channel_id=channel_id
+        )
+        replies = render_answer(result)
+        sent: list[discord.Message] = []
+        for i, reply in enumerate(replies):
+            extra = {"view": vote_view(answer_id)} if result.answered and i == len(replies) - 1 else {}
+            message = await send(content=reply.content or None, embeds=reply.embeds, **extra)
+            if message is not None:
+                sent.append(message)
+        if sent:
+            await asyncio.to_thread(history.sent, answer_id, sent[0].id, sent[0].channel.id)
+        return sent
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or not self.allowed_in(message.guild.id if message.guild else None):
+            return
+        asked = await self.question_in(message)
+        if asked is None:
+            return
+        question, context = asked
+        try:
+            await self._answer_message(message, question, context)
+        except Exception as exc:  # the user gets a short reply, the log the traceback
+            await self._report(exc, lambda text: message.reply(text, mention_author=False))
+
+    async def question_in(self, message: discord.Message) -> tuple[str, str | None] | None:
+        """The question a message asks the bot, with the earlier question it follows up; None if not for us."""
+        assert self.user is not None
+        text = re.sub(rf"<@!?{self.user.id}>", " ", message.content)
+        text = " ".join(text.split())
+        history = self.service.history
+        context = None
+        if message.reference and message.reference.message_id:
+            context = await asyncio.to_thread(history.question_for_message, message.reference.message_id)
+        if message.guild is None:
+            return (text, context) if self.settings.discord_dms else None
+        channel = message.channel
+        if isinstance(channel, discord.Thread) and channel.owner_id == self.user.id:
+            return text, context or await asyncio.to_thread(history.last_question_in, channel.id)
+        if self.user in message.mentions or context is not None:
+            return text, context
+        return None
+
+    async def _answer_message(self, message: discord.Message, question: str, context: str | None) -> None:
+        if not question:
+            await message.reply(HINT, mention_author=False)
+            return
+        retry = self.retry_after(message.author.id)
+        if retry is not None:
+            await message.reply(f"You are asking quickly: try again in {retry:.0f} s.", delete_after=10)
+            return
+        channel: discord.abc.Messageable = message.channel
+        send: Send = lambda **kw: message.reply(mention_author=False, **kw)  # noqa: E731
+        if self.settings.discord_threads and isinstance(message.channel, discord.TextChannel):
+            channel = await message.create_thread(name=shorten(question, 100))
+            send = channel.send
+        async with channel.typing():
+            result = await self.answer(question, context)
+        guild_id = message.guild.id if message.guild else None
+        await self.send_answer(result, context, send, guild_id=guild_id, channel_id=channel.id)
+
+    async def _report(self, exc: Exception, reply: Callable[[str], Awaitable[object]]) -> None:
+        """Tell the user briefly what failed; unexpected errors go to the log with their traceback."""
+        if isinstance(exc, NewsqaError):
+            text = shorten(str(exc), MESSAGE_MAX)
+        else:
+            log.error("failed to answer", exc_info=exc)
+            text = GENERIC_ERROR
+        try:
+            await reply(text)
+        except discord.HTTPException:
+            log.warning("could not send the error reply", exc_info=True)
+
+
+async def send_reply(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral reply, whether or not the interaction was already answered or deferred."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def create_bot(
+    settings: Settings, service: Service | None = None, *, sync_commands: bool = True
+) -> NewsBot:
+    """Build the bot from settings without connecting to Discord."""
+    return NewsBot(settings, service or Service(settings), sync_commands=sync_commands)
+
+
+__all__ = ["NewsBot", "VoteButton", "create_bot", "send_reply"]

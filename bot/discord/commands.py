@@ -1,0 +1,137 @@
+"""Slash commands: /ask, /sources, /stats, /help and /reindex.
+
+Each callback defers or answers within Discord's three seconds, does the slow
+work off the event loop, and turns failures into a short ephemeral reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.client import GENERIC_ERROR, NewsBot, send_reply
+from bot.discord.render import MESSAGE_MAX, render_sources, shorten
+from bot.service import configured_sources
+from index.errors import NewsqaError
+from index.indexer import IndexReport
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 2.0  # seconds between edits of /reindex's reply (Discord rate-limits edits)
+HELP = """**Ask me about the indexed news**; every answer quotes its sources.
+• `/ask question:` … (set `private` to see the answer alone)
+• mention me: @{name} who was blamed first?
+• reply to one of my answers to follow it up: “and how many were injured?”
+• `/sources [query]` lists the indexed articles, `/stats` counts them
+• `/reindex` re-indexes the configured sources (Manage Server only)
+Rate each answer with 👍/👎: it helps improve the answers."""
+
+Callback = Callable[..., Awaitable[None]]
+
+
+def replies_on_error(callback: Callback) -> Callback:
+    """Any failure inside a command becomes a short ephemeral reply; the traceback goes to the log."""
+
+    @functools.wraps(callback)
+    async def wrapper(cog: Commands, interaction: discord.Interaction, *args: Any, **kwargs: Any) -> None:
+        try:
+            await callback(cog, interaction, *args, **kwargs)
+        except NewsqaError as exc:
+            await send_reply(interaction, shorten(str(exc), MESSAGE_MAX))
+        except Exception:
+            log.exception("/%s failed", interaction.command.name if interaction.command else "?")
+            await send_reply(interaction, GENERIC_ERROR)
+
+    return wrapper
+
+
+class Commands(commands.Cog):
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        if self.bot.allowed_in(interaction.guild_id):
+            return True
+        await send_reply(interaction, "This bot is not enabled on this server.")
+        return False
+
+    @app_commands.command(description="Answer a question from the indexed news, citing the passages used.")
+    @app_commands.describe(question="The question, as you would ask a person", private="Only you see the answer")
+    @replies_on_error
+    async def ask(
+        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 500], private: bool = False
+    ) -> None:
+        retry = self.bot.retry_after(interaction.user.id)
+        if retry is not None:
+            await send_reply(interaction, f"You are asking quickly: try again in {retry:.0f} s.")
+            return
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        result = await self.bot.answer(question, None)
+
+        async def send(**kwargs: Any) -> discord.Message | None:
+            return await interaction.followup.send(ephemeral=private, wait=True, **kwargs)
+
+        await self.bot.send_answer(
+            result, None, send, guild_id=interaction.guild_id, channel_id=interaction.channel_id
+        )
+
+    @app_commands.command(description="List the indexed articles, newest first.")
+    @app_commands.describe(query="Only articles whose title, source or address contains this")
+    @replies_on_error
+    async def sources(self, interaction: discord.Interaction, query: str | None = None) -> None:
+        rows = await asyncio.to_thread(self.bot.service.sources, query)
+        await interaction.response.send_message(embed=render_sources(rows, query), ephemeral=True)
+
+    @app_commands.command(description="How many articles and passages are indexed.")
+    @replies_on_error
+    async def stats(self, interaction: discord.Interaction) -> None:
+        stats = await asyncio.to_thread(self.bot.service.stats)
+        text = f"{stats.articles} articles, {stats.chunks} passages indexed with {stats.model}."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="help", description="How to ask questions.")
+    @replies_on_error
+    async def help_command(self, interaction: discord.Interaction) -> None:
+        name = self.bot.user.name if self.bot.user else "newsqa"
+        await interaction.response.send_message(HELP.format(name=name), ephemeral=True)
+
+    @app_commands.command(description="Re-index the configured news sources.")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @replies_on_error
+    async def reindex(self, interaction: discord.Interaction) -> None:
+        # Checked here too: default permissions can be changed by the server's admins.
+        if not interaction.permissions.manage_guild:
+            await send_reply(interaction, "Only members with the Manage Server permission can re-index.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await self._reindex_showing_progress(interaction)
+        lines = [f"Done. {report.summary()}"]
+        lines += [f"• {shorten(f.path, 200)}: {shorten(f.reason, 200)}" for f in report.failed[:10]]
+        if len(report.failed) > 10:
+            lines.append(f"…and {len(report.failed) - 10} more failures (see `newsqa index`).")
+        await interaction.edit_original_response(content=shorten("\n".join(lines), MESSAGE_MAX))
+
+    async def _reindex_showing_progress(self, interaction: discord.Interaction) -> IndexReport:
+        state = {"phase": "starting", "done": 0, "total": 0}
+
+        def progress(phase: str, done: int, total: int) -> None:  # called from the indexing thread
+            state.update(phase=phase, done=done, total=total)
+
+        sources = ", ".join(p.name for p in configured_sources(self.bot.settings))
+        task = asyncio.ensure_future(asyncio.to_thread(self.bot.service.reindex, progress))
+        shown = None
+        while not task.done():
+            text = f"Re-indexing {sources}: {state['phase']} {state['done']}/{state['total']}"
+            if text != shown:
+                await interaction.edit_original_response(content=shorten(text, MESSAGE_MAX))
+                shown = text
+            await asyncio.wait({task}, timeout=PROGRESS_EVERY)
+        return task.result()

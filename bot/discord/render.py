@@ -1,0 +1,116 @@
+"""Answers and listings as Discord messages, within Discord's limits.
+
+Discord counts length in Unicode code points, as Python's ``len`` does. Text
+from articles is made inert before it is shown: it cannot mention anyone,
+open a code block or format itself, and links in it do not unfurl.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import discord
+
+from bot.answer import Answer, Citation
+from bot.service import SourceRow
+
+MESSAGE_MAX = 2000
+EMBEDS_PER_MESSAGE = 10
+EMBED_TOTAL_MAX = 6000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FOOTER_MAX = 2048
+QUOTE_MAX = 1000  # a quoted passage; longer ones are shortened at a word
+ELLIPSIS = "…"
+
+_URL = re.compile(r"https?://[^\s<>]+[^\s<>.,:;\"')\]]")
+
+
+@dataclass
+class Reply:
+    """One Discord message: text and embeds."""
+
+    content: str = ""
+    embeds: list[discord.Embed] = field(default_factory=list)
+
+
+def inert(text: str) -> str:
+    """Article or user text made safe to show: no mentions, no markdown, no link previews."""
+    text = discord.utils.escape_markdown(" ".join(text.split()), ignore_links=True)
+    text = text.replace("@", "@\u200b")  # @everyone, @here, <@id>, <@&id> no longer mention
+    return _URL.sub(lambda m: f"<{m.group(0)}>", text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip("\\") + ELLIPSIS  # never end on a lone escape character
+
+
+def split_text(text: str, limit: int = MESSAGE_MAX) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut between sentences or words."""
+    pieces: list[str] = []
+    text = text.strip()
+    while len(text) > limit:
+        window = text[: limit + 1]
+        cut = max(window.rfind("\n"), window.rfind(". ") + 1, window.rfind("] ") + 1)
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut <= 0:  # one word longer than a message: no better place to cut
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def citation_embed(c: Citation) -> discord.Embed:
+    """One source: numbered title (a link where there is a URL), date and source, the quote."""
+    url = c.url if c.url.startswith(("http://", "https://")) else None
+    embed = discord.Embed(
+        title=shorten(f"[{c.n}] {c.title}", TITLE_MAX),
+        url=url,
+        description=shorten(f"> {inert(c.text)}", QUOTE_MAX),
+    )
+    footer = " · ".join(x for x in (c.published_at or "date unknown", c.source) if x)
+    return embed.set_footer(text=shorten(footer, FOOTER_MAX))
+
+
+def render_answer(result: Answer) -> list[Reply]:
+    """The answer text, then one embed per citation, spread over as many messages as needed."""
+    replies = [Reply(piece) for piece in split_text(inert(result.answer))] or [Reply()]
+    for embed in map(citation_embed, result.citations):
+        last = replies[-1]
+        size = sum(len(e) for e in last.embeds) + len(embed)
+        if len(last.embeds) == EMBEDS_PER_MESSAGE or size > EMBED_TOTAL_MAX:
+            replies.append(last := Reply())
+        last.embeds.append(embed)
+    return replies
+
+
+def render_sources(rows: list[SourceRow], query: str | None, limit: int = 25) -> discord.Embed:
+    """A list of indexed articles in one embed, truncated with a count of the rest."""
+    lines: list[str] = []
+    size = 0
+    for row in rows[:limit]:
+        title = inert(row.title)
+        if row.url.startswith(("http://", "https://")):
+            title = f"[{title}]({row.url})"
+        line = f"`{row.published_at or 'undated'}` {title} · {inert(row.source)}"
+        if size + len(line) + 1 > DESCRIPTION_MAX - 100:
+            break
+        lines.append(line)
+        size += len(line) + 1
+    rest = len(rows) - len(lines)
+    if rest:
+        lines.append(f"…and {rest} more.")
+    heading = f"Articles matching “{shorten(inert(query), 100)}”" if query else "Indexed articles"
+    embed = discord.Embed(title=f"{heading} ({len(rows)})", description="\n".join(lines) or "None.")
+    return embed

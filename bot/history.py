@@ -1,0 +1,132 @@
+"""What the bot answered, and what people thought of it.
+
+Every answer the Discord bot sends is recorded with its citations and the
+message that carried it, so that a reply to that message can be taken as a
+follow-up of its question, and 👍/👎 votes can be stored against it, even
+after a restart. A local SQLite file under the data directory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.answer import Answer
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY,
+    question TEXT NOT NULL,
+    context TEXT,
+    answer TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    guild_id INTEGER,
+    channel_id INTEGER,
+    message_id INTEGER,
+    asked_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_message ON answers(message_id);
+CREATE INDEX IF NOT EXISTS answers_channel ON answers(channel_id);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id INTEGER NOT NULL REFERENCES answers(id),
+    user_id INTEGER NOT NULL,
+    vote INTEGER NOT NULL,
+    voted_at TEXT NOT NULL,
+    PRIMARY KEY (answer_id, user_id)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One vote on one answer."""
+
+    answer_id: int
+    question: str
+    answer: str
+    citations: list[dict]
+    vote: str  # "up" or "down"
+    guild_id: int | None
+    voted_at: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+class History:
+    """Answers sent and votes received; safe to use from several threads."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def record(
+        self, result: Answer, *, context: str | None, guild_id: int | None, channel_id: int | None
+    ) -> int:
+        """Store an answer before it is sent; returns its id (used by the vote buttons)."""
+        citations = json.dumps([c.__dict__ for c in result.citations], ensure_ascii=False)
+        row = (result.question, context, result.answer, citations, guild_id, channel_id, _now())
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO answers (question, context, answer, citations, guild_id, channel_id, asked_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+        return int(cursor.lastrowid or 0)
+
+    def sent(self, answer_id: int, message_id: int, channel_id: int) -> None:
+        """Note the message (and channel or thread) that carried an answer."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE answers SET message_id = ?, channel_id = ? WHERE id = ?", (message_id, channel_id, answer_id)
+            )
+
+    def question_for_message(self, message_id: int) -> str | None:
+        """The question that the bot's message ``message_id`` answered."""
+        with self._lock:
+            row = self._db.execute("SELECT question FROM answers WHERE message_id = ?", (message_id,)).fetchone()
+        return row[0] if row else None
+
+    def last_question_in(self, channel_id: int) -> str | None:
+        """The latest question answered in a channel or thread."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT question FROM answers WHERE channel_id = ? ORDER BY id DESC LIMIT 1", (channel_id,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def vote(self, answer_id: int, user_id: int, up: bool) -> bool:
+        """Record (or change) a user's vote; False when the answer is unknown."""
+        with self._lock:
+            if not self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone():
+                return False
+            self._db.execute(
+                "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?)", (answer_id, user_id, 1 if up else -1, _now())
+            )
+        return True
+
+    def feedback(self) -> list[Feedback]:
+        """Every vote with its answer, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.id, a.question, a.answer, a.citations, v.vote, a.guild_id, v.voted_at"
+                " FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY v.voted_at DESC, a.id DESC"
+            ).fetchall()
+        return [
+            Feedback(row[0], row[1], row[2], json.loads(row[3]), "up" if row[4] > 0 else "down", row[5], row[6])
+            for row in rows
+        ]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
