@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ JSONL_SUFFIXES = {".jsonl"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 DEFAULT_MAX_BYTES = 5_000_000
+CHAOS_TIE = 0.01  # charset detection's "mess" measures this close count as equally good
 
 _DATE_LINE = re.compile(r"\A\s*date[ \t]*:?[ \t]*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
@@ -61,19 +63,16 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
     """Expand files and folders (recursively) into the article files to read.
 
     Files named explicitly must be of a supported type; inside folders, other
-    files and hidden entries are passed over silently.
+    files and hidden entries are passed over silently. A folder's files must
+    stay inside it: a symlink pointing elsewhere is refused, not followed.
     """
     files: list[Path] = []
     failures: list[Failure] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found, outside = _walk(path)
+            files.extend(found)
+            failures.extend(Failure(str(p), f"leaves the folder {path} (a link to {p.resolve()})") for p in outside)
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 files.append(path)
@@ -83,6 +82,28 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
         else:
             failures.append(Failure(str(path), "no such file or folder"))
     return list(dict.fromkeys(files)), failures
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Supported files under ``folder`` (links to directories not followed), and links leading out of it."""
+    root = folder.resolve()
+    found: list[Path] = []
+    outside: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for name in dirnames:
+            if (here / name).is_symlink() and not (here / name).resolve().is_relative_to(root):
+                outside.append(here / name)
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if not path.resolve().is_relative_to(root):
+                outside.append(path)
+            elif path.is_file():
+                found.append(path)
+    return found, outside
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
@@ -129,7 +150,24 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # Valid multi-byte sequences hardly ever occur by chance in 8-bit text: if
+    # there are any, this is UTF-8 with some broken bytes, kept and marked (U+FFFD).
+    text = data.decode("utf-8", errors="replace")
+    if any(ord(ch) > 127 and ch != "\ufffd" for ch in text):
+        return text
+    return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> str:
+    """Text in an 8-bit code page, as charset detection sees it.
+
+    Short texts fit several code pages equally well; on a tie windows-1252 (a
+    superset of Latin-1, and the usual legacy encoding of Western news) wins.
+    """
     best = charset_normalizer.from_bytes(data).best()
+    western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and (best is None or western.chaos <= best.chaos + CHAOS_TIE):
+        return str(western)
     if best is None:
         raise LoadError("not decodable as text in any known encoding")
     return str(best)
@@ -167,10 +205,10 @@ def _parse_text(text: str, origin: str) -> Article:
 def _parse_html(html: str, origin: str) -> Article:
     import trafilatura  # slow to import; only HTML needs it
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    doc = trafilatura.bare_extraction(_without_hidden(html), with_metadata=True, include_comments=False)
     text = (doc.text or "").strip() if doc else ""
     if not text:
-        raise LoadError("no article text found in the HTML")
+        raise LoadError("no visible article text in the HTML")
     if doc.title and text.startswith(doc.title):
         text = text[len(doc.title) :].lstrip()
     return make_article(
@@ -181,6 +219,27 @@ def _parse_html(html: str, origin: str) -> Article:
         source=doc.sitename or doc.hostname,
         url=doc.url,
     )
+
+
+_HIDDEN = (
+    "//*[@hidden or @aria-hidden='true' or contains(@class, 'visually-hidden') or contains(@class, 'sr-only')"
+    " or contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
+)
+
+
+def _without_hidden(html: str) -> str:
+    """The page without elements a reader never sees, where planted text likes to hide."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (ValueError, etree.ParserError):
+        return html
+    for element in tree.xpath(_HIDDEN):
+        element.drop_tree()
+    return lxml_html.tostring(tree, encoding="unicode")
 
 
 def _read_jsonl(path: Path, origin: str, max_bytes: int) -> Loaded:

@@ -7,24 +7,11 @@ import pytest
 
 from bot.app import open_index, open_indexer
 from bot.settings import Settings
-from index.chunking import chunk_id
 from index.errors import IndexBusyError, ModelMismatchError
 from index.indexer import Indexer, writer_lock
+from tests.checks import assert_consistent, stored_ids
 from tests.conftest import DATA, SAMPLE
 from tests.fakes import HashEmbedder
-
-
-def stored_ids(indexer: Indexer) -> set[str]:
-    return set(indexer.store.ids())
-
-
-def expected_ids(indexer: Indexer) -> set[str]:
-    return {chunk_id(e.id, p) for e in indexer.manifest.entries().values() for p in range(e.chunks)}
-
-
-def assert_consistent(indexer: Indexer) -> None:
-    assert stored_ids(indexer) == expected_ids(indexer)
-    assert indexer.reconcile() == 0
 
 
 def test_add_noop_update_prune_with_the_real_model(real_indexer: Indexer, articles_dir: Path) -> None:
