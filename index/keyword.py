@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -27,7 +31,8 @@ _STEMMER = Stemmer.Stemmer("english")
 # The longer English list: it also drops question words ("who", "which",
 # "did"), which otherwise match sentences that merely contain them.
 _STOPWORDS = list(STOPWORDS_EN_PLUS)
-_STAMP = "stamp.json"
+_CURRENT = "current.json"
+STALE_AFTER_S = 60
 # Part of the saved stamp: a saved index made with other tokenization is rebuilt.
 TOKENIZER_VERSION = 2
 
@@ -65,56 +70,80 @@ class KeywordIndex:
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
     def save(self, folder: Path, stamp: int) -> None:
+        """Save as generation ``stamp``, atomically: readers see the old index or the new one, whole.
+
+        Each save goes to a folder of its own; a small pointer file, replaced
+        in one step, names the current one. Several processes may save at once.
+        """
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / _STAMP).unlink(missing_ok=True)
+        target = Path(tempfile.mkdtemp(prefix=f"gen-{stamp}-", dir=folder))
         if self._model is not None:
-            self._model.save(str(folder), show_progress=False)
-        np.save(folder / "ids.npy", np.array(self.ids, dtype=str))
-        # Written last: a folder without a current stamp is never trusted.
-        saved = {"stamp": stamp, "tokenizer": TOKENIZER_VERSION, "empty": self._model is None}
-        (folder / _STAMP).write_text(json.dumps(saved))
+            self._model.save(str(target), show_progress=False)
+        np.save(target / "ids.npy", np.array(self.ids, dtype=str))
+        pointer = {"dir": target.name, "stamp": stamp, "tokenizer": TOKENIZER_VERSION, "empty": self._model is None}
+        staged = target / _CURRENT
+        staged.write_text(json.dumps(pointer))
+        os.replace(staged, folder / _CURRENT)
+        _remove_stale(folder, keep=target.name)
 
     @staticmethod
-    def saved_stamp(folder: Path) -> int | None:
-        """The generation the saved index reflects, if there is one."""
+    def _pointer(folder: Path) -> dict | None:
         try:
-            saved = json.loads((folder / _STAMP).read_text())
-            return int(saved["stamp"]) if saved.get("tokenizer") == TOKENIZER_VERSION else None
-        except (OSError, ValueError, KeyError):
+            pointer = json.loads((folder / _CURRENT).read_text())
+            return pointer if pointer.get("tokenizer") == TOKENIZER_VERSION else None
+        except (OSError, ValueError):
             return None
+
+    @classmethod
+    def saved_stamp(cls, folder: Path) -> int | None:
+        """The generation the saved index reflects, if there is one."""
+        pointer = cls._pointer(folder)
+        return int(pointer["stamp"]) if pointer else None
 
     @classmethod
     def load(cls, folder: Path, stamp: int) -> KeywordIndex | None:
         """The saved index if it reflects generation ``stamp``, else None."""
-        if cls.saved_stamp(folder) != stamp:
+        pointer = cls._pointer(folder)
+        if pointer is None or pointer.get("stamp") != stamp:
             return None
         try:
-            saved = json.loads((folder / _STAMP).read_text())
-            if saved["empty"]:
+            if pointer["empty"]:
                 return cls([], None)
-            ids = [str(i) for i in np.load(folder / "ids.npy")]
-            model = bm25s.BM25.load(str(folder), show_progress=False)
-            return cls(ids, model)
+            saved = folder / pointer["dir"]
+            ids = [str(i) for i in np.load(saved / "ids.npy")]
+            return cls(ids, bm25s.BM25.load(str(saved), show_progress=False))
         except (OSError, ValueError, KeyError) as exc:
             log.info("keyword index at %s not usable (%s); rebuilding", folder, exc)
             return None
 
 
-def load_or_build(folder: Path, stamp: int, chunks: Iterable[Hit]) -> KeywordIndex:
-    """The saved keyword index for generation ``stamp``, or a new one built (and saved) from ``chunks``."""
-    saved = KeywordIndex.load(folder, stamp)
-    return saved if saved is not None else build_and_save(folder, stamp, chunks)
+def _remove_stale(folder: Path, keep: str) -> None:
+    """Remove earlier saves, leaving a grace period for a reader that is still loading one."""
+    now = time.time()
+    for old in folder.glob("gen-*"):
+        if old.name != keep and now - old.stat().st_mtime > STALE_AFTER_S:
+            shutil.rmtree(old, ignore_errors=True)
 
 
-def build_and_save(folder: Path, stamp: int, chunks: Iterable[Hit]) -> KeywordIndex:
-    """Build the keyword index over ``chunks`` (title and text) and save it as generation ``stamp``."""
+def build_from(chunks: Iterable[Hit]) -> KeywordIndex:
+    """The keyword index over ``chunks`` (title and text)."""
     ids, texts = [], []
     for chunk in chunks:
         ids.append(chunk.id)
         texts.append(f"{chunk.metadata.get('title', '')}\n{chunk.text}")
-    built = KeywordIndex.build(ids, texts)
+    return KeywordIndex.build(ids, texts)
+
+
+def build_and_save(folder: Path, stamp: int, chunks: Iterable[Hit]) -> KeywordIndex:
+    """Build the keyword index over ``chunks`` and save it as generation ``stamp``."""
+    built = build_from(chunks)
     try:
         built.save(folder, stamp)
     except OSError as exc:  # a read-only data dir still gets answers
         log.warning("cannot save the keyword index to %s: %s", folder, exc)
     return built
+
+
+def load_or_build(folder: Path, stamp: int, chunks: Iterable[Hit]) -> KeywordIndex:
+    """The saved keyword index for generation ``stamp``, or a new one built (and saved) from ``chunks``."""
+    return KeywordIndex.load(folder, stamp) or build_and_save(folder, stamp, chunks)

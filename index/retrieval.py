@@ -110,7 +110,13 @@ class Retrieval:
 
 
 class Retriever:
-    """Searches one index; keeps its keyword index in step with the manifest."""
+    """Searches one index; keeps its keyword index in step with the manifest.
+
+    Only committed articles are cited: a chunk counts when the manifest lists
+    its article with the same content hash. The manifest row is written after
+    an article's chunks, so an article being indexed meanwhile is invisible
+    until it is complete.
+    """
 
     def __init__(self, store: ChunkStore, manifest: Manifest, embedder: Embedder, keyword_dir: Path) -> None:
         self.store = store
@@ -118,14 +124,20 @@ class Retriever:
         self.embedder = embedder
         self._keyword_dir = keyword_dir
         self._keyword: KeywordIndex | None = None
+        self._committed: dict[str, str] = {}
         self._generation = -1
 
     def keyword_index(self) -> KeywordIndex:
         generation = self.manifest.generation
         if self._keyword is None or generation != self._generation:
             self._keyword = load_or_build(self._keyword_dir, generation, self.store.chunks())
+            self._committed = {e.id: e.content_hash for e in self.manifest.entries().values()}
             self._generation = generation
         return self._keyword
+
+    def _is_committed(self, hit: Hit) -> bool:
+        meta = hit.metadata
+        return self._committed.get(str(meta.get("article_id"))) == meta.get("content_hash")
 
     def search(self, question: str, k: int = 10) -> list[Passage]:
         """The ``k`` best passages for ``question``, best first."""
@@ -162,12 +174,11 @@ class Retriever:
             fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, (chunk_id, _) in enumerate(keyword):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
         hits = {h.id: h for h in dense}
         hits.update({h.id: h for h in self.store.get([i for i in best if i not in hits], query)})
-        return [
-            Passage.from_hit(hits[i], fused[i], 1.0 - hits[i].distance) for i in best if i in hits
-        ]
+        ranked = [hits[i] for i in best if i in hits and self._is_committed(hits[i])][:k]
+        return [Passage.from_hit(h, fused[h.id], 1.0 - h.distance) for h in ranked]
 
     def _rank_sentences(self, question: str, query: np.ndarray, passages: list[Passage]) -> list[Evidence]:
         candidates = _candidates(passages)

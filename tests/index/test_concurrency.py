@@ -1,0 +1,104 @@
+"""Asking while an indexing run rewrites the articles: every answer comes from complete articles."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+from bot.app import open_index, open_indexer
+from bot.settings import Settings
+from tests.checks import assert_consistent
+from tests.fakes import HashEmbedder
+
+ARTICLES = 5
+ROUNDS = 12
+
+
+def write_version(folder: Path, version: str, sentences: int) -> None:
+    """Every sentence of every article carries the version's word, so a chunk tells which version it is from."""
+    for n in range(ARTICLES):
+        body = " ".join(
+            f"In {version} report {n} the harbour council counted {i * 7 + n} ships at the quay on day {i}."
+            for i in range(sentences)
+        )
+        (folder / f"harbour-{n}.txt").write_text(f"# Harbour report {n}\n\n{body}\n")
+
+
+def test_asking_during_indexing_never_sees_a_half_indexed_article(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_version(folder, "alpha", 12)
+    writer = open_indexer(settings, HashEmbedder())
+    writer.index_paths([folder])
+    retriever = open_index(settings, HashEmbedder()).retriever  # its own connections, as another process
+
+    done = threading.Event()
+    errors: list[BaseException] = []
+    mixed: list[dict] = []
+    searches = 0
+
+    def rewrite() -> None:
+        try:
+            for r in range(ROUNDS):  # versions of different lengths: chunks are added, replaced and dropped
+                write_version(folder, "bravo" if r % 2 == 0 else "alpha", 20 if r % 2 == 0 else 12)
+                writer.index_paths([folder])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            done.set()
+
+    def ask() -> None:
+        nonlocal searches
+        try:
+            while not done.is_set():
+                versions: dict[str, set[str]] = defaultdict(set)
+                for p in retriever.search("how many ships did the harbour council count at the quay", k=10):
+                    versions[p.article_id] |= {v for v in ("alpha", "bravo") if v in p.text}
+                mixed.extend({a: v} for a, v in versions.items() if len(v) != 1)
+                searches += 1
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=rewrite), threading.Thread(target=ask)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+
+    assert errors == []
+    assert searches > ROUNDS  # the searches really ran alongside the indexing
+    assert mixed == []  # never chunks of two versions of one article in one answer
+    assert_consistent(writer)
+
+
+def test_a_search_between_writing_chunks_and_committing_sees_the_old_version(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The exact moment of risk, made certain: the writer has stored new chunks but not yet committed them."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_version(folder, "bravo", 20)
+    writer = open_indexer(settings, HashEmbedder())
+    writer.index_paths([folder])
+    retriever = open_index(settings, HashEmbedder()).retriever
+    seen: list[dict[str, set[str]]] = []
+    real_upsert = writer.store.upsert
+
+    def upsert_then_search(*args: object, **kwargs: object) -> None:
+        real_upsert(*args, **kwargs)  # new chunks stored; stale ones and the manifest row not yet
+        versions: dict[str, set[str]] = defaultdict(set)
+        for p in retriever.search("how many ships did the harbour council count at the quay", k=10):
+            versions[p.article_id] |= {v for v in ("alpha", "bravo") if v in p.text}
+        seen.append(versions)
+
+    writer.store.upsert = upsert_then_search  # type: ignore[method-assign]
+    write_version(folder, "alpha", 12)  # shorter: the old version's last chunks are left until deleted
+    assert writer.index_paths([folder]).updated == ARTICLES
+
+    assert len(seen) == ARTICLES
+    for versions in seen:
+        assert versions and all(v == {"alpha"} or v == {"bravo"} for v in versions.values()), versions
+    # The article whose chunks were just written is not visible in its new version before its commit.
+    first = seen[0]
+    assert all(v == {"bravo"} for v in first.values())
