@@ -1,0 +1,42 @@
+"""An indexing run in a process of its own, announcing every write, for the crash tests to kill.
+
+Usage: python -m tests.index.indexing_child DATA_DIR FOLDER
+Prints one line per store or manifest write, flushed, so that the parent can
+kill the process right after any chosen write.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.app import open_indexer
+from bot.settings import Settings
+from tests.fakes import HashEmbedder
+
+STORE_BATCH = 4  # small batches: many writes, many places to be killed
+
+
+def announcing(name: str, method: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = method(*args, **kwargs)
+        print(name, flush=True)
+        return result
+
+    return wrapper
+
+
+def main(data_dir: str, folder: str) -> None:
+    indexer = open_indexer(Settings(NEWSQA_DATA_DIR=Path(data_dir)), HashEmbedder())
+    indexer.store._batch = STORE_BATCH
+    for name in ("upsert", "delete"):
+        setattr(indexer.store, name, announcing(name, getattr(indexer.store, name)))
+    for name in ("record", "forget"):
+        setattr(indexer.manifest, name, announcing(name, getattr(indexer.manifest, name)))
+    report = indexer.index_paths([Path(folder)], prune=True)
+    print("done", report.summary(), flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

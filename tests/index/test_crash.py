@@ -1,0 +1,113 @@
+"""Crash safety: an indexing run killed with SIGKILL at any write, then run again, gives the clean result."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_indexer
+from bot.settings import Settings
+from index.indexer import Indexer
+from tests.checks import assert_consistent, stored_ids
+from tests.conftest import DATA
+from tests.fakes import HashEmbedder
+
+ROOT = Path(__file__).parents[2]
+
+
+def write_articles(folder: Path, edition: int) -> None:
+    """Fourteen real articles; later editions change some, drop one and add one."""
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    records = [json.loads(line) for line in (DATA / "realtimeqa-slice.jsonl").read_text().splitlines()]
+    if edition > 1:
+        records = records[1:] + [{**records[0], "id": "extra", "url": "https://example.com/extra"}]
+        for r in records[::3]:
+            r["text"] += f"\n\nUpdate {edition}: officials released further figures on the {r['title']}."
+    for n, record in enumerate(records):
+        (folder / f"{n:02d}.jsonl").write_text(json.dumps(record) + "\n")
+
+
+def child(data_dir: Path, folder: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.index.indexing_child", str(data_dir), str(folder)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def run_killed_after(data_dir: Path, folder: Path, writes: int) -> bool:
+    """Run an indexing process and SIGKILL it right after its ``writes``-th write; False if it finished first."""
+    proc = child(data_dir, folder)
+    assert proc.stdout is not None
+    seen = 0
+    for line in proc.stdout:
+        if line.startswith("done"):
+            break
+        seen += 1
+        if seen == writes:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=120)
+    proc.stdout.close()
+    proc.stderr.close()  # type: ignore[union-attr]
+    return proc.returncode == -signal.SIGKILL
+
+
+def count_writes(data_dir: Path, folder: Path) -> int:
+    proc = child(data_dir, folder)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return len(out.splitlines()) - 1
+
+
+def snapshot(indexer: Indexer) -> tuple[dict, set[str]]:
+    """What an index holds: each article's content hash and chunk count, and every stored chunk id."""
+    entries = {e.id: (e.content_hash, e.chunks) for e in indexer.manifest.entries().values()}
+    return entries, stored_ids(indexer)
+
+
+def index_in_process(data_dir: Path, folder: Path) -> Indexer:
+    indexer = open_indexer(Settings(NEWSQA_DATA_DIR=data_dir), HashEmbedder())
+    indexer.index_paths([folder], prune=True)
+    return indexer
+
+
+@pytest.mark.parametrize("edition", [1, 2])
+def test_kill_9_at_any_write_then_rerun_gives_the_clean_index(tmp_path: Path, edition: int) -> None:
+    """Edition 1 indexes from nothing; edition 2 updates, adds and prunes over a complete edition 1."""
+    folder = tmp_path / "news"
+    write_articles(folder, 1)
+    base = tmp_path / "base"
+    if edition > 1:
+        index_in_process(base, folder)
+        write_articles(folder, edition)
+    clean = index_in_process(_copy(base, tmp_path / "clean"), folder)
+    expected = snapshot(clean)
+    total = count_writes(_copy(base, tmp_path / "count"), folder)
+    assert total > 10
+
+    for n, writes in enumerate(sorted({1, 2, total // 4, total // 2, 3 * total // 4, total - 1})):
+        data_dir = _copy(base, tmp_path / f"killed-{n}")
+        assert run_killed_after(data_dir, folder, writes), f"the run ended before write {writes}"
+        rerun = index_in_process(data_dir, folder)
+        assert snapshot(rerun) == expected, f"killed after write {writes} of {total}"
+        assert_consistent(rerun)
+        assert rerun.store.count() == len(expected[1])  # no duplicates hidden behind equal ids
+
+
+def _copy(base: Path, target: Path) -> Path:
+    """A copy of the data dir ``base`` (or a new empty one when there is none)."""
+    if base.exists():
+        subprocess.run(["cp", "-a", str(base), str(target)], check=True)
+    return target
