@@ -7,12 +7,14 @@ and mixing them would silently wreck retrieval.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
@@ -21,6 +23,22 @@ from chromadb.errors import NotFoundError
 from index.errors import ModelMismatchError, StoreUnavailableError
 
 REBUILD_HINT = "newsqa index --rebuild PATH..."
+T = TypeVar("T")
+
+
+def _reaching(method: Callable[..., T]) -> Callable[..., T]:
+    """A lost connection to a Chroma server becomes a StoreUnavailableError that says where."""
+
+    @wraps(method)
+    def wrapper(self: ChunkStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except httpx.TransportError as exc:
+            raise StoreUnavailableError(
+                f"lost the connection to the Chroma store at {self.location}: {exc}; is the server running?"
+            ) from exc
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -114,9 +132,11 @@ class ChunkStore:
         self._check(self._collection.metadata or {}, dimension)
         return self._collection
 
+    @_reaching
     def count(self) -> int:
         return self._collection.count() if self._collection is not None else 0
 
+    @_reaching
     def upsert(
         self, ids: Sequence[str], embeddings: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict]
     ) -> None:
@@ -130,6 +150,7 @@ class ChunkStore:
                 metadatas=list(metadatas[i:j]),
             )
 
+    @_reaching
     def delete(self, ids: Sequence[str]) -> None:
         if self._collection is None:
             return
@@ -147,6 +168,7 @@ class ChunkStore:
             for id_, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
                 yield Hit.of(id_, doc, meta, 0.0)
 
+    @_reaching
     def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
         """The chunks with these ids, in the order asked (missing ones left out).
 
@@ -168,12 +190,17 @@ class ChunkStore:
             return
         offset = 0
         while True:
-            page = self._collection.get(include=include, limit=self._batch, offset=offset)
+            page = self._page(include, offset)
             yield page
             if len(page["ids"]) < self._batch:
                 return
             offset += len(page["ids"])
 
+    @_reaching
+    def _page(self, include: list, offset: int) -> dict:
+        return self._collection.get(include=include, limit=self._batch, offset=offset)
+
+    @_reaching
     def query(self, embedding: np.ndarray, k: int) -> list[Hit]:
         """The ``k`` chunks nearest to ``embedding``, nearest first."""
         k = min(k, self.count())

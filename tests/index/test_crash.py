@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.app import open_indexer
-from bot.settings import Settings
-from index.indexer import Indexer
-from tests.checks import assert_consistent, stored_ids
-from tests.conftest import DATA
-from tests.fakes import HashEmbedder
-
-ROOT = Path(__file__).parents[2]
-
-
-def write_articles(folder: Path, edition: int) -> None:
-    """Fourteen real articles; later editions change some, drop one and add one."""
-    folder.mkdir(exist_ok=True)
-    for old in folder.iterdir():
-        old.unlink()
-    records = [json.loads(line) for line in (DATA / "realtimeqa-slice.jsonl").read_text().splitlines()]
-    if edition > 1:
-        records = records[1:] + [{**records[0], "id": "extra", "url": "https://example.com/extra"}]
-        for r in records[::3]:
-            r["text"] += f"\n\nUpdate {edition}: officials released further figures on the {r['title']}."
-    for n, record in enumerate(records):
-        (folder / f"{n:02d}.jsonl").write_text(json.dumps(record) + "\n")
-
-
-def child(data_dir: Path, folder: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.index.indexing_child", str(data_dir), str(folder)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+from tests.checks import assert_consistent
+from tests.index.runs import child, index_in_process, snapshot, write_articles
 
 
 def run_killed_after(data_dir: Path, folder: Path, writes: int) -> bool:
@@ -69,18 +35,6 @@ def count_writes(data_dir: Path, folder: Path) -> int:
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     return len(out.splitlines()) - 1
-
-
-def snapshot(indexer: Indexer) -> tuple[dict, set[str]]:
-    """What an index holds: each article's content hash and chunk count, and every stored chunk id."""
-    entries = {e.id: (e.content_hash, e.chunks) for e in indexer.manifest.entries().values()}
-    return entries, stored_ids(indexer)
-
-
-def index_in_process(data_dir: Path, folder: Path) -> Indexer:
-    indexer = open_indexer(Settings(NEWSQA_DATA_DIR=data_dir), HashEmbedder())
-    indexer.index_paths([folder], prune=True)
-    return indexer
 
 
 @pytest.mark.parametrize("edition", [1, 2])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -16,7 +17,9 @@ import pytest
 from bot.app import open_index, store_location
 from bot.settings import Settings
 from index.errors import StoreUnavailableError
+from tests.checks import assert_consistent
 from tests.fakes import HashEmbedder
+from tests.index.runs import child, index_in_process, snapshot, write_articles
 
 
 def _free_port() -> int:
@@ -25,31 +28,49 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """A real `chroma run` on a free loopback port, stopped after the module."""
-    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+class ChromaServer:
+    """A real `chroma run` on a loopback port, which a test can stop and start again."""
+
+    def __init__(self, path: Path, port: int | None = None) -> None:
+        self.path = path
+        self.port = port or _free_port()
+        self._proc: subprocess.Popen | None = None
+
+    def start(self) -> ChromaServer:
+        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+        self._proc = subprocess.Popen(
+            [chroma, "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
+                chromadb.HttpClient(host="127.0.0.1", port=self.port).heartbeat()
+                return self
             except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
+                if self._proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("chroma server did not start") from None
                 time.sleep(0.3)
-        yield port
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(timeout=30)
+            self._proc = None
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The port of a Chroma server: the one .ci/run started (NEWSQA_TEST_CHROMA_PORT), else one of our own."""
+    if port := os.environ.get("NEWSQA_TEST_CHROMA_PORT"):
+        yield int(port)
+        return
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server")).start()
+    try:
+        yield server.port
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        server.stop()
 
 
 def test_indexer_and_reader_share_one_server(chroma_server: int, tmp_path: Path, articles_dir: Path) -> None:
@@ -61,12 +82,12 @@ def test_indexer_and_reader_share_one_server(chroma_server: int, tmp_path: Path,
             NEWSQA_COLLECTION=name,
         )
 
-    writer = open_index(settings("server-test"), HashEmbedder())
+    writer = open_index(settings("server-share"), HashEmbedder())
     assert str(writer.indexer.store.location) == f"chroma://127.0.0.1:{chroma_server}"
     report = writer.indexer.index_paths([articles_dir])
     assert report.added == 1 and report.chunks > 0
 
-    reader = open_index(settings("server-test"), HashEmbedder())  # another client, as another process would be
+    reader = open_index(settings("server-share"), HashEmbedder())  # another client, as another process
     assert reader.indexer.store.count() == report.chunks
     passages = reader.retriever.search("death toll 84 people injured", k=3)
     assert any("84 people" in p.text for p in passages)
@@ -83,3 +104,50 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
 def test_tests_cannot_reach_the_network() -> None:
     with pytest.raises(ConnectionRefusedError, match="may not reach the network"):
         socket.create_connection(("192.0.2.1", 443), timeout=1)
+
+
+def test_separate_processes_and_a_server_restart_lose_nothing(tmp_path: Path) -> None:
+    """Indexer processes and a reader share a server that is restarted, also in the middle of a run."""
+    server = ChromaServer(tmp_path / "chroma").start()
+    env = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(server.port), "NEWSQA_COLLECTION": "restart"}
+    data_dir, folder = tmp_path / "data", tmp_path / "news"
+    settings = Settings(NEWSQA_DATA_DIR=data_dir, **env)
+    try:
+        write_articles(folder, 1)
+        first = child(data_dir, folder, env)
+        out, err = first.communicate(timeout=300)
+        assert first.returncode == 0, err
+        reader = open_index(settings, HashEmbedder())  # the bot's side, in this process
+        before = snapshot(reader.indexer)
+        assert len(before[0]) == 14 and reader.retriever.search("darts world championship final", k=3)
+
+        server.stop()
+        with pytest.raises(StoreUnavailableError, match="lost the connection to the Chroma store at chroma://"):
+            reader.retriever.search("darts world championship final", k=3)
+        down = child(data_dir, folder, env)
+        _, err = down.communicate(timeout=300)
+        assert down.returncode != 0 and "StoreUnavailableError" in err
+
+        server.start()  # the same clients carry on
+        assert reader.retriever.search("darts world championship final", k=3)
+        assert snapshot(reader.indexer) == before
+
+        # Edition 2, with the server stopped after a few writes of the run.
+        write_articles(folder, 2)
+        run = child(data_dir, folder, env)
+        assert run.stdout is not None
+        for _ in range(5):
+            run.stdout.readline()
+        server.stop()
+        _, err = run.communicate(timeout=300)
+        assert run.returncode != 0 and "StoreUnavailableError" in err
+        server.start()
+        again = child(data_dir, folder, env)
+        out, err = again.communicate(timeout=300)
+        assert again.returncode == 0, err
+
+        clean = index_in_process(tmp_path / "clean", folder)
+        assert snapshot(reader.indexer) == snapshot(clean)
+        assert_consistent(reader.indexer)
+    finally:
+        server.stop()
