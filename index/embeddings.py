@@ -7,6 +7,8 @@ model can be named instead (a local folder, or a hub id where the network allows
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -53,18 +55,27 @@ class SentenceTransformerEmbedder:
         self._source = model
         self._batch_size = batch_size
         self._model: Any = None
+        self._counter: Any = None
+        self._loading = threading.Lock()
+        self._counting = threading.Lock()
 
     @property
     def model(self) -> Any:
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer  # heavy import
-            from transformers.utils import logging as hf_logging
+        with self._loading:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer  # heavy import
+                from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
-            self._model = SentenceTransformer(
-                _bundled_path() if self._bundled else self._source,
-                local_files_only=self._bundled,
-            )
+                hf_logging.disable_progress_bar()
+                self._model = SentenceTransformer(
+                    _bundled_path() if self._bundled else self._source,
+                    local_files_only=self._bundled,
+                )
+                # Counting tokens calls the tokenizer without truncation, which
+                # changes its settings; a copy of its own keeps that away from
+                # ``encode`` running meanwhile in another thread (an answer
+                # during a re-index).
+                self._counter = copy.deepcopy(self._model.tokenizer)
         return self._model
 
     @property
@@ -78,7 +89,9 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        self.model  # noqa: B018 - loads the model and the counting tokenizer
+        with self._counting:
+            encoded = self._counter(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:

@@ -8,6 +8,7 @@ all its chunks are in the store, so a row always describes chunks that exist.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ class Entry:
 
 
 class Manifest:
-    """A small SQLite database beside the store."""
+    """A small SQLite database beside the store; one connection, safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,24 +60,33 @@ class Manifest:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        # One statement at a time: threads sharing the connection would otherwise
+        # share (and reset) its cached statements mid-read.
+        self._lock = threading.RLock()
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         """A change and the generation bump that announces it, atomically."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            self._db.execute(_BUMP)
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute(_BUMP)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def entries(self) -> dict[str, Entry]:
-        rows = self._db.execute(
+        rows = self._query(
             "SELECT id, content_hash, title, published_at, source, url, origin, chunks, indexed_at"
             " FROM articles ORDER BY published_at IS NULL, published_at DESC, title"
         )
@@ -85,7 +95,7 @@ class Manifest:
     @property
     def generation(self) -> int:
         """A number that changes whenever the indexed content does."""
-        return int(self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+        return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
 
     def record(self, article: Article, chunks: int) -> None:
         """Mark an article as fully indexed with ``chunks`` chunks."""
@@ -113,7 +123,7 @@ class Manifest:
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""
-        articles, chunks = self._db.execute("SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM articles").fetchone()
+        ((articles, chunks),) = self._query("SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM articles")
         return int(articles), int(chunks)
 
 

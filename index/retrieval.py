@@ -10,6 +10,7 @@ that answers rather than a whole passage.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -126,14 +127,16 @@ class Retriever:
         self._keyword: KeywordIndex | None = None
         self._committed: dict[str, str] = {}
         self._generation = -1
+        self._refreshing = threading.Lock()
 
     def keyword_index(self) -> KeywordIndex:
-        generation = self.manifest.generation
-        if self._keyword is None or generation != self._generation:
-            self._keyword = load_or_build(self._keyword_dir, generation, self.store.chunks())
-            self._committed = {e.id: e.content_hash for e in self.manifest.entries().values()}
-            self._generation = generation
-        return self._keyword
+        with self._refreshing:  # threads asking at once rebuild it once
+            generation = self.manifest.generation
+            if self._keyword is None or generation != self._generation:
+                self._keyword = load_or_build(self._keyword_dir, generation, self.store.chunks())
+                self._committed = {e.id: e.content_hash for e in self.manifest.entries().values()}
+                self._generation = generation
+            return self._keyword
 
     def _is_committed(self, hit: Hit) -> bool:
         meta = hit.metadata

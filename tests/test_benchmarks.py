@@ -1,0 +1,30 @@
+"""The benchmark scripts run (their figures are not checked: they are measurements, not tests)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from index.embeddings import SentenceTransformerEmbedder
+from tests.conftest import DATA
+
+ROOT = Path(__file__).parents[1]
+
+
+def script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_soak_runs_questions_alongside_reindexing(tmp_path: Path, real_embedder: SentenceTransformerEmbedder) -> None:
+    soak = script("soak")
+    questions = ["Who beat Luke Littler in the darts final?", "Which animals cause car breakdowns in the UK?"]
+    result = soak.soak(tmp_path, DATA / "realtimeqa-slice.jsonl", questions, 12, 2, real_embedder)
+    assert result["errors"] == 0, result["first_error"]
+    assert result["questions"] == 12 and result["reindex_rounds"] >= 1
+    assert result["answered"] >= 6
+    assert set(result) >= {"ask_p50_ms", "ask_p95_ms", "rss_start_mb", "rss_end_mb", "peak_rss_mb"}
