@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.answer import Answer
 
+TOPIC_WORDS = 60
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     id INTEGER PRIMARY KEY,
@@ -26,11 +27,13 @@ CREATE TABLE IF NOT EXISTS answers (
     citations TEXT NOT NULL,
     guild_id INTEGER,
     channel_id INTEGER,
-    message_id INTEGER,
     asked_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS answers_message ON answers(message_id);
 CREATE INDEX IF NOT EXISTS answers_channel ON answers(channel_id);
+CREATE TABLE IF NOT EXISTS messages (
+    message_id INTEGER PRIMARY KEY,
+    answer_id INTEGER NOT NULL REFERENCES answers(id)
+);
 CREATE TABLE IF NOT EXISTS votes (
     answer_id INTEGER NOT NULL REFERENCES answers(id),
     user_id INTEGER NOT NULL,
@@ -84,26 +87,31 @@ class History:
             )
         return int(cursor.lastrowid or 0)
 
-    def sent(self, answer_id: int, message_id: int, channel_id: int) -> None:
-        """Note the message (and channel or thread) that carried an answer."""
+    def sent(self, answer_id: int, message_ids: list[int], channel_id: int) -> None:
+        """Note the messages (and the channel or thread) that carried an answer."""
         with self._lock:
-            self._db.execute(
-                "UPDATE answers SET message_id = ?, channel_id = ? WHERE id = ?", (message_id, channel_id, answer_id)
+            self._db.execute("UPDATE answers SET channel_id = ? WHERE id = ?", (channel_id, answer_id))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO messages VALUES (?, ?)", [(m, answer_id) for m in message_ids]
             )
 
-    def question_for_message(self, message_id: int) -> str | None:
-        """The question that the bot's message ``message_id`` answered."""
-        with self._lock:
-            row = self._db.execute("SELECT question FROM answers WHERE message_id = ?", (message_id,)).fetchone()
-        return row[0] if row else None
-
-    def last_question_in(self, channel_id: int) -> str | None:
-        """The latest question answered in a channel or thread."""
+    def topic_of_message(self, message_id: int) -> str | None:
+        """What the conversation answered by the bot's message ``message_id`` is about, for a follow-up."""
         with self._lock:
             row = self._db.execute(
-                "SELECT question FROM answers WHERE channel_id = ? ORDER BY id DESC LIMIT 1", (channel_id,)
+                "SELECT a.context, a.question FROM messages m JOIN answers a ON a.id = m.answer_id"
+                " WHERE m.message_id = ?",
+                (message_id,),
             ).fetchone()
-        return row[0] if row else None
+        return topic(*row) if row else None
+
+    def topic_in(self, channel_id: int) -> str | None:
+        """What the latest conversation in a channel or thread is about."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT context, question FROM answers WHERE channel_id = ? ORDER BY id DESC LIMIT 1", (channel_id,)
+            ).fetchone()
+        return topic(*row) if row else None
 
     def vote(self, answer_id: int, user_id: int, up: bool) -> bool:
         """Record (or change) a user's vote; False when the answer is unknown."""
@@ -126,6 +134,15 @@ class History:
             Feedback(row[0], row[1], row[2], json.loads(row[3]), "up" if row[4] > 0 else "down", row[5], row[6])
             for row in rows
         ]
+
+
+def topic(context: str | None, question: str) -> str:
+    """A question with the conversation before it, kept to its last ``TOPIC_WORDS`` words.
+
+    So a follow-up of a follow-up still knows what it is about.
+    """
+    words = f"{context or ''} {question}".split()
+    return " ".join(words[-TOPIC_WORDS:])
 
 
 def _now() -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.answer import Answer
@@ -87,15 +88,29 @@ class NewsBot(commands.Bot):
 
         await self.add_cog(Commands(self))
         self.add_dynamic_items(VoteButton)
+        self.tree.on_error = self.on_tree_error
         if not self._sync_commands:
             return
-        if self.settings.discord_guilds:  # guild commands appear at once
-            for guild_id in self.settings.discord_guilds:
-                guild = discord.Object(guild_id)
-                self.tree.copy_global_to(guild=guild)
-                await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        try:
+            if self.settings.discord_guilds:  # guild commands appear at once
+                for guild_id in self.settings.discord_guilds:
+                    guild = discord.Object(guild_id)
+                    self.tree.copy_global_to(guild=guild)
+                    await self.tree.sync(guild=guild)
+            else:
+                await self.tree.sync()
+        except discord.HTTPException as exc:
+            where = f"on the servers in DISCORD_GUILDS ({exc.text})" if self.settings.discord_guilds else f"({exc.text})"
+            raise NewsqaError(
+                f"could not register the slash commands {where}: check that the bot is on those servers and "
+                "was invited with the applications.commands scope"
+            ) from None
+
+    async def on_tree_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """Refused checks were already answered; anything else reaching here is logged."""
+        if isinstance(error, app_commands.CheckFailure):
+            return
+        log.error("slash command failed", exc_info=error)
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
@@ -129,7 +144,7 @@ class NewsBot(commands.Bot):
             if message is not None:
                 sent.append(message)
         if sent:
-            await asyncio.to_thread(history.sent, answer_id, sent[0].id, sent[0].channel.id)
+            await asyncio.to_thread(history.sent, answer_id, [m.id for m in sent], sent[0].channel.id)
         return sent
 
     async def on_message(self, message: discord.Message) -> None:
@@ -145,20 +160,22 @@ class NewsBot(commands.Bot):
             await self._report(exc, lambda text: message.reply(text, mention_author=False))
 
     async def question_in(self, message: discord.Message) -> tuple[str, str | None] | None:
-        """The question a message asks the bot, with the earlier question it follows up; None if not for us."""
+        """The question a message asks the bot, with the conversation it follows up; None if not for us."""
         assert self.user is not None
-        text = re.sub(rf"<@!?{self.user.id}>", " ", message.content)
-        text = " ".join(text.split())
+        mentioned = self.user in message.mentions
+        text = " ".join(re.sub(rf"<@!?{self.user.id}>", " ", message.content).split())
+        if not text and not mentioned:
+            return None  # nothing to answer (or no Message Content intent): stay quiet
         history = self.service.history
         context = None
         if message.reference and message.reference.message_id:
-            context = await asyncio.to_thread(history.question_for_message, message.reference.message_id)
+            context = await asyncio.to_thread(history.topic_of_message, message.reference.message_id)
         if message.guild is None:
             return (text, context) if self.settings.discord_dms else None
         channel = message.channel
         if isinstance(channel, discord.Thread) and channel.owner_id == self.user.id:
-            return text, context or await asyncio.to_thread(history.last_question_in, channel.id)
-        if self.user in message.mentions or context is not None:
+            return text, context or await asyncio.to_thread(history.topic_in, channel.id)
+        if mentioned or context is not None:
             return text, context
         return None
 
@@ -194,11 +211,17 @@ class NewsBot(commands.Bot):
 
 
 async def send_reply(interaction: discord.Interaction, text: str) -> None:
-    """An ephemeral reply, whether or not the interaction was already answered or deferred."""
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True)
-    else:
+    """A reply only the user sees, whether or not the interaction was already answered or deferred."""
+    if not interaction.response.is_done():
         await interaction.response.send_message(text, ephemeral=True)
+        return
+    # After a public defer, the first follow-up would take the public "thinking…"
+    # message's place; removing that message first keeps the reply private.
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException:
+        pass
+    await interaction.followup.send(text, ephemeral=True)
 
 
 def create_bot(

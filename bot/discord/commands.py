@@ -86,15 +86,17 @@ class Commands(commands.Cog):
     @app_commands.describe(query="Only articles whose title, source or address contains this")
     @replies_on_error
     async def sources(self, interaction: discord.Interaction, query: str | None = None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
         rows = await asyncio.to_thread(self.bot.service.sources, query)
-        await interaction.response.send_message(embed=render_sources(rows, query), ephemeral=True)
+        await interaction.followup.send(embed=render_sources(rows, query), ephemeral=True)
 
     @app_commands.command(description="How many articles and passages are indexed.")
     @replies_on_error
     async def stats(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
         stats = await asyncio.to_thread(self.bot.service.stats)
         text = f"{stats.articles} articles, {stats.chunks} passages indexed with {stats.model}."
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(name="help", description="How to ask questions.")
     @replies_on_error

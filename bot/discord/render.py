@@ -102,7 +102,7 @@ def render_sources(rows: list[SourceRow], query: str | None, limit: int = 25) ->
     for row in rows[:limit]:
         title = inert(row.title)
         if row.url.startswith(("http://", "https://")):
-            title = f"[{title}]({row.url})"
+            title = f"[{title}]({row.url.replace('(', '%28').replace(')', '%29')})"
         line = f"`{row.published_at or 'undated'}` {title} · {inert(row.source)}"
         if size + len(line) + 1 > DESCRIPTION_MAX - 100:
             break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import re
 from collections.abc import AsyncIterator
@@ -64,12 +65,13 @@ def sent_messages() -> list[discord.Message]:
     return messages
 
 
-async def reply_to(message: discord.Message, content: str, member: discord.Member) -> None:
-    """A member's reply to ``message`` (dpytest has no helper for replies)."""
+async def reply_to(message: discord.Message, content: str, member: discord.Member, ping: bool = True) -> None:
+    """A member's reply to ``message``, pinging its author unless ``ping`` is off (as Discord lets one choose)."""
+    mentions = [message.author] if ping else []
     data = factories.make_message_dict(
-        message.channel, member, content=content, guild_id=message.guild.id,
-        mentions=[message.author], message_reference={"message_id": message.id, "channel_id": message.channel.id},
+        message.channel, member, content=content, guild_id=message.guild.id, mentions=mentions, type=19
     )
+    data["message_reference"] = {"message_id": message.id, "channel_id": message.channel.id}  # dpytest drops it
     backend.get_state().parse_message_create(data)
     await dpytest.run_all_events()
 
@@ -120,32 +122,57 @@ async def test_asking_too_often_is_refused_until_the_cooldown_ends(settings: Set
     assert re.fullmatch(r"You are asking quickly: try again in \d+ s\.", second.content)
 
 
-async def test_a_reply_to_an_answer_follows_up_its_question(bot: NewsBot) -> None:
-    await dpytest.message(mention(bot, "What happened near Soleimani's burial site in Kerman?"))
+@pytest_asyncio.fixture
+async def news_bot(settings: Settings, slice_index: Index) -> AsyncIterator[NewsBot]:
+    """The bot over fifteen real articles, recording the context each question is answered with."""
+    bot = await start(create_bot(settings, Service(settings, opened=slice_index), sync_commands=False))
+    asked: list[tuple[str, str | None]] = []
+    real_ask = bot.service.ask
+
+    def ask(question: str, context: str | None = None) -> Any:
+        asked.append((question, context))
+        return real_ask(question, context)
+
+    bot.service.ask = ask  # type: ignore[method-assign]
+    bot.asked = asked  # type: ignore[attr-defined]
+    yield bot
+    await dpytest.empty_queue()
+
+
+async def test_replies_to_answers_follow_up_the_conversation(news_bot: NewsBot) -> None:
+    member = dpytest.get_config().members[0]
+    await dpytest.message(mention(news_bot, "What happened near Soleimani's burial site in Kerman?"))
     (answer,) = sent_messages()
-    await reply_to(answer, "and how many were injured?", dpytest.get_config().members[0])
+    await reply_to(answer, "and how many were injured?", member)
     (follow_up,) = sent_messages()
     assert "284" in follow_up.content
+    await reply_to(follow_up, "who was blamed?", member)  # a follow-up of the follow-up
+    (third,) = sent_messages()
+    assert "Israel" in third.content
+
+    contexts = [context for _, context in news_bot.asked]  # type: ignore[attr-defined]
+    assert contexts[0] is None
+    assert contexts[1] == "What happened near Soleimani's burial site in Kerman?"
+    assert contexts[2] == "What happened near Soleimani's burial site in Kerman? and how many were injured?"
 
 
-async def test_a_message_in_a_thread_the_bot_started_is_a_follow_up(bot: NewsBot) -> None:
+async def test_a_message_in_a_thread_the_bot_started_is_a_follow_up(news_bot: NewsBot) -> None:
     guild = dpytest.get_config().guilds[0]
     parent = dpytest.get_config().channels[0]
     thread = discord.Thread(
         guild=guild,
         state=backend.get_state(),
         data={
-            "id": next(_ids), "guild_id": guild.id, "parent_id": parent.id, "owner_id": bot.user.id,
+            "id": next(_ids), "guild_id": guild.id, "parent_id": parent.id, "owner_id": news_bot.user.id,
             "name": "Kerman", "type": 11, "message_count": 1, "member_count": 2,
             "thread_metadata": {"archived": False, "archive_timestamp": "2024-01-04T00:00:00+00:00",
                                 "auto_archive_duration": 1440},
         },
     )
     guild._add_thread(thread)
-    history: History = bot.service.history
-    opener = bot.service.ask("Who claimed responsibility for the Kerman attack?")
-    answer_id = history.record(opener, context=None, guild_id=guild.id, channel_id=thread.id)
-    assert opener.answered and answer_id
+    history: History = news_bot.service.history
+    opener = news_bot.service.ask("Who claimed responsibility for the Kerman attack?")
+    assert opener.answered and history.record(opener, context=None, guild_id=guild.id, channel_id=thread.id)
 
     member = dpytest.get_config().members[0]
     data = factories.make_message_dict(thread, member, content="and how many were injured?", guild_id=guild.id)
@@ -154,6 +181,20 @@ async def test_a_message_in_a_thread_the_bot_started_is_a_follow_up(bot: NewsBot
 
     (follow_up,) = sent_messages()
     assert follow_up.channel.id == thread.id
+    assert "284" in follow_up.content
+    assert news_bot.asked[-1] == (  # type: ignore[attr-defined]
+        "and how many were injured?", "Who claimed responsibility for the Kerman attack?"
+    )
+
+
+async def test_a_message_without_text_or_mention_gets_no_reply(news_bot: NewsBot) -> None:
+    """Without the Message Content intent, messages not mentioning the bot arrive empty: stay quiet."""
+    await dpytest.message(mention(news_bot, "How many died in Kerman?"))
+    (answer,) = sent_messages()
+    await reply_to(answer, "", dpytest.get_config().members[0], ping=False)
+    assert sent_messages() == []
+    await reply_to(answer, "and how many were injured?", dpytest.get_config().members[0], ping=False)
+    (follow_up,) = sent_messages()  # with the intent, a reply that does not ping is still a follow-up
     assert "284" in follow_up.content
 
 
@@ -184,7 +225,11 @@ async def test_article_text_cannot_ping_anyone(settings: Settings, real_embedder
 
 
 class FakeInteraction:
-    """The parts of discord.Interaction the commands use; records what the bot does with it."""
+    """The parts of discord.Interaction the commands use; records what the bot does with it.
+
+    Every call is checked against the signature of the real discord.py method,
+    so a misspelt or unknown argument fails here as it would against Discord.
+    """
 
     def __init__(self, bot: NewsBot, *, manage_guild: bool = False, guild_id: int | None = 1) -> None:
         self.client = bot
@@ -196,14 +241,19 @@ class FakeInteraction:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.response = SimpleNamespace(
             is_done=lambda: any(c[0] in ("defer", "send_message") for c in self.calls),
-            defer=self._recorder("defer"),
-            send_message=self._recorder("send_message"),
+            defer=self._recorder("defer", discord.InteractionResponse.defer),
+            send_message=self._recorder("send_message", discord.InteractionResponse.send_message),
         )
-        self.followup = SimpleNamespace(send=self._recorder("followup"))
-        self.edit_original_response = self._recorder("edit")
+        self.followup = SimpleNamespace(send=self._recorder("followup", discord.Webhook.send))
+        self.edit_original_response = self._recorder("edit", discord.Interaction.edit_original_response)
+        self.delete_original_response = self._recorder("delete", discord.Interaction.delete_original_response)
 
-    def _recorder(self, name: str) -> Any:
-        async def record(content: str | None = None, **kwargs: Any) -> Any:
+    def _recorder(self, name: str, real: Any) -> Any:
+        signature = inspect.signature(real)
+
+        async def record(*args: Any, **kwargs: Any) -> Any:
+            signature.bind(None, *args, **kwargs)  # raises TypeError for arguments the real one refuses
+            content = args[0] if args else kwargs.pop("content", None)
             self.calls.append((name, {"content": content, **kwargs}))
             return SimpleNamespace(id=next(_ids), channel=SimpleNamespace(id=self.channel_id))
 
@@ -265,6 +315,8 @@ async def test_a_failure_inside_a_command_is_a_short_ephemeral_reply(bot: NewsBo
     monkeypatch.setattr(bot.service, "ask", broken)
     cog, interaction = commands_of(bot), FakeInteraction(bot)
     await cog.ask.callback(cog, interaction, question="Who was blamed first?")
+    # The public "thinking…" message is removed, so that the error reply is seen by the asker alone.
+    assert interaction.names() == ["defer", "delete", "followup"]
     assert interaction.calls[-1] == ("followup", {"content": GENERIC_ERROR, "ephemeral": True})
     assert "store exploded" in caplog.text  # the traceback is in the log, not the channel
 
@@ -273,16 +325,17 @@ async def test_sources_stats_and_help(bot: NewsBot) -> None:
     cog = commands_of(bot)
     interaction = FakeInteraction(bot)
     await cog.sources.callback(cog, interaction, query="kerman")
-    embed = interaction.calls[0][1]["embed"]
+    assert interaction.names() == ["defer", "followup"]
+    embed = interaction.calls[1][1]["embed"]
     assert embed.title == "Articles matching “kerman” (1)" and "2024-01-04" in embed.description
 
     interaction = FakeInteraction(bot)
     await cog.sources.callback(cog, interaction, query="no such thing")
-    assert interaction.calls[0][1]["embed"].title.endswith("(0)")
+    assert interaction.calls[1][1]["embed"].title.endswith("(0)")
 
     interaction = FakeInteraction(bot)
     await cog.stats.callback(cog, interaction)
-    assert interaction.calls[0][1]["content"].startswith("1 articles, 3 passages indexed")
+    assert interaction.calls[1][1]["content"].startswith("1 articles, 3 passages indexed")
 
     interaction = FakeInteraction(bot)
     await cog.help_command.callback(cog, interaction)
@@ -398,3 +451,17 @@ async def test_a_burst_of_questions_queues_while_the_event_loop_stays_free(
     assert most == 1  # one answer at a time; the rest waited their turn
     assert [r.question for r in results] == questions and all(r.answered for r in results)
     assert ticks > len(questions)  # the loop kept running while answers were computed
+
+
+async def test_slash_commands_that_cannot_be_registered_are_one_clear_error(
+    settings: Settings, sample_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.discord_guilds = [42]
+    bot = create_bot(settings, Service(settings, opened=sample_index))
+
+    async def refuse(*, guild: discord.abc.Snowflake | None = None) -> list:
+        raise discord.Forbidden(SimpleNamespace(status=403, reason="Forbidden"), {"message": "Missing Access"})
+
+    monkeypatch.setattr(bot.tree, "sync", refuse)
+    with pytest.raises(NewsqaError, match=r"could not register the slash commands on the servers in DISCORD_GUILDS"):
+        await bot.setup_hook()

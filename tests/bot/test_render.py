@@ -50,7 +50,7 @@ def test_a_long_answer_is_split_between_words_and_nothing_is_lost() -> None:
 
 
 def test_emoji_and_non_latin_text_are_counted_as_discord_counts_them() -> None:
-    # Discord counts code points: an emoji is one character, as is each CJK ideograph.
+    # Discord counts code points, as len() does: 🕯️ is two (the candle and a variation selector).
     text = " ".join(["伊朗克尔曼发生两起爆炸", "🕯️🙏", "Взрывы в Кермане"] * 400)
     replies = render_answer(Answer("q", True, text, []))
     check_limits(replies)
