@@ -9,9 +9,13 @@ and anything it writes that is not backed by a valid citation is dropped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
 
-from index.retrieval import Evidence, Retrieval, Retriever
+from bot.news import Figure, chronological, figures, order_asked, read_question
+from index.filters import Filter
+from index.retrieval import Evidence, Retrieval, Retriever, is_quantity_question
 
 # Below this cosine similarity between the question and the closest sentence, the
 # articles are taken not to answer. Measured with benchmarks/calibrate.py on the
@@ -26,6 +30,13 @@ MIN_SIMILARITY = 0.41
 # length faster than it adds answers).
 SCORE_MARGIN = 0.15
 MAX_SENTENCES = 3
+# Questions about order compare two events: the best two sentences, from a
+# wider margin (the second event scored 0.16 and 0.23 below the first on the
+# sample and on the two Alaska Airlines reports in tests/data).
+ORDER_MARGIN = 0.3
+ORDER_SENTENCES = 2
+# "How many" questions: sentences this close to the best may give another figure.
+FIGURE_MARGIN = 0.25
 
 DECLINED = "The indexed articles do not answer this question."
 
@@ -52,6 +63,8 @@ class Answer:
     answered: bool
     answer: str
     citations: list[Citation] = field(default_factory=list)
+    as_of: str | None = None  # publication date of the newest article cited
+    note: str | None = None  # which articles were searched, when the question was restricted
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -62,32 +75,115 @@ class Answer:
 Writer = Callable[[str, list[Citation]], "Answer | None"]
 
 
-def answer(
-    question: str, retriever: Retriever, writer: Writer | None = None, *, context: str | None = None
-) -> Answer:
+def answer(question: str, retriever: Retriever, writer: Writer | None = None, **options: Any) -> Answer:
     """Answer ``question`` from the index, citing the passages used, or decline.
 
-    ``context`` is the earlier question of a conversation, for follow-ups.
+    ``options`` are those of :func:`respond`.
     """
-    return respond(question, retriever, writer, context=context)[0]
+    return respond(question, retriever, writer, **options)[0]
 
 
 def respond(
-    question: str, retriever: Retriever, writer: Writer | None = None, *, context: str | None = None
+    question: str,
+    retriever: Retriever,
+    writer: Writer | None = None,
+    *,
+    context: str | None = None,
+    where: Filter | None = None,
+    today: date | None = None,
 ) -> tuple[Answer, Retrieval]:
-    """The answer together with everything retrieval found for it (for evaluation)."""
+    """The answer, and everything retrieval found for it (for evaluation).
+
+    ``context`` is the earlier question of a conversation, for follow-ups;
+    ``where`` restricts the articles used, as do dates and sources named in
+    the question itself ("this week", "according to CNN"), read relative to
+    ``today``.
+    """
     question = " ".join(question.split())
-    found = retriever.retrieve(question, context=context)
+    found, note = _search(question, retriever, context, where or Filter(), today or date.today())
     if support(found.evidence) < MIN_SIMILARITY:
-        return Answer(question, False, DECLINED), found
-    chosen = select(found.evidence)
+        return Answer(question, False, DECLINED, note=note), found
+    text, chosen = compose(question, found.evidence)
     citations = [_citation(n, ev) for n, ev in enumerate(chosen, start=1)]
-    if writer is not None:
+    as_of = max((c.published_at for c in citations if c.published_at), default=None)
+    if writer is not None and text is None:
         written = writer(question, citations)
         if written is not None:
-            return written, found
-    text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-    return Answer(question, True, text, citations), found
+            return replace(written, as_of=as_of, note=note), found
+    if text is None:
+        text = " ".join(f"{c.text} [{c.n}]" for c in citations)
+    return Answer(question, True, text, citations, as_of, note), found
+
+
+def _search(
+    question: str, retriever: Retriever, context: str | None, where: Filter, today: date
+) -> tuple[Retrieval, str | None]:
+    """Search with the restrictions given and those the question states.
+
+    When what the question states in words finds nothing to answer from, the
+    search is repeated without it, and the answer says so.
+    """
+    sources = {e.source for e in retriever.entries().values()}
+    reading = read_question(question, today, sources)
+    combined = where.narrowed(reading.where)
+    found = retriever.retrieve(reading.question, context=context, where=combined or None)
+    if reading.where and support(found.evidence) < MIN_SIMILARITY:
+        found = retriever.retrieve(question, context=context, where=where or None)
+        return found, f"Nothing {reading.where.describe()} answers this; all articles were searched."
+    return found, (f"Only articles {combined.describe()}." if combined else None)
+
+
+def compose(question: str, evidence: list[Evidence]) -> tuple[str | None, list[Evidence]]:
+    """The evidence to cite, and the answer's text where the question needs a shape of its own.
+
+    Questions about order get the evidence in time order; "how many"
+    questions whose best evidence gives different numbers get each number
+    with who reported it. Otherwise the text is None: the quoted sentences.
+    """
+    order = order_asked(question)
+    if order:
+        chosen = _to_order(evidence)
+        if len(chosen) > 1:
+            arranged = chronological(chosen)
+            if order == "latest":
+                arranged.reverse()
+            return _in_order(arranged, order), arranged
+    if is_quantity_question(question):
+        strong = [ev for ev in select(evidence, FIGURE_MARGIN, MAX_SENTENCES) if ev.similarity >= MIN_SIMILARITY]
+        found = figures(question, strong)
+        if len(found) > 1:
+            return _differing(found), [f.evidence for f in found]
+    return None, select(evidence)
+
+
+def _to_order(evidence: list[Evidence]) -> list[Evidence]:
+    """What a question about order compares: the best sentence of each article close to the best,
+    or, when one article holds them all, its best sentences (the order its cue words give)."""
+    near = [ev for ev in evidence if ev.score >= evidence[0].score - ORDER_MARGIN]
+    per_article: dict[str, Evidence] = {}
+    for ev in near:
+        per_article.setdefault(ev.passage.article_id, ev)
+    if len(per_article) > 1:
+        return list(per_article.values())[:ORDER_SENTENCES]
+    return select(near, ORDER_MARGIN, ORDER_SENTENCES)
+
+
+def _in_order(arranged: list[Evidence], order: str) -> str:
+    dated = len({ev.passage.published_at for ev in arranged}) > 1
+    words = ("First", "Then") if order == "earliest" else ("Most recently", "Before that")
+    parts = []
+    for n, ev in enumerate(arranged, start=1):
+        when = f" ({ev.passage.published_at or 'undated'})" if dated else ""
+        parts.append(f"{words[0] if n == 1 else words[1]}{when}: {ev.text} [{n}]")
+    return " ".join(parts)
+
+
+def _differing(found: list[Figure]) -> str:
+    reports = [
+        f"{f.value} according to {f.by} ({f.evidence.passage.published_at or 'undated'}) [{n}]"
+        for n, f in enumerate(found, start=1)
+    ]
+    return "Reports differ: " + "; ".join(reports) + "."
 
 
 def support(evidence: list[Evidence]) -> float:
@@ -99,12 +195,12 @@ def support(evidence: list[Evidence]) -> float:
     return max((ev.similarity for ev in evidence), default=0.0)
 
 
-def select(evidence: list[Evidence]) -> list[Evidence]:
-    """The best sentence and those close behind it, without overlaps."""
+def select(evidence: list[Evidence], margin: float = SCORE_MARGIN, most: int = MAX_SENTENCES) -> list[Evidence]:
+    """The best sentence and those within ``margin`` behind it (at most ``most``), without overlaps."""
     best = evidence[0].score
     chosen: list[Evidence] = []
     for ev in evidence:
-        if len(chosen) == MAX_SENTENCES or ev.score < best - SCORE_MARGIN:
+        if len(chosen) == most or ev.score < best - margin:
             break
         if any(_overlaps(ev, other) for other in chosen):
             continue

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,10 +29,12 @@ from bot.app import Index, open_index, open_indexer, read_stats
 from bot.evaluate import KEYS, evaluate, read_jsonl, write_report
 from bot.history import History
 from bot.llm import writer_from_settings
+from bot.news import timeline as news_timeline
 from bot.service import configured_sources, list_sources
 from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.errors import NewsqaError
+from index.filters import Filter
 from index.manifest import Manifest
 
 app = typer.Typer(
@@ -144,32 +147,80 @@ def _open_for_asking(settings: Settings, quiet: bool) -> Index:
 
 def _print_answer(result: Answer) -> None:
     out.print(escape(result.answer))
+    if result.note:
+        out.print(escape(result.note), style="dim")
     if not result.citations:
         return
-    out.print("\nSources:")
+    out.print(f"\nSources (articles up to {result.as_of or 'an unknown date'}):")
     for c in result.citations:
-        meta = " · ".join(x for x in (c.published_at, c.source) if x)
+        meta = " · ".join(x for x in (c.published_at or "undated", c.source) if x)
         out.print(f"[{c.n}] [bold]{escape(c.title)}[/bold] ({escape(meta)})")
         out.print(f"    {escape(c.url)}", style="dim")
         out.print(f"    “{escape(' '.join(c.text.split()))}”")
+
+
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Only articles from this source, e.g. cnn or cnn.com.")
+]
+SinceOption = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or after this day.")
+]
+UntilOption = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or before this day.")
+]
+
+
+def _filter(source: str | None, since: datetime | None, until: datetime | None) -> Filter:
+    return Filter((source,) if source else (), since.date() if since else None, until.date() if until else None)
 
 
 @app.command()
 @_edge
 def ask(
     question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, as you would ask a person.")],
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Answer a question from the indexed articles, citing the passages used."""
+    """Answer a question from the indexed articles, citing the passages used.
+
+    Dates and sources named in the question ("this week", "in January 2024",
+    "according to CNN") restrict it too.
+    """
     if not question.strip():
         raise typer.BadParameter("the question is empty", param_hint="QUESTION")
     settings = Settings()
     opened = _open_for_asking(settings, quiet=as_json)
-    result = answer(question, opened.retriever, writer_from_settings(settings))
+    where = _filter(source, since, until)
+    result = answer(question, opened.retriever, writer_from_settings(settings), where=where)
     if as_json:
         out.print_json(data=result.as_dict())
     else:
         _print_answer(result)
+
+
+@app.command()
+@_edge
+def timeline(
+    topic: Annotated[str, typer.Argument(metavar="TOPIC", help="What the timeline is about.")],
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The dated claims about a topic across the indexed articles, oldest first."""
+    settings = Settings()
+    opened = _open_for_asking(settings, quiet=as_json)
+    events = news_timeline(opened.retriever, topic, _filter(source, since, until) or None)
+    if as_json:
+        out.print_json(data={"topic": topic, "events": [e.as_dict() for e in events]})
+        return
+    for e in events:
+        out.print(f"[bold]{e.published_at or 'undated'}[/bold]  {escape(e.source)}: {escape(e.title)}")
+        out.print(f"    “{escape(' '.join(e.text.split()))}”")
+        out.print(f"    {escape(e.url)}", style="dim")
+    out.print(f"{len(events)} article{'' if len(events) == 1 else 's'} about “{escape(topic)}”.")
 
 
 @app.command()

@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
 from bot.answer import respond, support
@@ -108,7 +109,9 @@ def evaluate(
 
 def _ask(retriever: Retriever, q: dict, answerable: bool) -> QuestionResult:
     start = time.perf_counter()
-    result, found = respond(q["question"], retriever)
+    # Asked on the question's own date, as its readers did: "this week" is that week.
+    today = date.fromisoformat(q["date"]) if q.get("date") else None
+    result, found = respond(q["question"], retriever, today=today)
     ms = (time.perf_counter() - start) * 1000
     gold = q.get("answer") if answerable else None
     pick = pick_choice(retriever, q["question"], q["choices"]) if answerable and q.get("choices") else None

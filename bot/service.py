@@ -13,9 +13,11 @@ from bot.answer import Answer, Writer, answer
 from bot.app import Index, Stats, open_index, open_indexer
 from bot.history import History
 from bot.llm import writer_from_settings
+from bot.news import Event, timeline
 from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.embeddings import Embedder
+from index.filters import Filter
 from index.indexer import IndexReport, Progress
 from index.manifest import Manifest
 
@@ -62,8 +64,11 @@ class Service:
         self.reindex()
         return True
 
-    def ask(self, question: str, context: str | None = None) -> Answer:
-        return answer(question, self.index.retriever, self.writer, context=context)
+    def ask(self, question: str, context: str | None = None, where: Filter | None = None) -> Answer:
+        return answer(question, self.index.retriever, self.writer, context=context, where=where)
+
+    def timeline(self, topic: str, where: Filter | None = None) -> list[Event]:
+        return timeline(self.index.retriever, topic, where)
 
     def sources(self, query: str | None = None) -> list[SourceRow]:
         """Indexed articles, newest first; with ``query``, those whose title, source or address contain it."""

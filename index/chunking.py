@@ -55,6 +55,11 @@ def chunk_id(article_id: str, position: int) -> str:
     return f"{article_id}:{position:05d}"
 
 
+def article_of(chunk: str) -> str:
+    """The article id in a chunk id."""
+    return chunk.rsplit(":", 1)[0]
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentences of ``text`` with their paragraph numbers (0-based)."""
     spans: list[Span] = []

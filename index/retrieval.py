@@ -16,16 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import split_sentences
+from index.chunking import article_of, split_sentences
 from index.embeddings import Embedder
+from index.filters import Filter
 from index.keyword import KeywordIndex, load_or_build, tokenize
-from index.manifest import Manifest
+from index.manifest import Entry, Manifest
 from index.store import ChunkStore, Hit
 
 # Reciprocal rank fusion constant; 60 is the value of the original RRF paper
 # and works without tuning across collections.
 RRF_K = 60
 CANDIDATES = 40  # hits taken from each search before fusion
+FILTERED_KEYWORD_FACTOR = 10  # with a filter, keyword hits are taken deeper, then filtered
 # Passages whose sentences are scored one by one. Embedding their sentences is
 # most of the time an answer takes (about 7 ms a sentence on two CPU cores).
 SENTENCE_PASSAGES = 4
@@ -125,7 +127,7 @@ class Retriever:
         self.embedder = embedder
         self._keyword_dir = keyword_dir
         self._keyword: KeywordIndex | None = None
-        self._committed: dict[str, str] = {}
+        self._entries: dict[str, Entry] = {}
         self._generation = -1
         self._refreshing = threading.Lock()
 
@@ -134,30 +136,38 @@ class Retriever:
             generation = self.manifest.generation
             if self._keyword is None or generation != self._generation:
                 self._keyword = load_or_build(self._keyword_dir, generation, self.store.chunks())
-                self._committed = {e.id: e.content_hash for e in self.manifest.entries().values()}
+                self._entries = self.manifest.entries()
                 self._generation = generation
             return self._keyword
 
     def _is_committed(self, hit: Hit) -> bool:
-        meta = hit.metadata
-        return self._committed.get(str(meta.get("article_id"))) == meta.get("content_hash")
+        entry = self._entries.get(str(hit.metadata.get("article_id")))
+        return entry is not None and entry.content_hash == hit.metadata.get("content_hash")
 
-    def search(self, question: str, k: int = 10) -> list[Passage]:
-        """The ``k`` best passages for ``question``, best first."""
+    def entries(self) -> dict[str, Entry]:
+        """The committed articles, as of the latest search."""
+        self.keyword_index()
+        return self._entries
+
+    def search(self, question: str, k: int = 10, where: Filter | None = None) -> list[Passage]:
+        """The ``k`` best passages for ``question``, best first (only from articles ``where`` admits)."""
         question = topic_of(question)
         query = self.embedder.embed([question])[0]
-        return self._search(question, query, k)
+        return self._search(question, query, k, where)
 
     def evidence(self, question: str, k: int = 10) -> list[Evidence]:
         """Sentences from the best passages, best first, one entry per distinct span."""
         return self.retrieve(question, k).evidence
 
-    def retrieve(self, question: str, k: int = 10, context: str | None = None) -> Retrieval:
+    def retrieve(
+        self, question: str, k: int = 10, context: str | None = None, where: Filter | None = None
+    ) -> Retrieval:
         """The ``k`` best passages and the ranked sentences of the first few.
 
         ``context`` is an earlier question that this one follows up ("and how
         many were injured?"): passages are searched for both together, while
-        sentences are still ranked against the question itself.
+        sentences are still ranked against the question itself. ``where``
+        restricts the search to some sources and dates.
         """
         question = topic_of(question)
         if context:
@@ -166,12 +176,25 @@ class Retriever:
         else:
             topic = question
             query = topical = self.embedder.embed([question])[0]
-        passages = self._search(topic, topical, k)
+        passages = self._search(topic, topical, k, where)
         return Retrieval(passages, self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES]))
 
-    def _search(self, question: str, query: np.ndarray, k: int) -> list[Passage]:
-        dense = self.store.query(query, CANDIDATES)
-        keyword = self.keyword_index().search(question, CANDIDATES)
+    def _search(self, question: str, query: np.ndarray, k: int, where: Filter | None = None) -> list[Passage]:
+        keyword_index = self.keyword_index()  # also refreshes the committed articles
+        if where:
+            admitted = [a for a, entry in self._entries.items() if where.admits(entry)]
+            if not admitted:
+                return []
+            dense = self.store.query(query, CANDIDATES, where={"article_id": {"$in": admitted}})
+            allowed = set(admitted)
+            keyword = [
+                (chunk, score)
+                for chunk, score in keyword_index.search(question, CANDIDATES * FILTERED_KEYWORD_FACTOR)
+                if article_of(chunk) in allowed
+            ][:CANDIDATES]
+        else:
+            dense = self.store.query(query, CANDIDATES)
+            keyword = keyword_index.search(question, CANDIDATES)
         fused: dict[str, float] = {}
         for rank, hit in enumerate(dense):
             fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (RRF_K + rank + 1)
@@ -183,6 +206,11 @@ class Retriever:
         ranked = [hits[i] for i in best if i in hits and self._is_committed(hits[i])][:k]
         return [Passage.from_hit(h, fused[h.id], 1.0 - h.distance) for h in ranked]
 
+    def rank_sentences(self, question: str, passages: list[Passage]) -> list[Evidence]:
+        """Every sentence of ``passages``, ranked against ``question``, best first."""
+        question = topic_of(question)
+        return self._rank_sentences(question, self.embedder.embed([question])[0], passages)
+
     def _rank_sentences(self, question: str, query: np.ndarray, passages: list[Passage]) -> list[Evidence]:
         candidates = _candidates(passages)
         if not candidates:
@@ -191,7 +219,7 @@ class Retriever:
         sims = self.embedder.embed(texts, batch_size=SENTENCE_BATCH) @ query
         q_terms = set(tokenize([question])[0])
         q_names = set(_NAME.findall(question))
-        quantity = bool(_QUANTITY_QUESTION.search(question))
+        quantity = is_quantity_question(question)
         ranked = []
         for cand, sim, terms in zip(candidates, sims.tolist(), tokenize(texts)):
             overlap = len(q_terms & set(terms)) / len(q_terms) if q_terms else 0.0
@@ -235,6 +263,11 @@ def topic_of(question: str) -> str:
     """
     topic = _ORDER_WORDS.sub(" ", question)
     return " ".join(topic.split()) or question
+
+
+def is_quantity_question(question: str) -> bool:
+    """ "How many…", "what was the death toll…": questions answered by a number."""
+    return bool(_QUANTITY_QUESTION.search(question))
 
 
 def _answer_shape(sentence: str, question_names: set[str], quantity: bool) -> float:

@@ -201,14 +201,15 @@ class ChunkStore:
         return self._collection.get(include=include, limit=self._batch, offset=offset)
 
     @_reaching
-    def query(self, embedding: np.ndarray, k: int) -> list[Hit]:
-        """The ``k`` chunks nearest to ``embedding``, nearest first."""
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+        """The ``k`` chunks nearest to ``embedding``, nearest first; ``where`` filters on metadata."""
         k = min(k, self.count())
         if k <= 0:
             return []
         res = self._collection.query(
             query_embeddings=[embedding],
             n_results=k,
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
         return [

@@ -17,10 +17,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answer import Answer
+from bot.news import Event
 from bot.discord.render import MESSAGE_MAX, render_answer, shorten
 from bot.service import Service
 from bot.settings import Settings
 from index.errors import NewsqaError
+from index.filters import Filter
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +125,14 @@ class NewsBot(commands.Bot):
         """Seconds until ``user_id`` may ask again, or None if they may ask now (and it counts)."""
         return self._cooldowns.get_bucket(user_id).update_rate_limit()
 
-    async def answer(self, question: str, context: str | None) -> Answer:
+    async def answer(self, question: str, context: str | None, where: Filter | None = None) -> Answer:
         """Answer off the event loop, at most ``discord_max_concurrent`` at a time."""
         async with self._slots:
-            return await asyncio.to_thread(self.service.ask, question, context)
+            return await asyncio.to_thread(self.service.ask, question, context, where)
+
+    async def timeline(self, topic: str, where: Filter | None = None) -> list[Event]:
+        async with self._slots:
+            return await asyncio.to_thread(self.service.timeline, topic, where)
 
     async def send_answer(
         self, result: Answer, context: str | None, send: Send, *, guild_id: int | None, channel_id: int | None

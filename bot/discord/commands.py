@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 import discord
@@ -17,16 +18,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.client import GENERIC_ERROR, NewsBot, send_reply
-from bot.discord.render import MESSAGE_MAX, render_sources, shorten
+from bot.discord.render import MESSAGE_MAX, render_sources, render_timeline, shorten
 from bot.service import configured_sources
 from index.errors import NewsqaError
+from index.filters import Filter
 from index.indexer import IndexReport
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2.0  # seconds between edits of /reindex's reply (Discord rate-limits edits)
 HELP = """**Ask me about the indexed news**; every answer quotes its sources.
-• `/ask question:` … (set `private` to see the answer alone)
+• `/ask question:` … (set `private` to see the answer alone; `source`, `since`, `until` restrict it)
+• `/timeline topic:` … what the articles say about a topic, oldest first
 • mention me: @{name} who was blamed first?
 • reply to one of my answers to follow it up: “and how many were injured?”
 • `/sources [query]` lists the indexed articles, `/stats` counts them
@@ -34,6 +37,11 @@ HELP = """**Ask me about the indexed news**; every answer quotes its sources.
 Rate each answer with 👍/👎: it helps improve the answers."""
 
 Callback = Callable[..., Awaitable[None]]
+FILTER_OPTIONS = {
+    "source": "Only articles from this source, e.g. cnn",
+    "since": "Only articles published on or after this day (YYYY-MM-DD)",
+    "until": "Only articles published on or before this day (YYYY-MM-DD)",
+}
 
 
 def replies_on_error(callback: Callback) -> Callback:
@@ -52,6 +60,20 @@ def replies_on_error(callback: Callback) -> Callback:
     return wrapper
 
 
+def restriction(source: str | None, since: str | None, until: str | None) -> Filter:
+    """The /ask and /timeline options as a filter; a malformed date is the user's error, said plainly."""
+
+    def day(text: str | None, name: str) -> date | None:
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise NewsqaError(f"{name} must be a date like 2024-01-31, not “{shorten(text, 40)}”") from None
+
+    return Filter((source.strip(),) if source and source.strip() else (), day(since, "since"), day(until, "until"))
+
+
 class Commands(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
@@ -63,17 +85,26 @@ class Commands(commands.Cog):
         return False
 
     @app_commands.command(description="Answer a question from the indexed news, citing the passages used.")
-    @app_commands.describe(question="The question, as you would ask a person", private="Only you see the answer")
+    @app_commands.describe(
+        question="The question, as you would ask a person", private="Only you see the answer", **FILTER_OPTIONS
+    )
     @replies_on_error
     async def ask(
-        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 500], private: bool = False
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, 500],
+        private: bool = False,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
     ) -> None:
+        where = restriction(source, since, until)
         retry = self.bot.retry_after(interaction.user.id)
         if retry is not None:
             await send_reply(interaction, f"You are asking quickly: try again in {retry:.0f} s.")
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
-        result = await self.bot.answer(question, None)
+        result = await self.bot.answer(question, None, where)
 
         async def send(**kwargs: Any) -> discord.Message | None:
             return await interaction.followup.send(ephemeral=private, wait=True, **kwargs)
@@ -81,6 +112,22 @@ class Commands(commands.Cog):
         await self.bot.send_answer(
             result, None, send, guild_id=interaction.guild_id, channel_id=interaction.channel_id
         )
+
+    @app_commands.command(description="What the indexed articles say about a topic, oldest first.")
+    @app_commands.describe(topic="What the timeline is about", **FILTER_OPTIONS)
+    @replies_on_error
+    async def timeline(
+        self,
+        interaction: discord.Interaction,
+        topic: app_commands.Range[str, 1, 200],
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> None:
+        where = restriction(source, since, until)
+        await interaction.response.defer(thinking=True)
+        events = await self.bot.timeline(topic, where or None)
+        await interaction.followup.send(embed=render_timeline(topic, events))
 
     @app_commands.command(description="List the indexed articles, newest first.")
     @app_commands.describe(query="Only articles whose title, source or address contains this")

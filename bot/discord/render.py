@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.answer import Answer, Citation
+from bot.news import Event
 from bot.service import SourceRow
 
 MESSAGE_MAX = 2000
@@ -85,7 +86,9 @@ def citation_embed(c: Citation) -> discord.Embed:
 
 def render_answer(result: Answer) -> list[Reply]:
     """The answer text, then one embed per citation, spread over as many messages as needed."""
-    replies = [Reply(piece) for piece in split_text(inert(result.answer))] or [Reply()]
+    about = " ".join(x for x in (f"From articles up to {result.as_of}." if result.as_of else "", result.note) if x)
+    text = inert(result.answer) + (f"\n-# {inert(about)}" if about else "")  # -# : Discord's small print
+    replies = [Reply(piece) for piece in split_text(text)] or [Reply()]
     for embed in map(citation_embed, result.citations):
         last = replies[-1]
         size = sum(len(e) for e in last.embeds) + len(embed)
@@ -102,7 +105,7 @@ def render_sources(rows: list[SourceRow], query: str | None, limit: int = 25) ->
     for row in rows[:limit]:
         title = inert(row.title)
         if row.url.startswith(("http://", "https://")):
-            title = f"[{title}]({row.url.replace('(', '%28').replace(')', '%29')})"
+            title = f"[{title}]({_link(row.url)})"
         line = f"`{row.published_at or 'undated'}` {title} · {inert(row.source)}"
         if size + len(line) + 1 > DESCRIPTION_MAX - 100:
             break
@@ -114,3 +117,24 @@ def render_sources(rows: list[SourceRow], query: str | None, limit: int = 25) ->
     heading = f"Articles matching “{shorten(inert(query), 100)}”" if query else "Indexed articles"
     embed = discord.Embed(title=f"{heading} ({len(rows)})", description="\n".join(lines) or "None.")
     return embed
+
+
+def render_timeline(topic: str, events: list[Event]) -> discord.Embed:
+    """Dated claims, oldest first, each with its source and a link where there is one."""
+    lines: list[str] = []
+    size = 0
+    for e in events:
+        source = f"[{inert(e.source)}]({_link(e.url)})" if e.url.startswith(("http://", "https://")) else inert(e.source)
+        line = f"`{e.published_at or 'undated'}` {source}: “{shorten(inert(e.text), 400)}”"
+        if size + len(line) + 1 > DESCRIPTION_MAX - 100:
+            lines.append(f"…and {len(events) - len(lines)} more.")
+            break
+        lines.append(line)
+        size += len(line) + 1
+    title = shorten(f"Timeline: {topic}", TITLE_MAX)
+    return discord.Embed(title=title, description="\n".join(lines) or "Nothing in the indexed articles.")
+
+
+def _link(url: str) -> str:
+    """A URL that cannot end a markdown link early."""
+    return url.replace("(", "%28").replace(")", "%29")

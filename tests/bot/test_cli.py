@@ -99,7 +99,7 @@ def test_ask_on_an_empty_index_indexes_the_samples_first(env: Settings) -> None:
     code, stdout, stderr = run("ask", "How many people were killed?")
     assert code == 0, stderr
     assert "indexing the bundled sample articles" in stderr
-    answer_line, _, sources = stdout.partition("Sources:")
+    answer_line, _, sources = stdout.partition("Sources (articles up to 2024-01-04):")
     assert "84" in answer_line and "[1]" in answer_line
     assert "[1] ISIS has claimed responsibility" in sources
     assert "2024-01-04 · local" in sources
@@ -110,7 +110,8 @@ def test_ask_json_has_the_documented_shape(env: Settings) -> None:
     code, stdout, _ = run("ask", "--json", "who was blamed first")
     assert code == 0
     data = json.loads(stdout)
-    assert set(data) == {"question", "answered", "answer", "citations"}
+    assert set(data) == {"question", "answered", "answer", "citations", "as_of", "note"}
+    assert data["as_of"] == "2024-01-04" and data["note"] is None
     assert data["question"] == "who was blamed first"
     assert data["answered"] is True
     assert set(data["citations"][0]) == {
@@ -131,7 +132,7 @@ def test_chat_answers_until_an_empty_line(env: Settings) -> None:
     result = runner.invoke(app, ["chat"], input="How many people were killed?\n\n")
     assert result.exit_code == 0
     assert "at least 84 people" in result.stdout
-    assert result.stdout.count("Sources:") == 1
+    assert result.stdout.count("Sources (articles up to") == 1
 
 
 def test_empty_question_is_a_usage_error(env: Settings) -> None:
@@ -168,3 +169,39 @@ def test_feedback_lists_votes(env: Settings) -> None:
     assert next(v for v in votes if v["vote"] == "up")["citations"][0]["text"] == "At least 84 died."
     code, stdout, _ = run("feedback")
     assert stdout.strip().endswith("2 votes: 1 up, 1 down.")
+
+
+def test_timeline_json_is_oldest_first_and_cited(env: Settings) -> None:
+    assert run("index", str(DATA / "realtimeqa-slice.jsonl"))[0] == 0
+    code, stdout, stderr = run("timeline", "--json", "Alaska Airlines")
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["topic"] == "Alaska Airlines"
+    events = data["events"]
+    assert [e["published_at"] for e in events] == ["2024-01-06", "2024-01-09"]
+    assert set(events[0]) == {"published_at", "text", "article_id", "title", "source", "url"}
+    assert "Boeing 737 Max 9" in events[0]["title"] and "topless" in events[1]["title"]
+    assert all(e["url"].startswith("https://") and e["source"] == "usatoday.com" for e in events)
+
+    code, stdout, _ = run("timeline", "--json", "--since", "2024-01-07", "Alaska Airlines")
+    assert [e["published_at"] for e in json.loads(stdout)["events"]] == ["2024-01-09"]
+    code, stdout, _ = run("timeline", "Alaska Airlines")
+    assert stdout.index("2024-01-06") < stdout.index("2024-01-09")
+    assert stdout.strip().endswith("2 articles about “Alaska Airlines”.")
+
+
+def test_ask_restricted_by_source_and_dates(env: Settings) -> None:
+    assert run("index", str(DATA / "realtimeqa-slice.jsonl"))[0] == 0
+    code, stdout, _ = run("ask", "--json", "--source", "cnn", "What was the verdict against Ford?")
+    data = json.loads(stdout)
+    assert code == 0 and data["answered"]
+    assert {c["source"] for c in data["citations"]} == {"cnn.com"}
+    assert data["note"] == "Only articles from cnn."
+
+    code, stdout, _ = run("ask", "--json", "--since", "2024-01-07", "--until", "2024-01-31",
+                          "What happened on the Alaska Airlines flight?")
+    data = json.loads(stdout)
+    assert data["citations"] and all("2024-01-07" <= c["published_at"] <= "2024-01-31" for c in data["citations"])
+
+    code, _, stderr = run("ask", "--since", "January", "anything")
+    assert code == 2 and "since" in stderr

@@ -26,6 +26,7 @@ from bot.service import Service
 from bot.settings import Settings
 from index.embeddings import SentenceTransformerEmbedder
 from index.errors import NewsqaError
+from index.filters import Filter
 from tests.fakes import HashEmbedder
 
 _ids = itertools.count(900_000_000_000_000_000)
@@ -129,9 +130,9 @@ async def news_bot(settings: Settings, slice_index: Index) -> AsyncIterator[News
     asked: list[tuple[str, str | None]] = []
     real_ask = bot.service.ask
 
-    def ask(question: str, context: str | None = None) -> Any:
+    def ask(question: str, context: str | None = None, where: Filter | None = None) -> Any:
         asked.append((question, context))
-        return real_ask(question, context)
+        return real_ask(question, context, where)
 
     bot.service.ask = ask  # type: ignore[method-assign]
     bot.asked = asked  # type: ignore[attr-defined]
@@ -309,7 +310,7 @@ async def test_slash_commands_share_the_cooldown(settings: Settings, sample_inde
 
 async def test_a_failure_inside_a_command_is_a_short_ephemeral_reply(bot: NewsBot, monkeypatch: pytest.MonkeyPatch,
                                                                      caplog: pytest.LogCaptureFixture) -> None:
-    def broken(question: str, context: str | None = None) -> None:
+    def broken(question: str, context: str | None = None, where: Filter | None = None) -> None:
         raise RuntimeError("store exploded at /secret/path")
 
     monkeypatch.setattr(bot.service, "ask", broken)
@@ -427,12 +428,12 @@ async def test_a_burst_of_questions_queues_while_the_event_loop_stays_free(
     in_flight, most, ticks = 0, 0, 0
     real_ask = bot.service.ask
 
-    def ask(question: str, context: str | None = None) -> Any:
+    def ask(question: str, context: str | None = None, where: Filter | None = None) -> Any:
         nonlocal in_flight, most
         in_flight += 1
         most = max(most, in_flight)
         try:
-            return real_ask(question, context)
+            return real_ask(question, context, where)
         finally:
             in_flight -= 1
 
@@ -465,3 +466,32 @@ async def test_slash_commands_that_cannot_be_registered_are_one_clear_error(
     monkeypatch.setattr(bot.tree, "sync", refuse)
     with pytest.raises(NewsqaError, match=r"could not register the slash commands on the servers in DISCORD_GUILDS"):
         await bot.setup_hook()
+
+
+async def test_ask_options_restrict_the_sources_and_dates(news_bot: NewsBot) -> None:
+    cog, interaction = commands_of(news_bot), FakeInteraction(news_bot)
+    await cog.ask.callback(cog, interaction, question="What verdict was reached against Ford?", source="cnn")
+    assert news_bot.asked[-1] == ("What verdict was reached against Ford?", None)  # type: ignore[attr-defined]
+    sent = interaction.calls[1][1]
+    assert {e.footer.text.split(" · ")[1] for e in sent["embeds"]} == {"cnn.com"}
+    assert sent["content"].endswith("-# From articles up to 2022-08-22. Only articles from cnn.")
+
+    bad = FakeInteraction(news_bot)
+    await cog.ask.callback(cog, bad, question="Anything?", since="last Tuesday")
+    assert bad.calls == [("send_message", {"content": "since must be a date like 2024-01-31, not “last Tuesday”",
+                                           "ephemeral": True})]
+
+
+async def test_timeline_command_lists_dated_claims_oldest_first(news_bot: NewsBot) -> None:
+    cog, interaction = commands_of(news_bot), FakeInteraction(news_bot)
+    await cog.timeline.callback(cog, interaction, topic="Alaska Airlines")
+    assert interaction.names() == ["defer", "followup"]
+    embed = interaction.calls[1][1]["embed"]
+    assert embed.title == "Timeline: Alaska Airlines"
+    lines = embed.description.splitlines()
+    assert [line[:12] for line in lines] == ["`2024-01-06`", "`2024-01-09`"]
+    assert all("[usatoday.com](https://" in line for line in lines)
+
+    later = FakeInteraction(news_bot)
+    await cog.timeline.callback(cog, later, topic="Alaska Airlines", since="2024-01-07")
+    assert later.calls[1][1]["embed"].description.startswith("`2024-01-09`")

@@ -1,0 +1,233 @@
+"""What makes news questions special: dates, order, sources, and figures that disagree.
+
+- ``read_question`` finds the restrictions a question states in words ("this
+  week", "in January 2024", "according to CNN"), parsed with dateparser
+  against a given day, so the same question on the same day always means the
+  same thing.
+- ``order_asked`` tells a question about order ("who was blamed first?",
+  "what is the latest…?"); ``chronological`` arranges evidence by publication
+  date and, within an article, by the order its cue words give.
+- ``figures`` finds the different numbers the best evidence gives for a
+  "how many" question, each with who reported it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateparser.date import DateDataParser
+
+from index.filters import Filter, source_matches
+from index.keyword import tokenize
+from index.retrieval import Evidence, Passage, Retriever
+
+TIMELINE_PASSAGES = 30  # passages searched for a timeline
+TIMELINE_ARTICLES = 10  # articles quoted at most
+TIMELINE_MIN_SIMILARITY = 0.3  # a passage less similar to the topic is about something else
+CLAIM_MIN_WORDS = 6  # shorter "sentences" are mostly headlines and captions
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATED = (
+    rf"{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?|{_MONTH},?\s+\d{{4}}|{_DAY}\s+{_MONTH}(?:,?\s+\d{{4}})?"
+    r"|\d{4}-\d{2}-\d{2}"
+)
+# A bare month only after "in" or "during" ("may" is also a verb). A bare year
+# ("in 2023") is left alone: in a news question it mostly dates the event
+# asked about, not the articles that report it.
+_WHEN = re.compile(
+    rf"\b(?P<prep>in|during|on|since|after|before|until|by|from)?\s*(?:the\s+)?"
+    rf"(?P<when>(?:this|last|past|previous)\s+(?:week|month|year)|today|yesterday|{_DATED}"
+    rf"|(?<=in ){_MONTH}|(?<=during ){_MONTH})\b",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(
+    r",?\s*\b(?:according to|as reported by|reported by|says?)\s+(?:the\s+)?(?P<source>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})",
+)
+_EARLIEST = re.compile(r"\b(first|earliest|initially|originally|before|prior)\b", re.IGNORECASE)
+_LATEST = re.compile(r"\b(latest|most recent(ly)?|newest|last(?!\s+(week|month|year))|after)\b", re.IGNORECASE)
+# Cue words placing a sentence's event early or late among those its article reports.
+_EARLY_CUES = re.compile(
+    r"\b(prior to|before|during the period between|initially|at first|first|earlier|originally)\b", re.IGNORECASE
+)
+_LATE_CUES = re.compile(r"\b(later|subsequently|afterwards|since then|following|then)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?%?(?:\s+(?:million|billion|thousand))?")
+_SAID = re.compile(
+    r"\baccording to (?P<a>[^,.;]+)"
+    r"|(?P<b>(?:[A-Z][\w'’-]*\s+){0,2}(?:state\s+)?(?:media|officials|police|authorities|ministry|government)"
+    r"|(?:[A-Z][\w'’-]*\s?){1,4})\s+(?:said|says|reported|reports|claimed|claims|stated)\b"
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question with the restrictions it states removed, and those restrictions."""
+
+    question: str
+    where: Filter
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number given for what a question asks, who gave it, and the evidence."""
+
+    value: str
+    by: str
+    evidence: Evidence
+
+
+def read_question(question: str, today: date, sources: set[str]) -> Reading:
+    """The dates and sources a question names in words, as a filter, and the question without them.
+
+    Only sources that are indexed are recognised ("according to CNN" with
+    cnn.com indexed); a relative date ("this week") counts from ``today``.
+    """
+    since, until = None, None
+    named: tuple[str, ...] = ()
+    rest = question
+    match = _ACCORDING.search(rest)
+    if match and any(source_matches(match["source"], s) for s in sources):
+        named = (match["source"],)
+        rest = rest[: match.start()] + rest[match.end() :]
+    match = _WHEN.search(rest)
+    if match:
+        span = _date_range(match["when"], today)
+        if span is not None:
+            since, until = _bounds(match["prep"], *span)
+            rest = rest[: match.start()] + rest[match.end() :]
+    rest = " ".join(rest.replace(" ?", "?").split()) or question
+    return Reading(rest, Filter(named, since, until))
+
+
+def _date_range(text: str, today: date) -> tuple[date, date] | None:
+    """First and last day that ``text`` means, counted from ``today``."""
+    week = re.fullmatch(r"(this|past|last|previous)\s+week", text, re.IGNORECASE)
+    if week:  # the seven days up to today, or the seven before them: news weeks do not start on Mondays
+        end = today if week[1].lower() in ("this", "past") else today - timedelta(days=7)
+        return end - timedelta(days=6), end
+    parser = DateDataParser(
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+            "PREFER_DAY_OF_MONTH": "first",
+            "PREFER_DATES_FROM": "past",
+            "RETURN_TIME_AS_PERIOD": True,
+        },
+    )
+    data = parser.get_date_data(text)
+    if data.date_obj is None:
+        return None
+    day = data.date_obj.date()
+    if data.period == "month":
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return day.replace(day=1), following - timedelta(days=1)
+    if data.period == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    return day, day
+
+
+def _bounds(prep: str | None, first: date, last: date) -> tuple[date | None, date | None]:
+    prep = (prep or "").lower()
+    if prep in ("since", "from"):
+        return first, None
+    if prep == "after":
+        return last + timedelta(days=1), None
+    if prep == "before":
+        return None, first - timedelta(days=1)
+    if prep in ("until", "by"):
+        return None, last
+    return first, last
+
+
+def order_asked(question: str) -> str | None:
+    """ "earliest" or "latest" when the question asks about order, else None."""
+    if _EARLIEST.search(question):
+        return "earliest"
+    if _LATEST.search(question):
+        return "latest"
+    return None
+
+
+def chronological(evidence: list[Evidence]) -> list[Evidence]:
+    """Oldest first: by publication date, then by the order the article's cue words give, then by position."""
+
+    def key(ev: Evidence) -> tuple:
+        published = ev.passage.published_at or "9999-12-31"
+        cue = -1 if _EARLY_CUES.search(ev.text) else 1 if _LATE_CUES.search(ev.text) else 0
+        return published, ev.passage.article_id if ev.passage.published_at is None else "", cue, ev.start
+
+    return sorted(evidence, key=key)
+
+
+def figures(question: str, evidence: list[Evidence]) -> list[Figure]:
+    """The number each sentence gives for what the question asks about, one per distinct value."""
+    stems = set(tokenize([question])[0])
+    found: list[Figure] = []
+    for ev in evidence:
+        value = _figure_in(ev.text, stems, question)
+        if value and all(f.value != value for f in found):
+            found.append(Figure(value, _reporter(ev), ev))
+    return found
+
+
+def _figure_in(sentence: str, stems: set[str], question: str) -> str | None:
+    """The number in ``sentence`` nearest a word of the question (numbers the question has do not count)."""
+    numbers = [m for m in _NUMBER.finditer(sentence) if m.group(0).strip() not in question]
+    if not numbers:
+        return None
+    words = [(m.start(), tokenize([m.group(0)])[0]) for m in re.finditer(r"\w+", sentence)]
+    anchors = [pos for pos, toks in words if toks and toks[0] in stems]
+    if not anchors:
+        return numbers[0].group(0).strip()
+    best = min(numbers, key=lambda m: min(abs(m.start() - a) for a in anchors))
+    return best.group(0).strip()
+
+
+def _reporter(ev: Evidence) -> str:
+    """Who gave the figure: named in the sentence, else the article's source."""
+    match = _SAID.search(ev.text)
+    if match:
+        return " ".join((match["a"] or match["b"]).split())
+    return ev.passage.source or ev.passage.title
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated claim about a topic, quoted from one article."""
+
+    published_at: str | None
+    text: str
+    article_id: str
+    title: str
+    source: str
+    url: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def timeline(retriever: Retriever, topic: str, where: Filter | None = None) -> list[Event]:
+    """What the articles say about ``topic``, one claim per article, oldest first.
+
+    Articles count when one of their passages is close enough to the topic;
+    from each, the sentence that best matches it is quoted.
+    """
+    passages = retriever.search(topic, k=TIMELINE_PASSAGES, where=where)
+    best: dict[str, Passage] = {}
+    for p in passages:
+        if p.similarity >= TIMELINE_MIN_SIMILARITY and p.article_id not in best:
+            best[p.article_id] = p
+    claims: dict[str, Evidence] = {}
+    ranked = retriever.rank_sentences(topic, list(best.values())[:TIMELINE_ARTICLES])
+    for ev in sorted(ranked, key=lambda ev: len(ev.text.split()) < CLAIM_MIN_WORDS):  # stable: rank kept
+        claims.setdefault(ev.passage.article_id, ev)
+    return [
+        Event(ev.passage.published_at, ev.text, ev.passage.article_id, ev.passage.title, ev.passage.source,
+              ev.passage.location)
+        for ev in chronological(list(claims.values()))
+    ]

@@ -1,0 +1,61 @@
+"""Restricting a search to some sources and a range of publication dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from index.manifest import Entry
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which articles a search may use: any of ``sources`` (empty: all), published within [since, until].
+
+    A source matches by name without case or spaces: "CNN" matches ``cnn.com``,
+    "USA Today" matches ``usatoday.com``. With a date range, undated articles
+    are left out.
+    """
+
+    sources: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sources) or self.since is not None or self.until is not None
+
+    def narrowed(self, other: Filter) -> Filter:
+        """Both restrictions at once (this one's sources win when both name some)."""
+        since = max((d for d in (self.since, other.since) if d), default=None)
+        until = min((d for d in (self.until, other.until) if d), default=None)
+        return Filter(self.sources or other.sources, since, until)
+
+    def admits(self, entry: Entry) -> bool:
+        if self.sources and not any(source_matches(s, entry.source) for s in self.sources):
+            return False
+        if self.since is None and self.until is None:
+            return True
+        day = entry.published_at
+        if day is None:
+            return False
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+    def describe(self) -> str:
+        """In words, for an answer: "from cnn.com, 2024-01-01 to 2024-01-07"."""
+        parts = []
+        if self.sources:
+            parts.append("from " + " or ".join(self.sources))
+        if self.since and self.until:
+            parts.append(f"published {self.since} to {self.until}" if self.since != self.until else f"of {self.since}")
+        elif self.since:
+            parts.append(f"published since {self.since}")
+        elif self.until:
+            parts.append(f"published up to {self.until}")
+        return ", ".join(parts)
+
+
+def source_matches(wanted: str, source: str) -> bool:
+    """"CNN" matches "cnn.com" and "edition.cnn.com"; "USA Today" matches "usatoday.com"."""
+    key = "".join(wanted.casefold().split())
+    labels = source.casefold().split(".")
+    return bool(key) and (key == source.casefold() or key in labels or key == labels[0])
