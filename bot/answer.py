@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from bot.news import Figure, chronological, figures, order_asked, read_question
 from index.filters import Filter
 from index.retrieval import Evidence, Retrieval, Retriever, is_quantity_question
@@ -103,16 +105,19 @@ def respond(
     found, note = _search(question, retriever, context, where or Filter(), today or date.today())
     if support(found.evidence) < MIN_SIMILARITY:
         return Answer(question, False, DECLINED, note=note), found
-    text, chosen = compose(question, found.evidence)
+    text, chosen = compose(question, found.evidence, retriever.embedder.embed)
     citations = [_citation(n, ev) for n, ev in enumerate(chosen, start=1)]
-    as_of = max((c.published_at for c in citations if c.published_at), default=None)
     if writer is not None and text is None:
         written = writer(question, citations)
         if written is not None:
-            return replace(written, as_of=as_of, note=note), found
+            return replace(written, as_of=_newest(written.citations), note=note), found
     if text is None:
         text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-    return Answer(question, True, text, citations, as_of, note), found
+    return Answer(question, True, text, citations, _newest(citations), note), found
+
+
+def _newest(citations: list[Citation]) -> str | None:
+    return max((c.published_at for c in citations if c.published_at), default=None)
 
 
 def _search(
@@ -128,12 +133,15 @@ def _search(
     combined = where.narrowed(reading.where)
     found = retriever.retrieve(reading.question, context=context, where=combined or None)
     if reading.where and support(found.evidence) < MIN_SIMILARITY:
-        found = retriever.retrieve(question, context=context, where=where or None)
-        return found, f"Nothing {reading.where.describe()} answers this; all articles were searched."
+        found = retriever.retrieve(reading.question, context=context, where=where or None)
+        searched = f"articles {where.describe()}" if where else "all articles"
+        return found, f"Nothing {reading.where.describe()} answers this; {searched} were searched instead."
     return found, (f"Only articles {combined.describe()}." if combined else None)
 
 
-def compose(question: str, evidence: list[Evidence]) -> tuple[str | None, list[Evidence]]:
+def compose(
+    question: str, evidence: list[Evidence], embed: Callable[[list[str]], np.ndarray]
+) -> tuple[str | None, list[Evidence]]:
     """The evidence to cite, and the answer's text where the question needs a shape of its own.
 
     Questions about order get the evidence in time order; "how many"
@@ -142,7 +150,7 @@ def compose(question: str, evidence: list[Evidence]) -> tuple[str | None, list[E
     """
     order = order_asked(question)
     if order:
-        chosen = _to_order(evidence)
+        chosen = _to_order(evidence, embed)
         if len(chosen) > 1:
             arranged = chronological(chosen)
             if order == "latest":
@@ -156,7 +164,7 @@ def compose(question: str, evidence: list[Evidence]) -> tuple[str | None, list[E
     return None, select(evidence)
 
 
-def _to_order(evidence: list[Evidence]) -> list[Evidence]:
+def _to_order(evidence: list[Evidence], embed: Callable[[list[str]], np.ndarray]) -> list[Evidence]:
     """What a question about order compares: the best sentence of each article close to the best,
     or, when one article holds them all, its best sentences (the order its cue words give)."""
     near = [ev for ev in evidence if ev.score >= evidence[0].score - ORDER_MARGIN]
@@ -165,7 +173,16 @@ def _to_order(evidence: list[Evidence]) -> list[Evidence]:
         per_article.setdefault(ev.passage.article_id, ev)
     if len(per_article) > 1:
         return list(per_article.values())[:ORDER_SENTENCES]
-    return select(near, ORDER_MARGIN, ORDER_SENTENCES)
+    # Within one article: the best sentence, and the one most like it that is
+    # also close to the question (another claim of responsibility, not the
+    # death toll of the attack both mention).
+    best, others = near[0], [ev for ev in near[1:] if not _overlaps(ev, near[0])]
+    if not others:
+        return [best]
+    vectors = embed([best.text] + [ev.text for ev in others])
+    likeness = vectors[1:] @ vectors[0]
+    second = max(range(len(others)), key=lambda i: likeness[i] + others[i].similarity)
+    return [best, others[second]]
 
 
 def _in_order(arranged: list[Evidence], order: str) -> str:

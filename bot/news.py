@@ -33,9 +33,15 @@ _MONTH = (
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# Day and month need a year, or a preposition before them ("on May 5"): "sept 11
+# survivors" and "40 may have died" are no dates.
 _DATED = (
-    rf"{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?|{_MONTH},?\s+\d{{4}}|{_DAY}\s+{_MONTH}(?:,?\s+\d{{4}})?"
-    r"|\d{4}-\d{2}-\d{2}"
+    rf"{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|(?<=on |by ){_MONTH}\s+{_DAY}|(?<=since |after |until ){_MONTH}\s+{_DAY}|(?<=before ){_MONTH}\s+{_DAY}"
+)
+_BETWEEN = re.compile(
+    rf"\bbetween\s+(?P<a>{_DATED.replace('(?<=on |by )', '')}|{_MONTH})\s+and\s+(?P<b>{_DATED.replace('(?<=on |by )', '')}|{_MONTH})\b",
+    re.IGNORECASE,
 )
 # A bare month only after "in" or "during" ("may" is also a verb). A bare year
 # ("in 2023") is left alone: in a news question it mostly dates the event
@@ -47,16 +53,28 @@ _WHEN = re.compile(
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(
-    r",?\s*\b(?:according to|as reported by|reported by|says?)\s+(?:the\s+)?(?P<source>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})",
+    r",?\s*\b(?i:according to|as reported by|reported by|says?)\s+(?:(?i:the)\s+)?"
+    r"(?P<source>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2}),?",
 )
-_EARLIEST = re.compile(r"\b(first|earliest|initially|originally|before|prior)\b", re.IGNORECASE)
-_LATEST = re.compile(r"\b(latest|most recent(ly)?|newest|last(?!\s+(week|month|year))|after)\b", re.IGNORECASE)
+# Order words that ask about time, not rank: "who was blamed first?", not "the first woman to".
+_EVENT = r"(?:the|a|an|his|her|their|its|this|that)"
+_EARLIEST = re.compile(
+    rf"\b(?:earliest|initially|originally|at first|prior to|(?:came|come|happened|occurred) first)\b"
+    rf"|\bfirst\s*[?.!]*\s*$|\b\w+ed\s+first\b|(?<!the )(?<!a )\bfirst\s+\w+ed\b"
+    rf"|\b(?:before|after)\s+{_EVENT}\b",
+    re.IGNORECASE,
+)
+_LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest)\b|\blast\s*[?.!]*\s*$", re.IGNORECASE)
 # Cue words placing a sentence's event early or late among those its article reports.
 _EARLY_CUES = re.compile(
     r"\b(prior to|before|during the period between|initially|at first|first|earlier|originally)\b", re.IGNORECASE
 )
 _LATE_CUES = re.compile(r"\b(later|subsequently|afterwards|since then|following|then)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?%?(?:\s+(?:million|billion|thousand))?")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH}\s*$", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?<![\w.'’-])\$?(?P<n>\d(?:[\d,]*\d)?(?:\.\d+)?)%?(?![\w'’-])(?:\s+(?:million|billion|thousand))?"
+)
 _SAID = re.compile(
     r"\baccording to (?P<a>[^,.;]+)"
     r"|(?P<b>(?:[A-Z][\w'’-]*\s+){0,2}(?:state\s+)?(?:media|officials|police|authorities|ministry|government)"
@@ -94,7 +112,13 @@ def read_question(question: str, today: date, sources: set[str]) -> Reading:
     if match and any(source_matches(match["source"], s) for s in sources):
         named = (match["source"],)
         rest = rest[: match.start()] + rest[match.end() :]
-    match = _WHEN.search(rest)
+    between = _BETWEEN.search(rest)
+    if between:
+        first, last = _date_range(between["a"], today), _date_range(between["b"], today)
+        if first and last:
+            since, until = first[0], last[1]
+            rest = rest[: between.start()] + rest[between.end() :]
+    match = None if between and since else _WHEN.search(rest)
     if match:
         span = _date_range(match["when"], today)
         if span is not None:
@@ -165,27 +189,44 @@ def chronological(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def figures(question: str, evidence: list[Evidence]) -> list[Figure]:
-    """The number each sentence gives for what the question asks about, one per distinct value."""
+    """Different numbers given for the same thing by different articles, one per value; else [].
+
+    The same thing: the word after the number is the same ("84 people", "103
+    people"). Numbers from one article are its own account, not a disagreement.
+    """
     stems = set(tokenize([question])[0])
-    found: list[Figure] = []
+    asked = {m.group("n") for m in _NUMBER.finditer(question)}
+    by_unit: dict[str, list[Figure]] = {}
     for ev in evidence:
-        value = _figure_in(ev.text, stems, question)
-        if value and all(f.value != value for f in found):
-            found.append(Figure(value, _reporter(ev), ev))
-    return found
+        found = _figure_in(ev.text, stems, asked)
+        if found is None:
+            continue
+        value, unit = found
+        group = by_unit.setdefault(unit, [])
+        if all(f.value != value and f.evidence.passage.article_id != ev.passage.article_id for f in group):
+            group.append(Figure(value, _reporter(ev), ev))
+    return max(by_unit.values(), key=len, default=[]) if any(len(g) > 1 for g in by_unit.values()) else []
 
 
-def _figure_in(sentence: str, stems: set[str], question: str) -> str | None:
-    """The number in ``sentence`` nearest a word of the question (numbers the question has do not count)."""
-    numbers = [m for m in _NUMBER.finditer(sentence) if m.group(0).strip() not in question]
+def _figure_in(sentence: str, stems: set[str], asked: set[str]) -> tuple[str, str] | None:
+    """The number in ``sentence`` nearest a word of the question, and the word after it.
+
+    Numbers the question has, years and days of the month are no figures.
+    """
+    numbers = [
+        m
+        for m in _NUMBER.finditer(sentence)
+        if m.group("n") not in asked
+        and not _YEAR.fullmatch(m.group("n"))
+        and not _MONTH_BEFORE.search(sentence[: m.start()])
+    ]
     if not numbers:
         return None
     words = [(m.start(), tokenize([m.group(0)])[0]) for m in re.finditer(r"\w+", sentence)]
     anchors = [pos for pos, toks in words if toks and toks[0] in stems]
-    if not anchors:
-        return numbers[0].group(0).strip()
-    best = min(numbers, key=lambda m: min(abs(m.start() - a) for a in anchors))
-    return best.group(0).strip()
+    best = min(numbers, key=lambda m: min((abs(m.start() - a) for a in anchors), default=0))
+    after = re.match(r"\s*(?:others?\s+)?([A-Za-z]+)", sentence[best.end() :])
+    return best.group(0).strip(), (after[1].lower() if after else "")
 
 
 def _reporter(ev: Evidence) -> str:

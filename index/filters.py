@@ -30,8 +30,22 @@ class Filter:
         until = min((d for d in (self.until, other.until) if d), default=None)
         return Filter(self.sources or other.sources, since, until)
 
+    def admits_source(self, source: str) -> bool:
+        return not self.sources or any(source_matches(s, source) for s in self.sources)
+
+    def chroma(self, sources: set[str]) -> dict:
+        """The same restriction as a Chroma ``where`` on chunk metadata, given the matching sources."""
+        clauses: list[dict] = []
+        if self.sources:
+            clauses.append({"source": {"$in": sorted(sources)}})
+        if self.since:
+            clauses.append({"published_day": {"$gte": self.since.toordinal()}})
+        if self.until:
+            clauses.append({"published_day": {"$lte": self.until.toordinal()}})
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
     def admits(self, entry: Entry) -> bool:
-        if self.sources and not any(source_matches(s, entry.source) for s in self.sources):
+        if not self.admits_source(entry.source):
             return False
         if self.since is None and self.until is None:
             return True

@@ -182,15 +182,15 @@ class Retriever:
     def _search(self, question: str, query: np.ndarray, k: int, where: Filter | None = None) -> list[Passage]:
         keyword_index = self.keyword_index()  # also refreshes the committed articles
         if where:
-            admitted = [a for a, entry in self._entries.items() if where.admits(entry)]
-            if not admitted:
+            sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
+            if not sources:
                 return []
-            dense = self.store.query(query, CANDIDATES, where={"article_id": {"$in": admitted}})
-            allowed = set(admitted)
+            dense = self.store.query(query, CANDIDATES, where=where.chroma(sources))
+            admitted = {a for a, entry in self._entries.items() if where.admits(entry)}
             keyword = [
                 (chunk, score)
                 for chunk, score in keyword_index.search(question, CANDIDATES * FILTERED_KEYWORD_FACTOR)
-                if article_of(chunk) in allowed
+                if article_of(chunk) in admitted
             ][:CANDIDATES]
         else:
             dense = self.store.query(query, CANDIDATES)

@@ -84,6 +84,13 @@ class Commands(commands.Cog):
         await send_reply(interaction, "This bot is not enabled on this server.")
         return False
 
+    async def _cooling(self, interaction: discord.Interaction) -> bool:
+        """True (and the user told) when they must wait before asking again."""
+        retry = self.bot.retry_after(interaction.user.id)
+        if retry is not None:
+            await send_reply(interaction, f"You are asking quickly: try again in {retry:.0f} s.")
+        return retry is not None
+
     @app_commands.command(description="Answer a question from the indexed news, citing the passages used.")
     @app_commands.describe(
         question="The question, as you would ask a person", private="Only you see the answer", **FILTER_OPTIONS
@@ -99,9 +106,7 @@ class Commands(commands.Cog):
         until: str | None = None,
     ) -> None:
         where = restriction(source, since, until)
-        retry = self.bot.retry_after(interaction.user.id)
-        if retry is not None:
-            await send_reply(interaction, f"You are asking quickly: try again in {retry:.0f} s.")
+        if await self._cooling(interaction):
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
         result = await self.bot.answer(question, None, where)
@@ -125,6 +130,8 @@ class Commands(commands.Cog):
         until: str | None = None,
     ) -> None:
         where = restriction(source, since, until)
+        if await self._cooling(interaction):
+            return
         await interaction.response.defer(thinking=True)
         events = await self.bot.timeline(topic, where or None)
         await interaction.followup.send(embed=render_timeline(topic, events))

@@ -130,12 +130,16 @@ async def news_bot(settings: Settings, slice_index: Index) -> AsyncIterator[News
     asked: list[tuple[str, str | None]] = []
     real_ask = bot.service.ask
 
+    wheres: list[Filter | None] = []
+
     def ask(question: str, context: str | None = None, where: Filter | None = None) -> Any:
         asked.append((question, context))
+        wheres.append(where)
         return real_ask(question, context, where)
 
     bot.service.ask = ask  # type: ignore[method-assign]
     bot.asked = asked  # type: ignore[attr-defined]
+    bot.wheres = wheres  # type: ignore[attr-defined]
     yield bot
     await dpytest.empty_queue()
 
@@ -472,6 +476,7 @@ async def test_ask_options_restrict_the_sources_and_dates(news_bot: NewsBot) -> 
     cog, interaction = commands_of(news_bot), FakeInteraction(news_bot)
     await cog.ask.callback(cog, interaction, question="What verdict was reached against Ford?", source="cnn")
     assert news_bot.asked[-1] == ("What verdict was reached against Ford?", None)  # type: ignore[attr-defined]
+    assert news_bot.wheres[-1] == Filter(("cnn",))  # type: ignore[attr-defined]
     sent = interaction.calls[1][1]
     assert {e.footer.text.split(" · ")[1] for e in sent["embeds"]} == {"cnn.com"}
     assert sent["content"].endswith("-# From articles up to 2022-08-22. Only articles from cnn.")
