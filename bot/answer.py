@@ -37,6 +37,9 @@ MAX_SENTENCES = 3
 # sample and on the two Alaska Airlines reports in tests/data).
 ORDER_MARGIN = 0.3
 ORDER_SENTENCES = 2
+# Two articles' passages at least this similar report the same story (the two
+# Alaska Airlines reports in tests/data: 0.73; unrelated stories: under 0.1).
+SAME_STORY = 0.4
 # "How many" questions: sentences this close to the best may give another figure.
 FIGURE_MARGIN = 0.25
 
@@ -171,8 +174,13 @@ def _to_order(evidence: list[Evidence], embed: Callable[[list[str]], np.ndarray]
     per_article: dict[str, Evidence] = {}
     for ev in near:
         per_article.setdefault(ev.passage.article_id, ev)
-    if len(per_article) > 1:
-        return list(per_article.values())[:ORDER_SENTENCES]
+    first, *rest = per_article.values()
+    if rest:  # other articles count only when they report the same story
+        vectors = embed([first.passage.text] + [ev.passage.text for ev in rest])
+        same = [ev for ev, like in zip(rest, vectors[1:] @ vectors[0]) if like >= SAME_STORY]
+        if same:
+            return [first, same[0]]
+        near = [ev for ev in near if ev.passage.article_id == first.passage.article_id]
     # Within one article: the best sentence, and the one most like it that is
     # also close to the question (another claim of responsibility, not the
     # death toll of the attack both mention).

@@ -156,7 +156,13 @@ def _print_answer(result: Answer) -> None:
         meta = " · ".join(x for x in (c.published_at or "undated", c.source) if x)
         out.print(f"[{c.n}] [bold]{escape(c.title)}[/bold] ({escape(meta)})")
         out.print(f"    {escape(c.url)}", style="dim")
-        out.print(f"    “{escape(' '.join(c.text.split()))}”")
+        out.print(f"    {escape(_quoted(c.text))}")
+
+
+def _quoted(text: str) -> str:
+    """Text in quotation marks, unless it is itself one quotation."""
+    text = " ".join(text.split())
+    return text if text.startswith(("“", '"')) and text.endswith(("”", '"')) else f"“{text}”"
 
 
 SourceOption = Annotated[
@@ -218,7 +224,7 @@ def timeline(
         return
     for e in events:
         out.print(f"[bold]{e.published_at or 'undated'}[/bold]  {escape(e.source)}: {escape(e.title)}")
-        out.print(f"    “{escape(' '.join(e.text.split()))}”")
+        out.print(f"    {escape(_quoted(e.text))}")
         out.print(f"    {escape(e.url)}", style="dim")
     out.print(f"{len(events)} article{'' if len(events) == 1 else 's'} about “{escape(topic)}”.")
 

@@ -158,3 +158,9 @@ def test_numbers_of_other_things_are_no_differing_figures(slice_index: Index) ->
     for question in ("How much was the Ford verdict?", "How many states raised the minimum wage?"):
         result = answer(question, slice_index.retriever)
         assert result.answered and not result.answer.startswith("Reports differ"), result.answer
+
+
+def test_unrelated_stories_are_not_put_in_order(slice_index: Index) -> None:
+    """Without a topic, "blamed first" finds a leg injury (2015) and a border dispute (2023): no order."""
+    result = answer("Who was blamed first?", slice_index.retriever)
+    assert result.answered and "First" not in result.answer and "Then:" not in result.answer
