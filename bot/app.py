@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.settings import Settings
 from index import SAMPLES_DIR
@@ -44,11 +45,11 @@ class Index:
     def is_empty(self) -> bool:
         return not (self.indexer.manifest.totals()[0] or self.indexer.store.count())
 
-    def ensure_samples(self) -> bool:
-        """Index the bundled sample articles into an empty index; True if it did."""
+    def ensure_indexed(self, paths: list[Path] | None = None) -> bool:
+        """Index ``paths`` (default: the bundled sample articles) into an empty index; True if it did."""
         if not self.is_empty():
             return False
-        self.indexer.index_paths([SAMPLES_DIR])
+        self.indexer.index_paths(paths or [SAMPLES_DIR])
         return True
 
 

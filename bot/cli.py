@@ -141,7 +141,7 @@ def _open_for_asking(settings: Settings, quiet: bool) -> Index:
     if opened.is_empty():
         if not quiet:
             err.print(f"The index is empty: indexing the bundled sample articles in {SAMPLES_DIR} first.")
-        opened.ensure_samples()
+        opened.ensure_indexed()
     return opened
 
 

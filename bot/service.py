@@ -59,10 +59,7 @@ class Service:
 
     def prepare(self) -> bool:
         """Index the configured sources into an empty index; True if it did."""
-        if not self.index.is_empty():
-            return False
-        self.reindex()
-        return True
+        return self.index.ensure_indexed(configured_sources(self.settings))
 
     def ask(self, question: str, context: str | None = None, where: Filter | None = None) -> Answer:
         return answer(question, self.index.retriever, self.writer, context=context, where=where)

@@ -86,7 +86,7 @@ def _settings_for(folder: Path) -> Settings:
 def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Index:
     """The bundled sample article, indexed with the real model (shared, read-only)."""
     opened = open_index(_settings_for(tmp_path_factory.mktemp("sample")), real_embedder)
-    assert opened.ensure_samples()
+    assert opened.ensure_indexed()
     return opened
 
 

@@ -204,16 +204,19 @@ class NewsBot(commands.Bot):
         await self.send_answer(result, context, send, guild_id=guild_id, channel_id=channel.id)
 
     async def _report(self, exc: Exception, reply: Callable[[str], Awaitable[object]]) -> None:
-        """Tell the user briefly what failed; unexpected errors go to the log with their traceback."""
-        if isinstance(exc, NewsqaError):
-            text = shorten(str(exc), MESSAGE_MAX)
-        else:
-            log.error("failed to answer", exc_info=exc)
-            text = GENERIC_ERROR
+        """Tell the user briefly what failed."""
         try:
-            await reply(text)
+            await reply(error_text(exc, "answering a message"))
         except discord.HTTPException:
             log.warning("could not send the error reply", exc_info=True)
+
+
+def error_text(exc: Exception, doing: str) -> str:
+    """What a user is told of a failure: the core's own message, else a generic one (the traceback is logged)."""
+    if isinstance(exc, NewsqaError):
+        return shorten(str(exc), MESSAGE_MAX)
+    log.error("%s failed", doing, exc_info=exc)
+    return GENERIC_ERROR
 
 
 async def send_reply(interaction: discord.Interaction, text: str) -> None:

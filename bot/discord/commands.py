@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
@@ -17,14 +16,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.client import GENERIC_ERROR, NewsBot, send_reply
+from bot.discord.client import NewsBot, error_text, send_reply
 from bot.discord.render import MESSAGE_MAX, render_sources, render_timeline, shorten
 from bot.service import configured_sources
 from index.errors import NewsqaError
 from index.filters import Filter
 from index.indexer import IndexReport
-
-log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2.0  # seconds between edits of /reindex's reply (Discord rate-limits edits)
 HELP = """**Ask me about the indexed news**; every answer quotes its sources.
@@ -51,11 +48,9 @@ def replies_on_error(callback: Callback) -> Callback:
     async def wrapper(cog: Commands, interaction: discord.Interaction, *args: Any, **kwargs: Any) -> None:
         try:
             await callback(cog, interaction, *args, **kwargs)
-        except NewsqaError as exc:
-            await send_reply(interaction, shorten(str(exc), MESSAGE_MAX))
-        except Exception:
-            log.exception("/%s failed", interaction.command.name if interaction.command else "?")
-            await send_reply(interaction, GENERIC_ERROR)
+        except Exception as exc:
+            name = interaction.command.name if interaction.command else "?"
+            await send_reply(interaction, error_text(exc, f"/{name}"))
 
     return wrapper
 

@@ -100,39 +100,38 @@ def render_answer(result: Answer) -> list[Reply]:
 
 def render_sources(rows: list[SourceRow], query: str | None, limit: int = 25) -> discord.Embed:
     """A list of indexed articles in one embed, truncated with a count of the rest."""
-    lines: list[str] = []
-    size = 0
+    lines = []
     for row in rows[:limit]:
         title = inert(row.title)
         if row.url.startswith(("http://", "https://")):
             title = f"[{title}]({_link(row.url)})"
-        line = f"`{row.published_at or 'undated'}` {title} · {inert(row.source)}"
-        if size + len(line) + 1 > DESCRIPTION_MAX - 100:
-            break
-        lines.append(line)
-        size += len(line) + 1
-    rest = len(rows) - len(lines)
-    if rest:
-        lines.append(f"…and {rest} more.")
+        lines.append(f"`{row.published_at or 'undated'}` {title} · {inert(row.source)}")
     heading = f"Articles matching “{shorten(inert(query), 100)}”" if query else "Indexed articles"
-    embed = discord.Embed(title=f"{heading} ({len(rows)})", description="\n".join(lines) or "None.")
-    return embed
+    return discord.Embed(title=f"{heading} ({len(rows)})", description=_listing(lines, len(rows), "None."))
 
 
 def render_timeline(topic: str, events: list[Event]) -> discord.Embed:
     """Dated claims, oldest first, each with its source and a link where there is one."""
-    lines: list[str] = []
-    size = 0
+    lines = []
     for e in events:
         source = f"[{inert(e.source)}]({_link(e.url)})" if e.url.startswith(("http://", "https://")) else inert(e.source)
-        line = f"`{e.published_at or 'undated'}` {source}: “{shorten(inert(e.text), 400)}”"
-        if size + len(line) + 1 > DESCRIPTION_MAX - 100:
-            lines.append(f"…and {len(events) - len(lines)} more.")
-            break
-        lines.append(line)
-        size += len(line) + 1
+        lines.append(f"`{e.published_at or 'undated'}` {source}: “{shorten(inert(e.text), 400)}”")
     title = shorten(f"Timeline: {topic}", TITLE_MAX)
-    return discord.Embed(title=title, description="\n".join(lines) or "Nothing in the indexed articles.")
+    return discord.Embed(title=title, description=_listing(lines, len(events), "Nothing in the indexed articles."))
+
+
+def _listing(lines: list[str], total: int, empty: str) -> str:
+    """As many whole lines as fit an embed description, then how many of ``total`` were left out."""
+    shown: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > DESCRIPTION_MAX - 100:
+            break
+        shown.append(line)
+        size += len(line) + 1
+    if total > len(shown):
+        shown.append(f"…and {total - len(shown)} more.")
+    return "\n".join(shown) or empty
 
 
 def _link(url: str) -> str:
