@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.embeddings import Embedder, SentenceTransformerEmbedder
+from index.fetch import FetchOptions
 from index.indexer import Indexer, writer_lock
 from index.manifest import Manifest
 from index.retrieval import Retriever
@@ -45,7 +46,7 @@ class Index:
     def is_empty(self) -> bool:
         return not (self.indexer.manifest.totals()[0] or self.indexer.store.count())
 
-    def ensure_indexed(self, paths: list[Path] | None = None) -> bool:
+    def ensure_indexed(self, paths: list[Path | str] | None = None) -> bool:
         """Index ``paths`` (default: the bundled sample articles) into an empty index; True if it did."""
         if not self.is_empty():
             return False
@@ -82,6 +83,11 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
         lock_path=settings.lock_path,
         keyword_dir=settings.keyword_dir,
         max_file_bytes=int(settings.max_file_mb * 1_000_000),
+        fetch=FetchOptions(
+            cache_path=settings.fetch_cache_path,
+            timeout=settings.fetch_timeout,
+            max_bytes=int(settings.max_file_mb * 1_000_000),
+        ),
     )
 
 

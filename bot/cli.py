@@ -7,7 +7,9 @@ be carried out, 2 for usage errors.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -32,8 +34,11 @@ from bot.llm import writer_from_settings
 from bot.news import timeline as news_timeline
 from bot.service import configured_sources, list_sources
 from bot.settings import Settings
+from bot.watch import Round
+from bot.watch import watch as run_schedule
 from index import SAMPLES_DIR
 from index.errors import NewsqaError
+from index.fetch import is_url
 from index.filters import Filter
 from index.manifest import Manifest
 
@@ -102,27 +107,32 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
 @app.command()
 @_edge
 def index(
-    paths: Annotated[
-        list[Path] | None,
+    locations: Annotated[
+        list[str] | None,
         typer.Argument(
-            metavar="PATH...",
-            help="Article files or folders (searched recursively). Default: NEWSQA_SOURCES, else the bundled samples.",
+            metavar="SOURCE...",
+            help="Article files or folders (searched recursively), RSS/Atom feed or web page addresses. "
+            "Default: the sources file and NEWSQA_SOURCES, else the bundled samples.",
             show_default=False,
         ),
     ] = None,
-    prune: Annotated[bool, typer.Option("--prune", help="Remove indexed articles whose files are gone.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove indexed articles whose files are gone or that left their feed.")
+    ] = False,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Empty the index first (needed after changing the embedding model).")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Index articles: .txt, .md, .html and .jsonl files; only new and changed ones are embedded."""
+    """Index articles: .txt, .md, .html and .jsonl files, feeds and pages; only new and changed ones are embedded."""
     settings = Settings()
+    paths: list[Path | str] = [x if is_url(x) else Path(x) for x in locations or []]
     if not paths:
-        paths = configured_sources(settings)
+        configured = configured_sources(settings)
+        paths = [s.location for s in configured]
         if not as_json:
-            named = "the bundled sample articles in" if paths == [SAMPLES_DIR] else "NEWSQA_SOURCES:"
-            err.print(f"No paths given: indexing {named} {', '.join(map(str, paths))}")
+            named = "the bundled sample articles in" if paths == [SAMPLES_DIR] else "the configured sources:"
+            err.print(f"No sources given: indexing {named} {', '.join(map(str, paths))}")
     indexer = open_indexer(settings, rebuild=rebuild)
     with _progress(not as_json and err.is_terminal) as progress:
         report = indexer.index_paths(paths, prune=prune, progress=progress)
@@ -135,13 +145,36 @@ def index(
     raise typer.Exit(1 if report.failed else 0)
 
 
+@app.command()
+@_edge
+def watch() -> None:
+    """Re-index the configured sources, each at its refresh interval, until Ctrl-C or SIGTERM."""
+    settings = Settings()
+    sources = configured_sources(settings)
+    indexer = open_indexer(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    out.print(f"Watching {len(sources)} source{'' if len(sources) == 1 else 's'}; Ctrl-C stops.")
+
+    def report(done: Round) -> None:
+        out.print(f"{datetime.now():%Y-%m-%d %H:%M:%S}  {escape(done.summary())}")
+
+    try:
+        run_schedule(sources, lambda due: indexer.index_paths([s.location for s in due]), report, stop)
+    except KeyboardInterrupt:
+        pass
+    out.print("Stopped watching.")
+
+
 def _open_for_asking(settings: Settings, quiet: bool) -> Index:
-    """Open the index; an empty one first gets the bundled samples, so a first question works."""
+    """Open the index; an empty one first gets the configured sources (or the samples), so a first question works."""
     opened = open_index(settings)
     if opened.is_empty():
+        paths = [s.location for s in configured_sources(settings)]
         if not quiet:
-            err.print(f"The index is empty: indexing the bundled sample articles in {SAMPLES_DIR} first.")
-        opened.ensure_indexed()
+            named = f"the bundled sample articles in {SAMPLES_DIR}" if paths == [SAMPLES_DIR] else "the configured sources"
+            err.print(f"The index is empty: indexing {named} first.")
+        opened.ensure_indexed(paths)
     return opened
 
 

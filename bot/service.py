@@ -7,7 +7,6 @@ adapter calls it off its event loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.answer import Answer, Writer, answer
 from bot.app import Index, Stats, open_index, open_indexer
@@ -20,6 +19,7 @@ from index.embeddings import Embedder
 from index.filters import Filter
 from index.indexer import IndexReport, Progress
 from index.manifest import Manifest
+from index.sources import Source, plain_sources, read_sources
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,17 @@ class SourceRow:
         return self.__dict__.copy()
 
 
-def configured_sources(settings: Settings) -> list[Path]:
-    """What a plain re-index covers: NEWSQA_SOURCES, else the bundled samples."""
-    return list(settings.sources) or [SAMPLES_DIR]
+def configured_sources(settings: Settings) -> list[Source]:
+    """What a plain re-index covers: the sources file and NEWSQA_SOURCES, else the bundled samples.
+
+    The sources file is read when it exists, or when NEWSQA_SOURCES_FILE names
+    it (then a missing file is an error).
+    """
+    listed: list[Source] = []
+    if settings.sources_file.is_file() or "sources_file" in settings.model_fields_set:
+        listed += read_sources(settings.sources_file, settings.refresh)
+    listed += plain_sources(settings.sources, settings.refresh)
+    return listed or [Source(SAMPLES_DIR, settings.refresh)]
 
 
 class Service:
@@ -59,7 +67,7 @@ class Service:
 
     def prepare(self) -> bool:
         """Index the configured sources into an empty index; True if it did."""
-        return self.index.ensure_indexed(configured_sources(self.settings))
+        return self.index.ensure_indexed([s.location for s in configured_sources(self.settings)])
 
     def ask(self, question: str, context: str | None = None, where: Filter | None = None) -> Answer:
         return answer(question, self.index.retriever, self.writer, context=context, where=where)
@@ -81,15 +89,16 @@ class Service:
         store = indexer.store
         return Stats(articles, chunks, store.count(), store.model, str(store.location), str(indexer.manifest.path))
 
-    def reindex(self, progress: Progress | None = None) -> IndexReport:
-        """Re-index the configured sources (never a path from a user).
+    def reindex(self, progress: Progress | None = None, sources: list[Source] | None = None) -> IndexReport:
+        """Re-index ``sources``, by default all the configured ones (never a path from a user).
 
         A separate indexer, with its own manifest connection, so that questions
         answered meanwhile read only committed articles.
         """
+        sources = configured_sources(self.settings) if sources is None else sources
         indexer = open_indexer(self.settings, self.index.indexer.embedder)
         try:
-            return indexer.index_paths(configured_sources(self.settings), progress=progress)
+            return indexer.index_paths([s.location for s in sources], progress=progress)
         finally:
             indexer.manifest.close()
 

@@ -5,12 +5,15 @@ Every field is listed, with a comment, in ``.env.example``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from index.sources import parse_interval
 
 
 class Settings(BaseSettings):
@@ -35,7 +38,10 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, validation_alias="LLM_MODEL")
     llm_base_url: str | None = Field(None, validation_alias="LLM_BASE_URL")
     llm_api_key: str | None = Field(None, validation_alias="LLM_API_KEY")
-    sources: Annotated[list[Path], NoDecode] = Field(default_factory=list, validation_alias="NEWSQA_SOURCES")
+    sources: Annotated[list[str], NoDecode] = Field(default_factory=list, validation_alias="NEWSQA_SOURCES")
+    sources_file: Path = Field(Path("sources.toml"), validation_alias="NEWSQA_SOURCES_FILE")
+    refresh: timedelta = Field(timedelta(hours=1), validation_alias="NEWSQA_REFRESH")
+    fetch_timeout: float = Field(15.0, gt=0, validation_alias="NEWSQA_FETCH_TIMEOUT")
 
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_guilds: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="DISCORD_GUILDS")
@@ -45,6 +51,7 @@ class Settings(BaseSettings):
     discord_cooldown_questions: int = Field(3, ge=1, validation_alias="DISCORD_COOLDOWN_QUESTIONS")
     discord_cooldown_seconds: float = Field(30.0, ge=0, validation_alias="DISCORD_COOLDOWN_SECONDS")
     discord_max_concurrent: int = Field(2, ge=1, validation_alias="DISCORD_MAX_CONCURRENT")
+    discord_watch: bool = Field(False, validation_alias="DISCORD_WATCH")
 
     @field_validator("sources", "discord_guilds", mode="before")
     @classmethod
@@ -53,6 +60,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("refresh", mode="before")
+    @classmethod
+    def _interval(cls, value: object) -> object:
+        """Intervals are written like 15m, 2h or 1d."""
+        return parse_interval(value) if isinstance(value, str) else value
+
+    @property
+    def fetch_cache_path(self) -> Path:
+        return self.data_dir / "fetch.sqlite3"
 
     @property
     def manifest_path(self) -> Path:

@@ -25,3 +25,11 @@ class IndexBusyError(NewsqaError):
 
 class StoreUnavailableError(NewsqaError):
     """The vector store cannot be reached or opened."""
+
+
+class FetchError(LoadError):
+    """A feed or page could not be fetched over HTTP."""
+
+
+class SourcesError(NewsqaError):
+    """The sources file is missing or not valid."""

@@ -19,10 +19,12 @@ from filelock import FileLock, Timeout
 from index.articles import Article
 from index.chunking import Chunk, chunk_article, chunk_id
 from index.embeddings import Embedder
-from index.errors import IndexBusyError
-from index.loaders import DEFAULT_MAX_BYTES, Failure, discover, iter_loaded
+from index.errors import IndexBusyError, LoadError
+from index.fetch import Fetcher, FetchOptions, is_url
+from index.loaders import DEFAULT_MAX_BYTES, Failure, Loaded, discover, iter_loaded
 from index.keyword import KeywordIndex, build_and_save
 from index.manifest import Entry, Manifest
+from index.remote import load_url
 from index.store import ChunkStore
 
 # Room kept for the article title, embedded in front of every chunk so that a
@@ -45,6 +47,8 @@ class IndexReport:
     removed: int = 0
     failed: list[Failure] = field(default_factory=list)
     chunks: int = 0
+    downloaded: int = 0
+    not_modified: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -57,7 +61,10 @@ class IndexReport:
             f"{self.removed} removed",
             f"{len(self.failed)} failed",
         ]
-        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded."
+        fetched = ""
+        if self.downloaded or self.not_modified:
+            fetched = f"; {self.downloaded} downloaded, {self.not_modified} not modified since last time"
+        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded{fetched}."
 
 
 @contextmanager
@@ -88,6 +95,7 @@ class Indexer:
         lock_path: Path,
         keyword_dir: Path,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
+        fetch: FetchOptions | None = None,
     ) -> None:
         self.store = store
         self.manifest = manifest
@@ -95,28 +103,54 @@ class Indexer:
         self._lock_path = lock_path
         self.keyword_dir = keyword_dir
         self._max_bytes = max_file_bytes
+        self.fetch = fetch or FetchOptions(max_bytes=max_file_bytes)
 
     def index_paths(
-        self, paths: Iterable[Path], *, prune: bool = False, progress: Progress | None = None
+        self, paths: Iterable[Path | str], *, prune: bool = False, progress: Progress | None = None
     ) -> IndexReport:
-        """Index article files and folders; with ``prune``, drop articles whose files are gone."""
+        """Index article files, folders, feed and page addresses.
+
+        With ``prune``, drop articles whose files are gone, or that a file or
+        feed read without errors no longer holds. A source that fails keeps
+        what it had indexed.
+        """
         with writer_lock(self._lock_path):
             report = IndexReport()
-            files, report.failed = discover(list(paths))
             articles: list[Article] = []
             clean_origins: set[str] = set()
-            for n, (path, loaded) in enumerate(iter_loaded(files, self._max_bytes), start=1):
+            for origin, loaded in self._read(list(paths), report, progress):
                 report.failed.extend(loaded.failures)
                 articles.extend(loaded.articles)
                 if not loaded.failures:
-                    clean_origins.add(str(path.resolve()))
-                if progress:
-                    progress("reading", n, len(files))
+                    clean_origins.add(origin)
             self._sync(articles, report, progress, prune_origins=clean_origins if prune else None)
             generation = self.manifest.generation
             if KeywordIndex.saved_stamp(self.keyword_dir) != generation:
                 build_and_save(self.keyword_dir, generation, self.store.chunks())
             return report
+
+    def _read(
+        self, locations: list[Path | str], report: IndexReport, progress: Progress | None
+    ) -> Iterator[tuple[str, Loaded]]:
+        """Each source's origin and what reading it gave, files first, then web addresses."""
+        urls = [str(x) for x in locations if is_url(x)]
+        files, report.failed = discover([Path(x) for x in locations if not is_url(x)])
+        total = len(files) + len(urls)
+        for n, (path, loaded) in enumerate(iter_loaded(files, self._max_bytes), start=1):
+            yield str(path.resolve()), loaded
+            if progress:
+                progress("reading", n, total)
+        if not urls:
+            return
+        with Fetcher(self.fetch) as fetcher:
+            for n, url in enumerate(urls, start=len(files) + 1):
+                try:
+                    yield url, load_url(url, fetcher)
+                except LoadError as exc:
+                    yield url, Loaded(failures=[Failure(url, str(exc))])
+                if progress:
+                    progress("reading", n, total)
+            report.downloaded, report.not_modified = fetcher.downloaded, fetcher.not_modified
 
     def reconcile(self) -> int:
         """Remove chunks no manifest row accounts for; forget rows whose chunks are missing.

@@ -117,7 +117,7 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
         return _read_jsonl(path, origin, max_bytes)
     text = read_text(path, max_bytes)
     if suffix in HTML_SUFFIXES:
-        return Loaded([_parse_html(text, origin)])
+        return Loaded([parse_html(text, origin)])
     return Loaded([_parse_text(text, origin)])
 
 
@@ -131,13 +131,14 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if size > max_bytes:
         raise LoadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (NEWSQA_MAX_FILE_MB)")
     data = path.read_bytes()
-    text = _decode(data)
+    text = decode(data)
     if not text.strip():
         raise LoadError("file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
+    """Bytes to text: byte-order marks, then UTF-8 (broken bytes kept as U+FFFD), then charset detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -202,7 +203,12 @@ def _parse_text(text: str, origin: str) -> Article:
     )
 
 
-def _parse_html(html: str, origin: str) -> Article:
+def parse_html(html: str, origin: str, url: str | None = None) -> Article:
+    """The article in a web page: its main text and metadata, without menus, ads or hidden text.
+
+    ``url`` is the address the page was fetched from, kept in preference to the
+    one the page states.
+    """
     import trafilatura  # slow to import; only HTML needs it
 
     doc = trafilatura.bare_extraction(_without_hidden(html), with_metadata=True, include_comments=False)
@@ -217,7 +223,7 @@ def _parse_html(html: str, origin: str) -> Article:
         title=doc.title,
         published_at=_parse_date(doc.date),
         source=doc.sitename or doc.hostname,
-        url=doc.url,
+        url=url or doc.url,
     )
 
 

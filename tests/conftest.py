@@ -14,6 +14,7 @@ from index import SAMPLES_DIR
 from index.embeddings import SentenceTransformerEmbedder
 from index.indexer import Indexer
 from tests.fakes import CountingEmbedder, HashEmbedder
+from tests.site import NewsSite, serve
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = SAMPLES_DIR / "kerman-attack-2024-01-04.txt"
@@ -42,6 +43,12 @@ def no_network() -> Iterator[None]:
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
 
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    """A small news site (feeds and article pages) on a real HTTP server on loopback."""
+    yield from serve()
+
+
 @pytest.fixture(scope="session")
 def real_embedder() -> SentenceTransformerEmbedder:
     """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
@@ -51,8 +58,8 @@ def real_embedder() -> SentenceTransformerEmbedder:
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings pointing at a fresh data dir, ignoring the developer's environment."""
-    for name in ("NEWSQA_DATA_DIR", "CHROMA_HOST", "CHROMA_PORT", "NEWSQA_COLLECTION", "NEWSQA_EMBEDDING_MODEL"):
-        monkeypatch.delenv(name, raising=False)
+    for field in Settings.model_fields.values():
+        monkeypatch.delenv(str(field.validation_alias), raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     return Settings(NEWSQA_DATA_DIR=tmp_path / "data")
 

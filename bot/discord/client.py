@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -19,8 +20,9 @@ from discord.ext import commands
 from bot.answer import Answer
 from bot.news import Event
 from bot.discord.render import MESSAGE_MAX, render_answer, shorten
-from bot.service import Service
+from bot.service import Service, configured_sources
 from bot.settings import Settings
+from bot.watch import watch
 from index.errors import NewsqaError
 from index.filters import Filter
 
@@ -84,6 +86,8 @@ class NewsBot(commands.Bot):
         self._cooldowns = commands.CooldownMapping.from_cooldown(
             settings.discord_cooldown_questions, settings.discord_cooldown_seconds, lambda user_id: user_id
         )
+        self._stop_watching = threading.Event()
+        self.watching: asyncio.Future[None] | None = None
 
     async def setup_hook(self) -> None:
         from bot.discord.commands import Commands
@@ -91,6 +95,8 @@ class NewsBot(commands.Bot):
         await self.add_cog(Commands(self))
         self.add_dynamic_items(VoteButton)
         self.tree.on_error = self.on_tree_error
+        if self.settings.discord_watch:
+            self.start_watching()
         if not self._sync_commands:
             return
         try:
@@ -107,6 +113,26 @@ class NewsBot(commands.Bot):
                 f"could not register the slash commands {where}: check that the bot is on those servers and "
                 "was invited with the applications.commands scope"
             ) from None
+
+    def start_watching(self) -> None:
+        """Re-index the configured sources on their schedule, in a thread beside the gateway."""
+        sources = configured_sources(self.settings)
+        log.info("re-indexing %d sources on schedule", len(sources))
+        self.watching = asyncio.ensure_future(
+            asyncio.to_thread(
+                watch,
+                sources,
+                lambda due: self.service.reindex(sources=due),
+                lambda done: log.info("scheduled re-index: %s", done.summary()),
+                self._stop_watching,
+            )
+        )
+
+    async def close(self) -> None:
+        self._stop_watching.set()
+        await super().close()
+        if self.watching is not None:
+            await self.watching  # a round in progress finishes: the index stays consistent
 
     async def on_tree_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Refused checks were already answered; anything else reaching here is logged."""

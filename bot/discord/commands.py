@@ -176,7 +176,7 @@ class Commands(commands.Cog):
         def progress(phase: str, done: int, total: int) -> None:  # called from the indexing thread
             state.update(phase=phase, done=done, total=total)
 
-        sources = ", ".join(p.name for p in configured_sources(self.bot.settings))
+        sources = ", ".join(map(str, configured_sources(self.bot.settings)))
         task = asyncio.ensure_future(asyncio.to_thread(self.bot.service.reindex, progress))
         shown = None
         while not task.done():

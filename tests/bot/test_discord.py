@@ -28,6 +28,7 @@ from index.embeddings import SentenceTransformerEmbedder
 from index.errors import NewsqaError
 from index.filters import Filter
 from tests.fakes import HashEmbedder
+from tests.site import NewsSite, page, slice_articles
 
 _ids = itertools.count(900_000_000_000_000_000)
 
@@ -350,7 +351,7 @@ async def test_sources_stats_and_help(bot: NewsBot) -> None:
 @pytest_asyncio.fixture
 async def fresh_bot(settings: Settings, articles_dir: Path) -> NewsBot:
     """A bot over an empty index whose configured source is a folder with the sample article."""
-    settings.sources = [articles_dir]
+    settings.sources = [str(articles_dir)]
     return await start(create_bot(settings, Service(settings, HashEmbedder()), sync_commands=False))
 
 
@@ -366,7 +367,7 @@ async def test_reindex_indexes_the_configured_sources_and_shows_progress(fresh_b
     cog, interaction = commands_of(fresh_bot), FakeInteraction(fresh_bot, manage_guild=True)
     await cog.reindex.callback(cog, interaction)
     assert interaction.names()[0] == "defer" and interaction.names()[1:] == ["edit"] * (len(interaction.calls) - 1)
-    assert interaction.calls[1][1]["content"].startswith("Re-indexing articles:")
+    assert interaction.calls[1][1]["content"].startswith(f"Re-indexing {fresh_bot.settings.sources[0]}:")
     articles, chunks = fresh_bot.service.index.indexer.manifest.totals()
     assert articles == 1 and chunks > 0
     assert interaction.calls[-1][1]["content"] == (
@@ -382,6 +383,26 @@ async def test_reindex_while_another_writer_holds_the_index_says_busy(fresh_bot:
         await cog.reindex.callback(cog, interaction)
     name, sent = interaction.calls[-1]
     assert name == "followup" and sent["ephemeral"] and "busy" in sent["content"]
+
+
+async def test_the_bot_reindexes_its_sources_on_schedule_when_asked_to(
+    settings: Settings, articles_dir: Path, site: NewsSite
+) -> None:
+    article = slice_articles()[0]
+    story = site.put("/story.html", page(article))
+    settings.sources, settings.discord_watch = [str(articles_dir), story], True
+    bot = await start(create_bot(settings, Service(settings, HashEmbedder()), sync_commands=False))
+    manifest = bot.service.index.indexer.manifest
+    for _ in range(200):
+        if len(manifest.entries()) == 2:
+            break
+        await asyncio.sleep(0.05)
+    entries = manifest.entries().values()
+    assert len(entries) == 2 and article["title"] in {e.title for e in entries}
+    assert bot.watching is not None and not bot.watching.done()
+    bot.ws = None  # dpytest's fake gateway has no socket for close() to shut
+    await bot.close()
+    assert bot.watching.done() and bot.watching.exception() is None
 
 
 async def test_other_servers_are_refused_when_an_allowlist_is_set(bot: NewsBot) -> None:

@@ -16,6 +16,6 @@ def test_env_example_lists_every_setting() -> None:
 
 def test_lists_are_comma_separated() -> None:
     settings = Settings(NEWSQA_SOURCES="news/, archive/old.jsonl", DISCORD_GUILDS="123, 456")
-    assert settings.sources == [Path("news"), Path("archive/old.jsonl")]
+    assert settings.sources == ["news/", "archive/old.jsonl"]
     assert settings.discord_guilds == [123, 456]
     assert Settings(DISCORD_GUILDS="").discord_guilds == []

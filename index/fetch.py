@@ -1,0 +1,193 @@
+"""Fetching feeds and pages over HTTP, politely and within bounds.
+
+Every request has timeouts, a size cap, a bounded number of redirects and a
+User-Agent that says who is asking. Responses that carry a validator (ETag or
+Last-Modified) are kept, with their body, in a small SQLite file, so that the
+next fetch of the same address is a conditional request: a server answering
+"304 Not Modified" costs no download, and the kept body is read again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from index.errors import FetchError
+from index.loaders import DEFAULT_MAX_BYTES
+
+try:
+    _VERSION = version("newsqa")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    _VERSION = "0"
+USER_AGENT = f"newsqa/{_VERSION} (news question-answering bot; indexes articles it is pointed at)"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    url TEXT PRIMARY KEY,
+    final_url TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    content_type TEXT NOT NULL,
+    body BLOB NOT NULL,
+    fetched_at TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How fetching behaves; ``cache_path`` None keeps nothing between runs."""
+
+    cache_path: Path | None = None
+    timeout: float = 15.0
+    deadline: float = 60.0
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_redirects: int = 5
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fetched document: its final address (after redirects), type and body."""
+
+    url: str
+    content_type: str
+    body: bytes
+    not_modified: bool = False
+
+    @property
+    def charset(self) -> str | None:
+        for part in self.content_type.split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip("\"'")
+        return None
+
+
+class Fetcher:
+    """An HTTP client for one indexing run; use it as a context manager.
+
+    Safe to share between threads. ``downloaded`` and ``not_modified`` count
+    what the run cost.
+    """
+
+    def __init__(self, options: FetchOptions, transport: httpx.BaseTransport | None = None) -> None:
+        self.options = options
+        self.downloaded = 0
+        self.not_modified = 0
+        self._lock = threading.Lock()
+        self._client = httpx.Client(
+            headers={"User-Agent": options.user_agent},
+            timeout=options.timeout,
+            follow_redirects=True,
+            max_redirects=options.max_redirects,
+            transport=transport,
+        )
+        self._db: sqlite3.Connection | None = None
+        if options.cache_path is not None:
+            options.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(options.cache_path, isolation_level=None, check_same_thread=False)
+            self._db.execute(_SCHEMA)
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+        if self._db is not None:
+            with self._lock:
+                self._db.close()
+
+    def get(self, url: str) -> Response:
+        """Fetch ``url``, conditionally when a copy is kept; raises FetchError with a reason."""
+        kept, validators = self._kept(url)
+        try:
+            response = self._download(url, validators, has_copy=kept is not None)
+        except httpx.TimeoutException:
+            raise FetchError(f"timed out (no answer within {self.options.timeout:g} s)") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"too many redirects (more than {self.options.max_redirects})") from None
+        except httpx.ConnectError as exc:
+            raise FetchError(f"could not connect: {exc}") from None
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise FetchError(f"request failed: {exc}") from None
+        if response is None:
+            with self._lock:
+                self.not_modified += 1
+            assert kept is not None
+            return kept
+        with self._lock:
+            self.downloaded += 1
+        return response
+
+    def _download(self, url: str, validators: dict[str, str], has_copy: bool) -> Response | None:
+        """The new response, or None when the server says the kept copy is current."""
+        started = time.monotonic()
+        with self._client.stream("GET", url, headers=validators) as response:
+            if response.status_code == 304 and has_copy:
+                return None
+            if response.status_code >= 300:
+                raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
+            declared = int(response.headers.get("content-length") or 0)
+            if declared > self.options.max_bytes:
+                raise FetchError(self._too_big(declared))
+            body = bytearray()
+            for part in response.iter_bytes():
+                body += part
+                if len(body) > self.options.max_bytes:
+                    raise FetchError(self._too_big(len(body), at_least=True))
+                if time.monotonic() - started > self.options.deadline:
+                    raise FetchError(f"download took longer than {self.options.deadline:g} s")
+        result = Response(str(response.url), response.headers.get("content-type", ""), bytes(body))
+        self._keep(url, result, response.headers.get("etag"), response.headers.get("last-modified"))
+        return result
+
+    def _too_big(self, size: int, at_least: bool = False) -> str:
+        more = "over " if at_least else ""
+        return f"response is {more}{size / 1e6:.1f} MB, over the {self.options.max_bytes / 1e6:.1f} MB limit (NEWSQA_MAX_FILE_MB)"
+
+    def _kept(self, url: str) -> tuple[Response | None, dict[str, str]]:
+        if self._db is None:
+            return None, {}
+        with self._lock:
+            row = self._db.execute(
+                "SELECT final_url, etag, last_modified, content_type, body FROM responses WHERE url = ?", (url,)
+            ).fetchone()
+        if row is None:
+            return None, {}
+        final_url, etag, last_modified, content_type, body = row
+        validators = {"If-None-Match": etag} if etag else {}
+        if last_modified:
+            validators["If-Modified-Since"] = last_modified
+        return Response(final_url, content_type, bytes(body), not_modified=True), validators
+
+    def _keep(self, url: str, response: Response, etag: str | None, last_modified: str | None) -> None:
+        """Keep a response that can be revalidated; forget one that cannot."""
+        if self._db is None:
+            return
+        with self._lock:
+            if not (etag or last_modified):
+                self._db.execute("DELETE FROM responses WHERE url = ?", (url,))
+                return
+            row = (url, response.url, etag, last_modified, response.content_type, response.body, _now())
+            self._db.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+
+
+def is_url(location: object) -> bool:
+    """Whether a source location is a web address rather than a file or folder."""
+    return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

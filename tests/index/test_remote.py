@@ -1,0 +1,181 @@
+"""Feeds and pages fetched from a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import replace
+from datetime import date
+
+from index.chunking import chunk_id
+from index.fetch import USER_AGENT
+from index.indexer import Indexer
+from index.manifest import Entry
+from tests.checks import assert_consistent
+from tests.site import ATOM, RSS, Item, NewsSite, atom, day, page, rss, slice_articles
+
+ARTICLES = slice_articles()
+
+
+def item(site: NewsSite, n: int, *, full: bool = False) -> Item:
+    """Entry for slice article ``n``, its page served by the site; ``full`` puts the text in the feed."""
+    article = ARTICLES[n]
+    link = site.put(f"/story/{n}.html", page(article))
+    summary = article["text"].split(". ")[0] + "."
+    content = "".join(f"<p>{p}</p>" for p in article["text"].split("\n")) if full else None
+    return Item(article["title"], link, day(article["published_at"]), summary, content)
+
+
+def by_url(indexer: Indexer) -> dict[str, Entry]:
+    return {e.url: e for e in indexer.manifest.entries().values() if e.url}
+
+
+def stored_text(indexer: Indexer, entry: Entry) -> str:
+    return " ".join(hit.text for hit in indexer.store.get([chunk_id(entry.id, p) for p in range(entry.chunks)]))
+
+
+def test_a_feed_and_a_page_are_indexed_with_titles_dates_and_sources(fake_indexer: Indexer, site: NewsSite) -> None:
+    summary_only, full = item(site, 0), item(site, 1, full=True)
+    feed = site.put("/rss.xml", rss("Loopback News", [summary_only, full]), RSS)
+    single = site.put("/single.html", page(ARTICLES[2]))
+
+    report = fake_indexer.index_paths([feed, single])
+
+    assert (report.added, report.failed) == (3, [])
+    entries = by_url(fake_indexer)
+    first = entries[summary_only.link]
+    assert first.title == ARTICLES[0]["title"] and first.source == "Loopback News"
+    assert first.published_at == date.fromisoformat(ARTICLES[0]["published_at"]) and first.origin == feed
+    # Only a summary in the feed: the linked page was fetched and its story (not its menu) indexed.
+    text = stored_text(fake_indexer, first)
+    assert len(text) > 3 * len(summary_only.summary) and ARTICLES[0]["text"][-60:].strip() in text
+    assert "Home" not in text and "Loopback News" not in text
+    # Full content in the feed: its page is never requested.
+    assert ARTICLES[1]["text"][:80] in stored_text(fake_indexer, entries[full.link])
+    assert "/story/1.html" not in site.sent()
+    assert entries[single].title == ARTICLES[2]["title"]
+    assert {ua for _, _, ua in site.log} == {USER_AGENT}
+    assert_consistent(fake_indexer)
+
+
+def test_atom_feeds_are_read_too(fake_indexer: Indexer, site: NewsSite) -> None:
+    entries = [item(site, 3), item(site, 4, full=True)]
+    report = fake_indexer.index_paths([site.put("/atom.xml", atom("Loopback Atom", entries), ATOM)])
+    assert (report.added, report.failed) == (2, [])
+    assert {e.source for e in fake_indexer.manifest.entries().values()} == {"Loopback Atom"}
+
+
+def test_a_second_run_downloads_nothing_that_did_not_change(fake_indexer: Indexer, site: NewsSite) -> None:
+    feed = site.put("/rss.xml", rss("Loopback News", [item(site, 0), item(site, 1)]), RSS)
+    single = site.put("/single.html", page(ARTICLES[2]))
+    first = fake_indexer.index_paths([feed, single])
+    assert (first.downloaded, first.not_modified) == (4, 0)
+    site.forget_log()
+    embedded = fake_indexer.embedder.embedded
+
+    again = fake_indexer.index_paths([feed, single])
+
+    assert (again.unchanged, again.added, again.updated, again.failed) == (3, 0, 0, [])
+    assert (again.downloaded, again.not_modified) == (0, 4)
+    assert sorted(site.sent(304)) == sorted(site.sent()) and len(site.sent()) == 4
+    assert fake_indexer.embedder.embedded == embedded
+
+
+def test_a_new_entry_in_the_feed_is_added(fake_indexer: Indexer, site: NewsSite) -> None:
+    items = [item(site, 0), item(site, 1)]
+    feed = site.put("/rss.xml", rss("Loopback News", items), RSS)
+    fake_indexer.index_paths([feed])
+    site.forget_log()
+
+    site.put("/rss.xml", rss("Loopback News", [item(site, 5), *items]), RSS)
+    report = fake_indexer.index_paths([feed])
+
+    assert (report.added, report.unchanged, report.updated) == (1, 2, 0)
+    assert sorted(site.sent(200)) == ["/rss.xml", "/story/5.html"]
+    assert ARTICLES[5]["title"] in {e.title for e in fake_indexer.manifest.entries().values()}
+
+
+def test_an_entry_whose_page_changed_is_updated(fake_indexer: Indexer, site: NewsSite) -> None:
+    entries = [item(site, 0), item(site, 1)]
+    feed = site.put("/rss.xml", rss("Loopback News", entries), RSS)
+    fake_indexer.index_paths([feed])
+
+    correction = "Correction: an earlier version of this story misstated the date of the final."
+    site.put("/story/0.html", page({**ARTICLES[0], "text": ARTICLES[0]["text"] + "\n" + correction}))
+    report = fake_indexer.index_paths([feed])
+
+    assert (report.updated, report.unchanged, report.downloaded) == (1, 1, 1)
+    assert correction in stored_text(fake_indexer, by_url(fake_indexer)[entries[0].link])
+    assert_consistent(fake_indexer)
+
+
+def test_an_entry_whose_page_cannot_be_had_is_indexed_from_its_summary(
+    fake_indexer: Indexer, site: NewsSite
+) -> None:
+    gone = replace(item(site, 0), link=site.url("/moved-away.html"))
+    report = fake_indexer.index_paths([site.put("/rss.xml", rss("Loopback News", [gone]), RSS)])
+    assert (report.added, report.failed) == (1, [])
+    assert stored_text(fake_indexer, by_url(fake_indexer)[gone.link]) == gone.summary
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_each_bad_source_is_reported_and_the_others_are_indexed(fake_indexer: Indexer, site: NewsSite) -> None:
+    fake_indexer.fetch = replace(fake_indexer.fetch, timeout=0.5)
+    good = site.put("/rss.xml", rss("Loopback News", [item(site, 0)]), RSS)
+    site.put("/slow.xml", rss("Slow News", [item(site, 1)]), RSS)
+    site.slow["/slow.xml"] = 2.0
+    bad = {
+        f"http://127.0.0.1:{free_port()}/feed.xml": "could not connect",
+        site.url("/missing.xml"): "HTTP 404 NOT FOUND",
+        site.url("/slow.xml"): "timed out",
+        site.put("/broken.xml", "<rss><channel><title>Broken</tit", RSS): "malformed feed",
+        site.put("/menu.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>"): "no article text",
+        site.url("/loop"): "too many redirects",
+    }
+
+    report = fake_indexer.index_paths([*bad, good])
+
+    assert report.added == 1, (report, fake_indexer.manifest.entries())
+    reasons = {f.path: f.reason for f in report.failed}
+    assert reasons.keys() == bad.keys()
+    for url, reason in bad.items():
+        assert reason.casefold() in reasons[url].casefold(), (url, reasons[url])
+    assert_consistent(fake_indexer)
+
+
+def test_a_failing_source_keeps_what_it_had_indexed(fake_indexer: Indexer, site: NewsSite) -> None:
+    feed = site.put("/rss.xml", rss("Loopback News", [item(site, 0), item(site, 1)]), RSS)
+    single = site.put("/single.html", page(ARTICLES[2]))
+    assert fake_indexer.index_paths([feed, single]).added == 3
+
+    for broken in ("<rss><channel><item><title>half an ent", None):
+        if broken is None:
+            del site.docs["/rss.xml"], site.docs["/single.html"]
+        else:
+            site.put("/rss.xml", broken, RSS)
+            site.put("/single.html", "<html><body></body></html>")
+        report = fake_indexer.index_paths([feed, single], prune=True)
+        assert {feed, single} <= {f.path for f in report.failed} and report.removed == 0
+        assert len(fake_indexer.manifest.entries()) == 3
+    assert_consistent(fake_indexer)
+
+
+def test_entries_that_left_the_feed_are_kept_unless_pruned(fake_indexer: Indexer, site: NewsSite) -> None:
+    feed = site.put("/rss.xml", rss("Loopback News", [item(site, 0), item(site, 1)]), RSS)
+    fake_indexer.index_paths([feed])
+    site.put("/rss.xml", rss("Loopback News", [item(site, 1)]), RSS)
+    assert fake_indexer.index_paths([feed]).removed == 0
+    assert fake_indexer.index_paths([feed], prune=True).removed == 1
+    assert [e.title for e in fake_indexer.manifest.entries().values()] == [ARTICLES[1]["title"]]
+
+
+def test_a_response_over_the_size_limit_is_refused(fake_indexer: Indexer, site: NewsSite) -> None:
+    fake_indexer.fetch = replace(fake_indexer.fetch, max_bytes=100_000)
+    huge = site.put("/huge.html", page({**ARTICLES[0], "text": "All the news. " * 10_000}))
+    report = fake_indexer.index_paths([huge])
+    assert report.added == 0
+    assert "over the 0.1 MB limit" in report.failed[0].reason
