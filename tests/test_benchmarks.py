@@ -28,3 +28,15 @@ def test_soak_runs_questions_alongside_reindexing(tmp_path: Path, real_embedder:
     assert result["questions"] == 12 and result["reindex_rounds"] >= 1
     assert result["answered"] >= 6
     assert set(result) >= {"ask_p50_ms", "ask_p95_ms", "rss_start_mb", "rss_end_mb", "peak_rss_mb"}
+
+
+def test_bench_measures_both_recipes_on_the_same_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    folder.joinpath("articles.jsonl").write_text((DATA / "realtimeqa-slice.jsonl").read_text())
+    folder.joinpath("questions.jsonl").write_text((DATA / "realtimeqa-questions.jsonl").read_text())
+    result = script("bench").run(folder, articles=3, questions=2)
+    assert (result["articles"], result["questions"]) == (3, 2)
+    assert result["chunks"] > 3 and result["langchain_chunks"] >= 3
+    assert "encode_chunks" not in result  # the raw encode saw exactly the texts the index embedded
+    assert all(result[key] > 0 for key in script("bench").KEYS if key not in ("articles", "questions", "chunks"))

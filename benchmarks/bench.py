@@ -1,0 +1,202 @@
+"""Benchmark: newsqa's indexing and asking against the stock LangChain + Chroma recipe, on the same articles.
+
+Usage: python benchmarks/bench.py [--json] [--articles N] [--questions N] DIR
+
+DIR holds ``articles.jsonl`` and ``questions.jsonl`` in the format of ``newsqa
+eval``. In one run, on the same articles and the same two cores, it measures:
+
+- ``encode_chunks_per_s``: the embedding model's raw ``encode`` over exactly the
+  texts newsqa embeds (its chunks with their titles), in one call;
+- ``index_chunks_per_s``, ``index_articles_per_s``: ``newsqa index`` into a fresh
+  store (reading, chunking, embedding, writing, keyword index), and
+  ``index_vs_encode``, the share of raw encode speed that indexing keeps;
+- ``noop_reindex_s``: indexing the same articles again (nothing changed);
+- ``ask_p50_ms``, ``ask_p95_ms``: warm answers to the questions, in process;
+- ``peak_rss_mb``: this process's peak memory after indexing and asking (before
+  the LangChain recipe loads a second copy of the model);
+- ``cold_ask_s``: ``newsqa ask`` as a new process, from start to answer;
+- ``langchain_chunks_per_s``: RecursiveCharacterTextSplitter (1000/200) +
+  HuggingFaceEmbeddings (the same bundled model) + Chroma.from_documents, and
+  ``index_vs_langchain``, the ratio of the two in passages per second. The two
+  recipes cut articles into different passages, so ``index_vs_langchain_articles``
+  compares articles per second too.
+
+Everything is stored in a temporary folder. Not a test: it prints figures;
+compare ratios from one run, as absolute figures vary between machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.answer import answer  # noqa: E402
+from bot.app import open_index  # noqa: E402
+from bot.evaluate import read_jsonl  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from index.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from index.indexer import embedded_texts, passages  # noqa: E402
+from index.loaders import load_file  # noqa: E402
+
+KEYS = [
+    "articles",
+    "questions",
+    "chunks",
+    "encode_chunks_per_s",
+    "index_chunks_per_s",
+    "index_articles_per_s",
+    "index_vs_encode",
+    "langchain_chunks",
+    "langchain_chunks_per_s",
+    "index_vs_langchain",
+    "index_vs_langchain_articles",
+    "noop_reindex_s",
+    "ask_p50_ms",
+    "ask_p95_ms",
+    "cold_ask_s",
+    "peak_rss_mb",
+]
+
+
+def _articles_file(folder: Path, limit: int | None, work: Path) -> Path:
+    source = folder / "articles.jsonl"
+    if limit is None:
+        return source
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()][:limit]
+    target = work / "articles.jsonl"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def measure_encode(articles_file: Path, embedder: SentenceTransformerEmbedder) -> tuple[int, float]:
+    """(chunks, chunks per second) of the bare model over the texts newsqa embeds."""
+    texts = [
+        text
+        for article in load_file(articles_file).articles
+        for text in embedded_texts(article, passages(article, embedder), embedder)
+    ]
+    start = time.perf_counter()
+    embedder.embed(texts)
+    return len(texts), len(texts) / (time.perf_counter() - start)
+
+
+def measure_newsqa(settings: Settings, articles_file: Path, embedder: SentenceTransformerEmbedder, questions: list[dict]) -> dict:
+    opened = open_index(settings, embedder)
+    start = time.perf_counter()
+    report = opened.indexer.index_paths([articles_file])
+    index_s = time.perf_counter() - start
+    start = time.perf_counter()
+    opened.indexer.index_paths([articles_file])
+    noop_s = time.perf_counter() - start
+    answer("warm up", opened.retriever)  # the first question builds the keyword index in memory
+    latencies = []
+    for q in questions:
+        start = time.perf_counter()
+        answer(q["question"], opened.retriever)
+        latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    return {
+        "chunks_indexed": report.chunks,
+        "articles_indexed": report.added,
+        "index_s": index_s,
+        "noop_reindex_s": round(noop_s, 3),
+        "ask_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "ask_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1) if latencies else None,
+    }
+
+
+def measure_cold_ask(settings: Settings, question: str) -> float:
+    env = {**os.environ, "NEWSQA_DATA_DIR": str(settings.data_dir)}
+    env.pop("CHROMA_HOST", None)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", question], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return time.perf_counter() - start
+
+
+def measure_langchain(articles_file: Path, store: Path) -> tuple[int, int, float]:
+    """(chunks, articles, seconds) for the stock recipe, model loading excluded as for newsqa."""
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from index.embeddings import bundled_model_path
+
+    embeddings = HuggingFaceEmbeddings(model_name=bundled_model_path())
+    embeddings.embed_query("warm up")
+    records = read_jsonl(articles_file)
+    start = time.perf_counter()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    docs = splitter.create_documents(
+        [r["text"] for r in records], metadatas=[{"id": r["id"], "title": r.get("title") or ""} for r in records]
+    )
+    client = chromadb.PersistentClient(path=str(store), settings=chromadb.Settings(anonymized_telemetry=False))
+    Chroma.from_documents(docs, embeddings, client=client, collection_name="langchain")
+    return len(docs), len(records), time.perf_counter() - start
+
+
+def run(folder: Path, articles: int | None, questions: int | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="newsqa-bench-") as tmp:
+        work = Path(tmp)
+        articles_file = _articles_file(folder, articles, work)
+        asked = read_jsonl(folder / "questions.jsonl")[:questions]
+        settings = Settings(NEWSQA_DATA_DIR=work / "newsqa", CHROMA_HOST=None)
+        embedder = SentenceTransformerEmbedder(settings.embedding_model)
+        embedder.embed(["warm up"])  # model loading is not throughput
+        chunks, encode_rate = measure_encode(articles_file, embedder)
+        ours = measure_newsqa(settings, articles_file, embedder, asked)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cold = measure_cold_ask(settings, asked[0]["question"] if asked else "What happened?")
+        lc_chunks, lc_articles, lc_s = measure_langchain(articles_file, work / "langchain")
+    index_rate = ours["chunks_indexed"] / ours["index_s"]
+    articles_rate = ours["articles_indexed"] / ours["index_s"]
+    return {
+        "articles": ours["articles_indexed"],
+        "questions": len(asked),
+        "chunks": ours["chunks_indexed"],
+        "encode_chunks_per_s": round(encode_rate, 1),
+        "index_chunks_per_s": round(index_rate, 1),
+        "index_articles_per_s": round(articles_rate, 2),
+        "index_vs_encode": round(index_rate / encode_rate, 3),
+        "langchain_chunks": lc_chunks,
+        "langchain_chunks_per_s": round(lc_chunks / lc_s, 1),
+        "index_vs_langchain": round(index_rate / (lc_chunks / lc_s), 3),
+        "index_vs_langchain_articles": round(articles_rate / (lc_articles / lc_s), 3),
+        "noop_reindex_s": ours["noop_reindex_s"],
+        "ask_p50_ms": ours["ask_p50_ms"],
+        "ask_p95_ms": ours["ask_p95_ms"],
+        "cold_ask_s": round(cold, 2),
+        "peak_rss_mb": round(peak, 1),
+    } | ({"encode_chunks": chunks} if chunks != ours["chunks_indexed"] else {})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", metavar="DIR", type=Path, help="folder with articles.jsonl and questions.jsonl")
+    parser.add_argument("--articles", type=int, help="use only the first N articles")
+    parser.add_argument("--questions", type=int, help="ask only the first N questions")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    result = run(args.folder, args.articles, args.questions)
+    if args.json:
+        print(json.dumps(result))
+        return
+    for key in KEYS:
+        print(f"{key:<28} {result.get(key)}")
+
+
+if __name__ == "__main__":
+    main()
