@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +27,7 @@ _FEED_TYPES = ("rss", "atom", "rdf", "/xml", "+xml")
 _FEED_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
 MIN_PAGE_WORDS = 20
+PAGES_AT_ONCE = 4
 # Feed parsers complain about these, but they do not lose content.
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -78,13 +80,23 @@ def _read_feed(url: str, response: Response, fetcher: Fetcher) -> Loaded:
             raise LoadError(f"malformed feed: {problem}")
         if not parsed.get("version"):
             raise LoadError("not an RSS or Atom feed")
-    source = parsed.feed.get("title") or urlsplit(url).hostname or url
-    loaded = Loaded()
-    for n, entry in enumerate(parsed.entries, start=1):
+    source = (parsed.feed.get("title") or urlsplit(url).hostname or url).strip()
+
+    def read(entry: dict) -> Article | LoadError:
         try:
-            loaded.articles.append(_entry_article(entry, url, response.url, source.strip(), fetcher))
+            return _entry_article(entry, url, response.url, source, fetcher)
         except LoadError as exc:
-            loaded.failures.append(Failure(f"{url} (entry {n}: {entry.get('title') or 'untitled'})", str(exc)))
+            return exc
+
+    loaded = Loaded()
+    # Linked pages are fetched a few at a time: one slow server stalls only its own entries.
+    with ThreadPoolExecutor(max_workers=PAGES_AT_ONCE) as pool:
+        for n, (entry, result) in enumerate(zip(parsed.entries, pool.map(read, parsed.entries)), start=1):
+            if isinstance(result, LoadError):
+                where = f"{url} (entry {n}: {entry.get('title') or 'untitled'})"
+                loaded.failures.append(Failure(where, str(result)))
+            else:
+                loaded.articles.append(result)
     if problem is not None:
         read = len(loaded.articles)
         loaded.failures.append(Failure(url, f"malformed feed ({problem}); {read} entries could still be read"))

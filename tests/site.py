@@ -101,6 +101,7 @@ class NewsSite:
         self.docs: dict[str, tuple[bytes, str]] = {}
         self.slow: dict[str, float] = {}
         self.log: list[tuple[str, int, str]] = []  # path, status, User-Agent
+        self.in_flight = self.most_in_flight = 0
         self._lock = threading.Lock()
         server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
 
@@ -121,8 +122,12 @@ class NewsSite:
             self.log.clear()
 
     def _handle(self, request: Request) -> Response:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
         response = self._respond(request)
         with self._lock:
+            self.in_flight -= 1
             self.log.append((request.path, response.status_code, request.headers.get("User-Agent", "")))
         return response
 

@@ -10,6 +10,7 @@ from index.chunking import chunk_id
 from index.fetch import USER_AGENT
 from index.indexer import Indexer
 from index.manifest import Entry
+from index.remote import PAGES_AT_ONCE
 from tests.checks import assert_consistent
 from tests.site import ATOM, RSS, Item, NewsSite, atom, day, page, rss, slice_articles
 
@@ -115,6 +116,15 @@ def test_an_entry_whose_page_cannot_be_had_is_indexed_from_its_summary(
     report = fake_indexer.index_paths([site.put("/rss.xml", rss("Loopback News", [gone]), RSS)])
     assert (report.added, report.failed) == (1, [])
     assert stored_text(fake_indexer, by_url(fake_indexer)[gone.link]) == gone.summary
+
+
+def test_a_feed_s_pages_are_fetched_a_few_at_a_time(fake_indexer: Indexer, site: NewsSite) -> None:
+    items = [item(site, n) for n in range(6)]
+    for n in range(6):
+        site.slow[f"/story/{n}.html"] = 0.3
+    report = fake_indexer.index_paths([site.put("/rss.xml", rss("Loopback News", items), RSS)])
+    assert report.added == 6
+    assert site.most_in_flight == PAGES_AT_ONCE
 
 
 def free_port() -> int:
