@@ -57,6 +57,8 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of te
 def main() -> None:
     """Console-script entry point."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Pages without an article are reported as failures; the extractor's own complaints add nothing.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     app()
 
 
@@ -153,7 +155,15 @@ def watch() -> None:
     sources = configured_sources(settings)
     indexer = open_indexer(settings)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def stop_after_round(signum: int, frame: object) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now
+        stop.set()
+        err.print("Stopping after the current round (Ctrl-C again to stop at once).")
+
+    signal.signal(signal.SIGINT, stop_after_round)
+    signal.signal(signal.SIGTERM, stop_after_round)
     out.print(f"Watching {len(sources)} source{'' if len(sources) == 1 else 's'}; Ctrl-C stops.")
 
     def report(done: Round) -> None:
@@ -162,7 +172,7 @@ def watch() -> None:
     try:
         run_schedule(sources, lambda due: indexer.index_paths([s.location for s in due]), report, stop)
     except KeyboardInterrupt:
-        pass
+        out.print("Interrupted: the next run finishes or repairs what this round left half done.")
     out.print("Stopped watching.")
 
 
@@ -174,7 +184,11 @@ def _open_for_asking(settings: Settings, quiet: bool) -> Index:
         if not quiet:
             named = f"the bundled sample articles in {SAMPLES_DIR}" if paths == [SAMPLES_DIR] else "the configured sources"
             err.print(f"The index is empty: indexing {named} first.")
-        opened.ensure_indexed(paths)
+        report = opened.indexer.index_paths(paths)
+        for failure in report.failed:
+            err.print(f"failed: {escape(failure.path)}: {escape(failure.reason)}")
+        if opened.is_empty():
+            raise NewsqaError("nothing could be indexed, so there is nothing to answer from; see the failures above")
     return opened
 
 

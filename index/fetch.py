@@ -13,10 +13,11 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -27,6 +28,7 @@ try:
     _VERSION = version("newsqa")
 except PackageNotFoundError:  # running from a source tree that was not installed
     _VERSION = "0"
+KEEP_DAYS = 30
 USER_AGENT = f"newsqa/{_VERSION} (news question-answering bot; indexes articles it is pointed at)"
 
 _SCHEMA = """
@@ -84,6 +86,7 @@ class Fetcher:
         self.downloaded = 0
         self.not_modified = 0
         self._lock = threading.Lock()
+        self._unreachable: dict[str, str] = {}
         self._client = httpx.Client(
             headers={"User-Agent": options.user_agent},
             timeout=options.timeout,
@@ -96,6 +99,9 @@ class Fetcher:
             options.cache_path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(options.cache_path, isolation_level=None, check_same_thread=False)
             self._db.execute(_SCHEMA)
+            # Addresses not fetched for a while (pages of old feed entries) are forgotten.
+            cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
+            self._db.execute("DELETE FROM responses WHERE fetched_at < ?", (cutoff,))
 
     def __enter__(self) -> Fetcher:
         return self
@@ -110,52 +116,64 @@ class Fetcher:
                 self._db.close()
 
     def get(self, url: str) -> Response:
-        """Fetch ``url``, conditionally when a copy is kept; raises FetchError with a reason."""
+        """Fetch ``url``, conditionally when a copy is kept; raises FetchError with a reason.
+
+        A server that could not be connected to is not tried again in the same run.
+        """
+        host = urlsplit(url).netloc
+        if host in self._unreachable:
+            raise FetchError(f"{self._unreachable[host]} (not tried again in this run)")
         kept, validators = self._kept(url)
         try:
             response = self._download(url, validators, has_copy=kept is not None)
+        except httpx.ConnectTimeout:
+            reason = f"timed out (no connection within {self.options.timeout:g} s)"
+            raise self._unreachable_host(host, reason) from None
         except httpx.TimeoutException:
             raise FetchError(f"timed out (no answer within {self.options.timeout:g} s)") from None
+        except httpx.ConnectError as exc:
+            raise self._unreachable_host(host, f"could not connect: {exc}") from None
         except httpx.TooManyRedirects:
             raise FetchError(f"too many redirects (more than {self.options.max_redirects})") from None
-        except httpx.ConnectError as exc:
-            raise FetchError(f"could not connect: {exc}") from None
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise FetchError(f"request failed: {exc}") from None
-        if response is None:
-            with self._lock:
-                self.not_modified += 1
-            assert kept is not None
-            return kept
         with self._lock:
-            self.downloaded += 1
-        return response
+            if response is None:
+                self.not_modified += 1
+            else:
+                self.downloaded += 1
+        return kept if response is None else response  # type: ignore[return-value]
+
+    def _unreachable_host(self, host: str, reason: str) -> FetchError:
+        with self._lock:
+            self._unreachable[host] = reason
+        return FetchError(reason)
 
     def _download(self, url: str, validators: dict[str, str], has_copy: bool) -> Response | None:
         """The new response, or None when the server says the kept copy is current."""
         started = time.monotonic()
         with self._client.stream("GET", url, headers=validators) as response:
             if response.status_code == 304 and has_copy:
+                self._touch(url, response.headers.get("etag"), response.headers.get("last-modified"))
                 return None
             if response.status_code >= 300:
                 raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
             declared = int(response.headers.get("content-length") or 0)
             if declared > self.options.max_bytes:
-                raise FetchError(self._too_big(declared))
+                raise FetchError(self._too_big(f"{declared / 1e6:.2f} MB"))
             body = bytearray()
             for part in response.iter_bytes():
                 body += part
                 if len(body) > self.options.max_bytes:
-                    raise FetchError(self._too_big(len(body), at_least=True))
+                    raise FetchError(self._too_big("larger"))
                 if time.monotonic() - started > self.options.deadline:
                     raise FetchError(f"download took longer than {self.options.deadline:g} s")
         result = Response(str(response.url), response.headers.get("content-type", ""), bytes(body))
         self._keep(url, result, response.headers.get("etag"), response.headers.get("last-modified"))
         return result
 
-    def _too_big(self, size: int, at_least: bool = False) -> str:
-        more = "over " if at_least else ""
-        return f"response is {more}{size / 1e6:.1f} MB, over the {self.options.max_bytes / 1e6:.1f} MB limit (NEWSQA_MAX_FILE_MB)"
+    def _too_big(self, size: str) -> str:
+        return f"response is {size}, over the {self.options.max_bytes / 1e6:g} MB limit (NEWSQA_MAX_FILE_MB)"
 
     def _kept(self, url: str) -> tuple[Response | None, dict[str, str]]:
         if self._db is None:
@@ -182,6 +200,16 @@ class Fetcher:
                 return
             row = (url, response.url, etag, last_modified, response.content_type, response.body, _now())
             self._db.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+
+    def _touch(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """A kept copy confirmed current: note when, and any newer validators."""
+        assert self._db is not None
+        with self._lock:
+            self._db.execute(
+                "UPDATE responses SET fetched_at = ?, etag = COALESCE(?, etag),"
+                " last_modified = COALESCE(?, last_modified) WHERE url = ?",
+                (_now(), etag, last_modified, url),
+            )
 
 
 def is_url(location: object) -> bool:

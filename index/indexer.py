@@ -118,11 +118,14 @@ class Indexer:
             report = IndexReport()
             articles: list[Article] = []
             clean_origins: set[str] = set()
+            from_summary: dict[str, Failure] = {}
             for origin, loaded in self._read(list(paths), report, progress):
                 report.failed.extend(loaded.failures)
                 articles.extend(loaded.articles)
+                from_summary.update(loaded.from_summary)
                 if not loaded.failures:
                     clean_origins.add(origin)
+            articles = self._keep_fuller(articles, from_summary, report)
             self._sync(articles, report, progress, prune_origins=clean_origins if prune else None)
             generation = self.manifest.generation
             if KeywordIndex.saved_stamp(self.keyword_dir) != generation:
@@ -151,6 +154,26 @@ class Indexer:
                 if progress:
                     progress("reading", n, total)
             report.downloaded, report.not_modified = fetcher.downloaded, fetcher.not_modified
+
+    def _keep_fuller(
+        self, articles: list[Article], from_summary: dict[str, Failure], report: IndexReport
+    ) -> list[Article]:
+        """Articles to index, without summaries that would replace an indexed copy of the full page.
+
+        The kept copy counts as unchanged; the page's failure is reported.
+        """
+        if not from_summary:
+            return articles
+        indexed = self.manifest.entries()
+        kept = []
+        for article in articles:
+            if article.id in from_summary and article.id in indexed:
+                report.unchanged += 1
+                page = from_summary[article.id]
+                report.failed.append(Failure(page.path, f"{page.reason}; kept the text indexed before"))
+            else:
+                kept.append(article)
+        return kept
 
     def reconcile(self) -> int:
         """Remove chunks no manifest row accounts for; forget rows whose chunks are missing.
@@ -267,7 +290,8 @@ def _dedupe(articles: list[Article], entries: dict[str, Entry], report: IndexRep
     for article in articles:
         twin = by_id.get(article.id) or by_hash.get(article.content_hash)
         if twin is not None:
-            if (twin.id, twin.content_hash, twin.origin) != (article.id, article.content_hash, article.origin):
+            # The same article from two places (say, two feeds of one site) is no news either.
+            if (twin.id, twin.content_hash) != (article.id, article.content_hash):
                 report.failed.append(
                     Failure(article.origin, f"duplicate of {twin.title!r} from {twin.origin}")
                 )

@@ -57,6 +57,9 @@ class Loaded:
 
     articles: list[Article] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    # Articles that stand on a feed's summary because their page failed (id → the
+    # page's failure): an earlier, fuller copy in the index is kept rather than replaced.
+    from_summary: dict[str, Failure] = field(default_factory=dict)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:

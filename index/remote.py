@@ -37,22 +37,23 @@ def load_url(url: str, fetcher: Fetcher) -> Loaded:
     response = fetcher.get(url)
     if _is_feed(response):
         return _read_feed(url, response, fetcher)
-    return Loaded([_page_article(response, url)])
+    # A page is known by the address it ends up at, so a redirect does not give a second copy.
+    return Loaded([_page_article(response, origin=url, url=response.url)])
 
 
 def _is_feed(response: Response) -> bool:
+    if _FEED_START.match(response.body[:2048]):
+        return True
     kind = response.content_type.split(";")[0].strip().lower()
-    if "html" in kind:
-        return False
-    return any(t in kind for t in _FEED_TYPES) or bool(_FEED_START.match(response.body[:2048]))
+    return "html" not in kind and any(t in kind for t in _FEED_TYPES)
 
 
-def _page_article(response: Response, url: str) -> Article:
+def _page_article(response: Response, origin: str, url: str) -> Article:
     text = _text_of(response)
     if not text.strip():
         raise LoadError("the page is empty")
     try:
-        article = parse_html(text, origin=url, url=url)
+        article = parse_html(text, origin=origin, url=url)
     except LoadError:
         raise LoadError("no article text could be extracted from the page") from None
     words = len(article.text.split())
@@ -80,11 +81,10 @@ def _read_feed(url: str, response: Response, fetcher: Fetcher) -> Loaded:
             raise LoadError(f"malformed feed: {problem}")
         if not parsed.get("version"):
             raise LoadError("not an RSS or Atom feed")
-    source = (parsed.feed.get("title") or urlsplit(url).hostname or url).strip()
 
-    def read(entry: dict) -> Article | LoadError:
+    def read(entry: dict) -> tuple[Article, Failure | None] | LoadError:
         try:
-            return _entry_article(entry, url, response.url, source, fetcher)
+            return _entry_article(entry, url, response.url, fetcher)
         except LoadError as exc:
             return exc
 
@@ -95,42 +95,63 @@ def _read_feed(url: str, response: Response, fetcher: Fetcher) -> Loaded:
             if isinstance(result, LoadError):
                 where = f"{url} (entry {n}: {entry.get('title') or 'untitled'})"
                 loaded.failures.append(Failure(where, str(result)))
-            else:
-                loaded.articles.append(result)
+                continue
+            article, page_problem = result
+            loaded.articles.append(article)
+            if page_problem is not None:
+                loaded.from_summary[article.id] = page_problem
     if problem is not None:
-        read = len(loaded.articles)
-        loaded.failures.append(Failure(url, f"malformed feed ({problem}); {read} entries could still be read"))
+        read_ = len(loaded.articles)
+        count = f"{read_} entr{'y' if read_ == 1 else 'ies'}"
+        loaded.failures.append(Failure(url, f"malformed feed ({problem}); {count} could still be read"))
     return loaded
 
 
-def _entry_article(entry: dict, feed_url: str, base: str, source: str, fetcher: Fetcher) -> Article:
-    link = urljoin(base, entry["link"]) if entry.get("link") else None
+def _entry_article(entry: dict, feed_url: str, base: str, fetcher: Fetcher) -> tuple[Article, Failure | None]:
+    """The entry as an article, and why its page could not be used when it stands on its summary."""
+    link = _entry_link(entry, base)
     text = "\n\n".join(filter(None, (fragment_text(c.get("value", "")) for c in entry.get("content", []))))
     published = _entry_date(entry)
+    page_problem = None
     if not text and link:
-        page = _linked_page(link, fetcher)
-        if page is not None:
+        try:
+            page = _page_article(fetcher.get(link), origin=feed_url, url=link)
             text, published = page.text, published or page.published_at
+        except LoadError as exc:
+            page_problem = Failure(link, str(exc))
     text = text or fragment_text(entry.get("summary", ""))
     if not text:
-        raise LoadError("the entry has no text, and its page gave none")
-    return make_article(
+        why = f"its page: {page_problem.reason}" if page_problem else "and no link"
+        raise LoadError(f"the entry has no text ({why})")
+    article = make_article(
         text=text,
         origin=feed_url,
         title=entry.get("title"),
         published_at=published,
-        source=source,
+        source=_site(link or feed_url),
         url=link,
         key=f"entry:{feed_url}#{entry.get('id') or entry.get('title') or text[:200]}",
     )
+    return article, page_problem
 
 
-def _linked_page(link: str, fetcher: Fetcher) -> Article | None:
-    """The article an entry links to, or None when it cannot be had (the summary stands in)."""
-    try:
-        return _page_article(fetcher.get(link), link)
-    except LoadError:
+def _entry_link(entry: dict, base: str) -> str | None:
+    """The entry's web address, if it has one: not an id that feed parsers pass off as a link."""
+    links = [x.get("href") for x in entry.get("links", []) if x.get("rel", "alternate") == "alternate"]
+    raw = next((x for x in links if x), None) or entry.get("link")
+    if not raw:
         return None
+    if raw == entry.get("id") and not raw.lower().startswith(("http://", "https://")):
+        return None  # an RSS <guid> such as "12345" or an Atom "urn:…", not an address
+    link = urljoin(base, raw)
+    return link if link.lower().startswith(("http://", "https://")) else None
+
+
+def _site(url: str) -> str:
+    """The publisher's site, e.g. bbc.co.uk: the same for every feed of a site, so that
+    a story carried by two of its feeds is one article."""
+    host = (urlsplit(url).hostname or url).lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 def _entry_date(entry: dict) -> date | None:

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -94,12 +94,15 @@ def day(iso: str) -> datetime:
 
 
 class NewsSite:
-    """Documents by path, served with ETags (or Last-Modified); every response is logged."""
+    """Documents by path, served with ETags or Last-Modified; every response is logged."""
 
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.docs: dict[str, tuple[bytes, str]] = {}
         self.slow: dict[str, float] = {}
+        self.redirects: dict[str, str] = {}  # path → path it moved to (301)
+        self.dated: set[str] = set()  # paths validated by Last-Modified instead of an ETag
+        self.chunked: set[str] = set()  # paths sent without a Content-Length
         self.log: list[tuple[str, int, str]] = []  # path, status, User-Agent
         self.in_flight = self.most_in_flight = 0
         self._lock = threading.Lock()
@@ -136,13 +139,24 @@ class NewsSite:
             time.sleep(self.slow[request.path])
         if request.path == "/loop":
             return Response(status=302, headers={"Location": "/loop"})
+        if request.path in self.redirects:
+            return Response(status=301, headers={"Location": self.redirects[request.path]})
         if request.path not in self.docs:
             return Response("Not Found", status=404)
         body, content_type = self.docs[request.path]
-        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-        if request.headers.get("If-None-Match") == etag:
-            return Response(status=304, headers={"ETag": etag})
-        return Response(body, content_type=content_type, headers={"ETag": etag})
+        if request.path in self.dated:
+            # A distinct time for each version of the document, as a file's modification time would be.
+            stamp = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=int(hashlib.sha256(body).hexdigest()[:6], 16))
+            headers = {"Last-Modified": format_datetime(stamp, usegmt=True)}
+            fresh = request.headers.get("If-Modified-Since") == headers["Last-Modified"]
+        else:
+            headers = {"ETag": '"' + hashlib.sha256(body).hexdigest()[:16] + '"'}
+            fresh = request.headers.get("If-None-Match") == headers["ETag"]
+        if fresh:
+            return Response(status=304, headers=headers)
+        if request.path in self.chunked:
+            return Response(iter([body[i : i + 8192] for i in range(0, len(body), 8192)]), content_type=content_type, headers=headers)
+        return Response(body, content_type=content_type, headers=headers)
 
 
 def serve() -> Iterator[NewsSite]:

@@ -9,7 +9,7 @@ import signal
 import discord
 
 from bot.discord.client import NewsBot, create_bot
-from bot.service import Service
+from bot.service import Service, configured_sources
 from bot.settings import Settings
 from index.errors import NewsqaError
 
@@ -28,7 +28,7 @@ def run(settings: Settings, service: Service | None = None) -> None:
         )
     service = service or Service(settings)
     if service.prepare():
-        log.info("the index was empty: indexed %s", ", ".join(map(str, settings.sources)) or "the bundled samples")
+        log.info("the index was empty: indexed %s", ", ".join(map(str, configured_sources(settings))))
     asyncio.run(_serve(create_bot(settings, service), settings.discord_token.get_secret_value()))
 
 

@@ -176,7 +176,8 @@ class Commands(commands.Cog):
         def progress(phase: str, done: int, total: int) -> None:  # called from the indexing thread
             state.update(phase=phase, done=done, total=total)
 
-        sources = ", ".join(map(str, configured_sources(self.bot.settings)))
+        count = len(configured_sources(self.bot.settings))
+        sources = f"{count} source{'' if count == 1 else 's'}"
         task = asyncio.ensure_future(asyncio.to_thread(self.bot.service.reindex, progress))
         shown = None
         while not task.done():

@@ -36,7 +36,7 @@ def test_index_a_feed_and_ask_about_it(env: Settings, site: NewsSite) -> None:  
     data = json.loads(stdout)
     first = data["citations"][0]
     assert data["answered"] and "16" in data["answer"]
-    assert first["url"] == site.url("/story/0.html") and first["source"] == "Loopback News"
+    assert first["url"] == site.url("/story/0.html") and first["source"] == "127.0.0.1"
     assert first["published_at"] == ARTICLES[0]["published_at"]
 
 
@@ -84,3 +84,15 @@ def test_a_bad_refresh_setting_is_a_settings_error(env: Settings, monkeypatch: p
     monkeypatch.setenv("NEWSQA_REFRESH", "hourly")
     code, _, stderr = run("index")
     assert code == 2 and "NEWSQA_REFRESH" in stderr and "hourly" in stderr
+
+
+def test_ask_on_an_empty_index_whose_sources_all_fail_says_so(
+    env: Settings, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    monkeypatch.setenv("NEWSQA_SOURCES", "http://127.0.0.1:9/feed.xml")
+    code, _, stderr = run("ask", "What happened?")
+    assert code == 1
+    lines = stderr.strip().splitlines()
+    assert lines[0] == "The index is empty: indexing the configured sources first."
+    assert lines[1].startswith("failed: http://127.0.0.1:9/feed.xml: could not connect")
+    assert lines[-1] == "error: nothing could be indexed, so there is nothing to answer from; see the failures above"

@@ -367,7 +367,7 @@ async def test_reindex_indexes_the_configured_sources_and_shows_progress(fresh_b
     cog, interaction = commands_of(fresh_bot), FakeInteraction(fresh_bot, manage_guild=True)
     await cog.reindex.callback(cog, interaction)
     assert interaction.names()[0] == "defer" and interaction.names()[1:] == ["edit"] * (len(interaction.calls) - 1)
-    assert interaction.calls[1][1]["content"].startswith(f"Re-indexing {fresh_bot.settings.sources[0]}:")
+    assert interaction.calls[1][1]["content"].startswith("Re-indexing 1 source: ")
     articles, chunks = fresh_bot.service.index.indexer.manifest.totals()
     assert articles == 1 and chunks > 0
     assert interaction.calls[-1][1]["content"] == (

@@ -16,6 +16,7 @@ from bot.watch import Round, watch
 from index.errors import IndexBusyError
 from index.indexer import IndexReport
 from index.sources import Source
+from tests.conftest import DATA
 from tests.site import RSS, Item, NewsSite, day, page, rss, slice_articles
 
 
@@ -84,18 +85,9 @@ def _lines_until(proc: subprocess.Popen, needle: str, timeout: float = 120) -> l
     raise AssertionError(f"{needle!r} not seen; got {lines} and stderr {proc.stderr.read() if proc.poll() is not None else ''}")
 
 
-def test_newsqa_watch_picks_up_a_new_feed_entry_and_stops_on_sigterm(
-    settings: Settings, site: NewsSite
-) -> None:
-    articles = slice_articles()
-
-    def item(n: int) -> Item:
-        link = site.put(f"/story/{n}.html", page(articles[n]))
-        return Item(articles[n]["title"], link, day(articles[n]["published_at"]), "Summary.")
-
-    feed = site.put("/rss.xml", rss("Loopback News", [item(0)]), RSS)
-    env = {**os.environ, "NEWSQA_DATA_DIR": str(settings.data_dir), "NEWSQA_SOURCES": feed, "NEWSQA_REFRESH": "1s"}
-    proc = subprocess.Popen(
+def watch_process(settings: Settings, sources: str) -> subprocess.Popen:
+    env = {**os.environ, "NEWSQA_DATA_DIR": str(settings.data_dir), "NEWSQA_SOURCES": sources, "NEWSQA_REFRESH": "1s"}
+    return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "watch"],
         cwd=Path(__file__).parents[2],
         env=env,
@@ -103,6 +95,16 @@ def test_newsqa_watch_picks_up_a_new_feed_entry_and_stops_on_sigterm(
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_newsqa_watch_picks_up_a_new_feed_entry_and_stops_on_sigterm(settings: Settings, site: NewsSite) -> None:
+    articles = slice_articles()
+
+    def item(n: int) -> Item:
+        link = site.put(f"/story/{n}.html", page(articles[n]))
+        return Item(articles[n]["title"], link, day(articles[n]["published_at"]), "Summary.")
+
+    proc = watch_process(settings, site.put("/rss.xml", rss("Loopback News", [item(0)]), RSS))
     try:
         first = _lines_until(proc, "Indexed:")
         assert first[0] == "Watching 1 source; Ctrl-C stops." and "1 added" in first[-1]
@@ -111,6 +113,20 @@ def test_newsqa_watch_picks_up_a_new_feed_entry_and_stops_on_sigterm(
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
         assert proc.stdout.read().strip().endswith("Stopped watching.")
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_ctrl_c_during_a_round_lets_it_finish(settings: Settings) -> None:
+    proc = watch_process(settings, str(DATA / "realtimeqa-slice.jsonl"))
+    try:
+        assert _lines_until(proc, "Watching") == ["Watching 1 source; Ctrl-C stops."]
+        proc.send_signal(signal.SIGINT)  # the round has begun: the model is loading
+        assert proc.wait(timeout=300) == 0
+        rest = proc.stdout.read().strip().splitlines()
+        assert "Indexed: 14 added" in rest[0] and rest[-1] == "Stopped watching." and len(rest) == 2
+        assert "Stopping after the current round" in proc.stderr.read()
     finally:
         proc.kill()
         proc.wait()

@@ -44,12 +44,12 @@ def test_a_feed_and_a_page_are_indexed_with_titles_dates_and_sources(fake_indexe
     assert (report.added, report.failed) == (3, [])
     entries = by_url(fake_indexer)
     first = entries[summary_only.link]
-    assert first.title == ARTICLES[0]["title"] and first.source == "Loopback News"
+    assert first.title == ARTICLES[0]["title"] and first.source == "127.0.0.1"  # the publisher's site
     assert first.published_at == date.fromisoformat(ARTICLES[0]["published_at"]) and first.origin == feed
     # Only a summary in the feed: the linked page was fetched and its story (not its menu) indexed.
     text = stored_text(fake_indexer, first)
     assert len(text) > 3 * len(summary_only.summary) and ARTICLES[0]["text"][-60:].strip() in text
-    assert "Home" not in text and "Loopback News" not in text
+    assert "Home" not in text and "Loopback" not in text
     # Full content in the feed: its page is never requested.
     assert ARTICLES[1]["text"][:80] in stored_text(fake_indexer, entries[full.link])
     assert "/story/1.html" not in site.sent()
@@ -62,7 +62,7 @@ def test_atom_feeds_are_read_too(fake_indexer: Indexer, site: NewsSite) -> None:
     entries = [item(site, 3), item(site, 4, full=True)]
     report = fake_indexer.index_paths([site.put("/atom.xml", atom("Loopback Atom", entries), ATOM)])
     assert (report.added, report.failed) == (2, [])
-    assert {e.source for e in fake_indexer.manifest.entries().values()} == {"Loopback Atom"}
+    assert {e.source for e in fake_indexer.manifest.entries().values()} == {"127.0.0.1"}
 
 
 def test_a_second_run_downloads_nothing_that_did_not_change(fake_indexer: Indexer, site: NewsSite) -> None:
@@ -188,4 +188,97 @@ def test_a_response_over_the_size_limit_is_refused(fake_indexer: Indexer, site: 
     huge = site.put("/huge.html", page({**ARTICLES[0], "text": "All the news. " * 10_000}))
     report = fake_indexer.index_paths([huge])
     assert report.added == 0
-    assert "over the 0.1 MB limit" in report.failed[0].reason
+    assert report.failed[0].reason.startswith("response is 0.14 MB, over the 0.1 MB limit")
+
+
+def test_a_page_that_fails_later_does_not_replace_its_full_text_with_the_summary(
+    fake_indexer: Indexer, site: NewsSite
+) -> None:
+    entry = item(site, 0)
+    feed = site.put("/rss.xml", rss("Loopback News", [entry, item(site, 1)]), RSS)
+    fake_indexer.index_paths([feed])
+    full_text = stored_text(fake_indexer, by_url(fake_indexer)[entry.link])
+    embedded = fake_indexer.embedder.embedded
+
+    del site.docs["/story/0.html"]
+    report = fake_indexer.index_paths([feed])
+
+    assert (report.updated, report.unchanged) == (0, 2) and fake_indexer.embedder.embedded == embedded
+    assert [(f.path, f.reason) for f in report.failed] == [(entry.link, "HTTP 404 NOT FOUND; kept the text indexed before")]
+    assert stored_text(fake_indexer, by_url(fake_indexer)[entry.link]) == full_text
+
+
+def test_a_story_in_two_feeds_of_one_site_is_one_article(fake_indexer: Indexer, site: NewsSite) -> None:
+    shared = [item(site, 0), item(site, 1)]
+    top = site.put("/top.xml", rss("Loopback News: Top stories", shared), RSS)
+    world = site.put("/world.xml", rss("Loopback News: World", [*shared, item(site, 2)]), RSS)
+
+    together = fake_indexer.index_paths([top, world])
+    assert (together.added, together.failed) == (3, [])
+    embedded = fake_indexer.embedder.embedded
+    for feed in (top, world, top):  # as `newsqa watch` reads them, each on its own schedule
+        report = fake_indexer.index_paths([feed])
+        assert (report.added, report.updated, report.failed) == (0, 0, [])
+    assert fake_indexer.embedder.embedded == embedded
+
+
+def test_ids_are_not_taken_for_links(fake_indexer: Indexer, site: NewsSite) -> None:
+    summary = "Storm closes the harbour bridge; ferries run extra services through the evening rush."
+    feed = site.put(
+        "/guid.xml",
+        "<rss version='2.0'><channel><title>Ids</title><item><title>Harbour bridge closed</title>"
+        f"<guid>12345</guid><description>{summary}</description></item></channel></rss>",
+        RSS,
+    )
+    atom_feed = site.put(
+        "/urn.xml",
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>Urns</title><entry><title>Ferries</title>"
+        f"<id>urn:loopback:ferries</id><updated>2024-01-09T08:00:00Z</updated><summary>{summary} More.</summary>"
+        "</entry></feed>",
+        ATOM,
+    )
+    report = fake_indexer.index_paths([feed, atom_feed])
+    assert (report.added, report.failed) == (2, [])
+    assert [e.url for e in fake_indexer.manifest.entries().values()] == [None, None]
+    assert site.sent() == ["/guid.xml", "/urn.xml"]  # nothing fetched from a made-up address
+
+
+def test_a_feed_served_as_html_is_still_read_as_a_feed(fake_indexer: Indexer, site: NewsSite) -> None:
+    feed = site.put("/feed", rss("Loopback News", [item(site, 0, full=True)]), "text/html; charset=utf-8")
+    assert fake_indexer.index_paths([feed]).added == 1
+
+
+def test_a_moved_page_is_known_by_its_new_address(fake_indexer: Indexer, site: NewsSite) -> None:
+    new = site.put("/2024/story.html", page(ARTICLES[2]))
+    site.redirects["/old/story.html"] = "/2024/story.html"
+    assert fake_indexer.index_paths([new]).added == 1
+    report = fake_indexer.index_paths([site.url("/old/story.html")])
+    assert (report.added, report.unchanged, report.failed) == (0, 1, [])
+    assert list(by_url(fake_indexer)) == [new]
+
+
+def test_last_modified_is_used_where_there_is_no_etag(fake_indexer: Indexer, site: NewsSite) -> None:
+    single = site.put("/single.html", page(ARTICLES[2]))
+    site.dated.add("/single.html")
+    fake_indexer.index_paths([single])
+    again = fake_indexer.index_paths([single])
+    assert (again.downloaded, again.not_modified, again.unchanged) == (0, 1, 1)
+    site.put("/single.html", page({**ARTICLES[2], "text": ARTICLES[2]["text"] + "\nUpdated at noon."}))
+    assert fake_indexer.index_paths([single]).updated == 1
+
+
+def test_a_body_without_a_declared_length_is_cut_off_at_the_limit(fake_indexer: Indexer, site: NewsSite) -> None:
+    fake_indexer.fetch = replace(fake_indexer.fetch, max_bytes=100_000)
+    huge = site.put("/huge.html", page({**ARTICLES[0], "text": "All the news. " * 10_000}))
+    site.chunked.add("/huge.html")
+    report = fake_indexer.index_paths([huge])
+    assert report.added == 0 and report.failed[0].reason.startswith("response is larger, over the 0.1 MB limit")
+
+
+def test_a_server_that_refuses_connections_is_tried_once_per_run(fake_indexer: Indexer, site: NewsSite) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    items = [replace(item(site, n), link=f"{dead}/story/{n}.html") for n in range(3)]
+    report = fake_indexer.index_paths([site.put("/rss.xml", rss("Loopback News", items), RSS)])
+    assert report.added == 3  # from their summaries
+    again = fake_indexer.index_paths([f"{dead}/a.html", f"{dead}/b.html"])
+    assert [f.reason.endswith("(not tried again in this run)") for f in again.failed] == [False, True]
