@@ -9,7 +9,7 @@ from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.embeddings import Embedder, SentenceTransformerEmbedder
 from index.fetch import FetchOptions
-from index.indexer import Indexer, writer_lock
+from index.indexer import Indexer, IndexReport, writer_lock
 from index.manifest import Manifest
 from index.retrieval import Retriever
 from index.store import ChunkStore, StoreLocation, connect, drop_collection
@@ -46,12 +46,11 @@ class Index:
     def is_empty(self) -> bool:
         return not (self.indexer.manifest.totals()[0] or self.indexer.store.count())
 
-    def ensure_indexed(self, paths: list[Path | str] | None = None) -> bool:
-        """Index ``paths`` (default: the bundled sample articles) into an empty index; True if it did."""
+    def ensure_indexed(self, paths: list[Path | str] | None = None) -> IndexReport | None:
+        """Index ``paths`` (default: the bundled sample articles) into an empty index; None if it was not empty."""
         if not self.is_empty():
-            return False
-        self.indexer.index_paths(paths or [SAMPLES_DIR])
-        return True
+            return None
+        return self.indexer.index_paths(paths or [SAMPLES_DIR])
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None, *, rebuild: bool = False) -> Index:

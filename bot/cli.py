@@ -1,4 +1,4 @@
-"""The ``newsqa`` command line.
+"""The ``newsqa`` command line: asking, evaluating, the Discord bot (indexing commands in ``bot.cli_index``).
 
 Exit status: 0 on success, 1 when some inputs failed or the command could not
 be carried out, 2 for usage errors.
@@ -7,51 +7,32 @@ be carried out, 2 for usage errors.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
-import threading
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import datetime
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
+import bot.cli_index  # noqa: F401  (registers the indexing commands)
 from bot.answer import Answer, answer
-from bot.app import Index, open_index, open_indexer, read_stats
+from bot.app import Index, open_index
+from bot.console import JsonFlag, app, edge, err, out, progress_bar
 from bot.evaluate import KEYS, evaluate, read_jsonl, write_report
 from bot.history import History
 from bot.llm import writer_from_settings
 from bot.news import timeline as news_timeline
-from bot.service import configured_sources, list_sources
+from bot.service import configured_sources
 from bot.settings import Settings
-from bot.watch import Round
-from bot.watch import watch as run_schedule
 from index import SAMPLES_DIR
 from index.errors import NewsqaError
-from index.fetch import is_url
 from index.filters import Filter
-from index.manifest import Manifest
 
-app = typer.Typer(
-    help="Answers questions about news articles, citing the passages it used.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+__all__ = ["app", "main"]
 
 
 def main() -> None:
@@ -60,120 +41,6 @@ def main() -> None:
     # Pages without an article are reported as failures; the extractor's own complaints add nothing.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     app()
-
-
-def _edge(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the core's errors into one line on stderr and exit status 1."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except NewsqaError as exc:
-            err.print(f"error: {escape(str(exc))}")
-            raise typer.Exit(1) from None
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            name = ".".join(str(p) for p in first["loc"]) or "settings"
-            err.print(f"error: invalid setting {name}: {first['msg']} (check the environment and .env)")
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar on stderr, one task per phase; silent when disabled."""
-    if not enabled:
-        yield lambda phase, done, total: None
-        return
-    bar = Progress(
-        TextColumn("{task.description:<10}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    )
-    tasks: dict[str, Any] = {}
-
-    def update(phase: str, done: int, total: int) -> None:
-        if phase not in tasks:
-            tasks[phase] = bar.add_task(phase, total=total)
-        bar.update(tasks[phase], completed=done, total=total)
-
-    with bar:
-        yield update
-
-
-@app.command()
-@_edge
-def index(
-    locations: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="SOURCE...",
-            help="Article files or folders (searched recursively), RSS/Atom feed or web page addresses. "
-            "Default: the sources file and NEWSQA_SOURCES, else the bundled samples.",
-            show_default=False,
-        ),
-    ] = None,
-    prune: Annotated[
-        bool, typer.Option("--prune", help="Remove indexed articles whose files are gone or that left their feed.")
-    ] = False,
-    rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Empty the index first (needed after changing the embedding model).")
-    ] = False,
-    as_json: JsonFlag = False,
-) -> None:
-    """Index articles: .txt, .md, .html and .jsonl files, feeds and pages; only new and changed ones are embedded."""
-    settings = Settings()
-    paths: list[Path | str] = [x if is_url(x) else Path(x) for x in locations or []]
-    if not paths:
-        configured = configured_sources(settings)
-        paths = [s.location for s in configured]
-        if not as_json:
-            named = "the bundled sample articles in" if paths == [SAMPLES_DIR] else "the configured sources:"
-            err.print(f"No sources given: indexing {named} {', '.join(map(str, paths))}")
-    indexer = open_indexer(settings, rebuild=rebuild)
-    with _progress(not as_json and err.is_terminal) as progress:
-        report = indexer.index_paths(paths, prune=prune, progress=progress)
-    if as_json:
-        out.print_json(data=report.as_dict())
-    else:
-        for failure in report.failed:
-            err.print(f"failed: {escape(failure.path)}: {escape(failure.reason)}")
-        out.print(report.summary())
-    raise typer.Exit(1 if report.failed else 0)
-
-
-@app.command()
-@_edge
-def watch() -> None:
-    """Re-index the configured sources, each at its refresh interval, until Ctrl-C or SIGTERM."""
-    settings = Settings()
-    sources = configured_sources(settings)
-    indexer = open_indexer(settings)
-    stop = threading.Event()
-
-    def stop_after_round(signum: int, frame: object) -> None:
-        if stop.is_set() and signum == signal.SIGINT:
-            raise KeyboardInterrupt  # a second Ctrl-C: stop now
-        stop.set()
-        err.print("Stopping after the current round (Ctrl-C again to stop at once).")
-
-    signal.signal(signal.SIGINT, stop_after_round)
-    signal.signal(signal.SIGTERM, stop_after_round)
-    out.print(f"Watching {len(sources)} source{'' if len(sources) == 1 else 's'}; Ctrl-C stops.")
-
-    def report(done: Round) -> None:
-        out.print(f"{datetime.now():%Y-%m-%d %H:%M:%S}  {escape(done.summary())}")
-
-    try:
-        run_schedule(sources, lambda due: indexer.index_paths([s.location for s in due]), report, stop)
-    except KeyboardInterrupt:
-        out.print("Interrupted: the next run finishes or repairs what this round left half done.")
-    out.print("Stopped watching.")
 
 
 def _open_for_asking(settings: Settings, quiet: bool) -> Index:
@@ -228,7 +95,7 @@ def _filter(source: str | None, since: datetime | None, until: datetime | None) 
 
 
 @app.command()
-@_edge
+@edge
 def ask(
     question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, as you would ask a person.")],
     source: SourceOption = None,
@@ -254,7 +121,7 @@ def ask(
 
 
 @app.command()
-@_edge
+@edge
 def timeline(
     topic: Annotated[str, typer.Argument(metavar="TOPIC", help="What the timeline is about.")],
     source: SourceOption = None,
@@ -277,7 +144,7 @@ def timeline(
 
 
 @app.command()
-@_edge
+@edge
 def chat() -> None:
     """Ask questions one after another (an empty line or Ctrl-D ends)."""
     settings = Settings()
@@ -297,7 +164,7 @@ def chat() -> None:
 
 
 @app.command("eval")
-@_edge
+@edge
 def eval_command(
     folder: Annotated[
         Path, typer.Argument(metavar="DIR", help="Folder with articles.jsonl, questions.jsonl (and unanswerable.jsonl).")
@@ -317,7 +184,7 @@ def eval_command(
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsqa-eval-")))
         opened = open_index(Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None))  # always a local store
-        with _progress(err.is_terminal) as progress:
+        with progress_bar(err.is_terminal) as progress:
             start = time.perf_counter()
             indexed = opened.indexer.index_paths([folder / "articles.jsonl"], progress=progress)
             index_s = time.perf_counter() - start
@@ -335,43 +202,8 @@ def eval_command(
     out.print(f"Asked {len(results)} questions; per-question report in {report}.")
 
 
-@app.command()
-@_edge
-def sources(as_json: JsonFlag = False) -> None:
-    """List the indexed articles, newest first."""
-    manifest = Manifest(Settings().manifest_path)
-    try:
-        rows = [row.as_dict() for row in list_sources(manifest)]
-    finally:
-        manifest.close()
-    if as_json:
-        out.print_json(data=rows)
-        return
-    table = Table("date", "title", "source", "chunks", box=None)
-    for row in rows:
-        table.add_row(row["published_at"] or "-", escape(row["title"]), escape(row["source"]), str(row["chunks"]))
-    if rows:
-        out.print(table)
-    out.print(f"{len(rows)} article{'' if len(rows) == 1 else 's'} indexed.")
-
-
-@app.command()
-@_edge
-def stats(as_json: JsonFlag = False) -> None:
-    """Show how many articles and chunks are indexed, with which model, where."""
-    result = read_stats(Settings())
-    if as_json:
-        out.print_json(data=result.as_dict())
-        return
-    out.print(f"articles: {result.articles}")
-    out.print(f"chunks:   {result.chunks}")
-    out.print(f"model:    {result.model}")
-    out.print(f"store:    {result.store}")
-    out.print(f"manifest: {result.manifest}")
-
-
 @app.command("discord")
-@_edge
+@edge
 def discord_command() -> None:
     """Run the Discord bot (DISCORD_TOKEN from the environment or .env) until Ctrl-C or SIGTERM."""
     from bot.discord import run  # discord.py is only imported by this command
@@ -384,7 +216,7 @@ def discord_command() -> None:
 
 
 @app.command()
-@_edge
+@edge
 def feedback(as_json: JsonFlag = False) -> None:
     """List the 👍/👎 votes given to the Discord bot's answers, newest first."""
     history = History(Settings().history_path)

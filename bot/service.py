@@ -65,8 +65,8 @@ class Service:
         self.writer = writer if writer is not None else writer_from_settings(settings)
         self.history = History(settings.history_path)
 
-    def prepare(self) -> bool:
-        """Index the configured sources into an empty index; True if it did."""
+    def prepare(self) -> IndexReport | None:
+        """Index the configured sources into an empty index; None if it was not empty."""
         return self.index.ensure_indexed([s.location for s in configured_sources(self.settings)])
 
     def ask(self, question: str, context: str | None = None, where: Filter | None = None) -> Answer:

@@ -27,8 +27,11 @@ def run(settings: Settings, service: Service | None = None) -> None:
             f"DISCORD_TOKEN is not set: copy your bot's token from {PORTAL} (Bot → Reset Token) into .env"
         )
     service = service or Service(settings)
-    if service.prepare():
-        log.info("the index was empty: indexed %s", ", ".join(map(str, configured_sources(settings))))
+    report = service.prepare()
+    if report is not None:
+        log.info("the index was empty: %s %s", ", ".join(map(str, configured_sources(settings))), report.summary())
+        for failure in report.failed:
+            log.warning("failed: %s: %s", failure.path, failure.reason)
     asyncio.run(_serve(create_bot(settings, service), settings.discord_token.get_secret_value()))
 
 

@@ -14,12 +14,6 @@ from tests.conftest import DATA
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("NEWSQA_DATA_DIR", str(settings.data_dir))
-    return settings
-
-
 def run(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr

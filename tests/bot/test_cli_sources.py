@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from tests.bot.test_cli import env, run  # noqa: F401  (env is a fixture)
+from tests.bot.test_cli import run
 from tests.conftest import SAMPLE
 from tests.site import RSS, Item, NewsSite, day, page, rss, slice_articles
 
@@ -24,7 +24,7 @@ def publish(site: NewsSite, *numbers: int) -> str:
     return site.put("/rss.xml", rss("Loopback News", items), RSS)
 
 
-def test_index_a_feed_and_ask_about_it(env: Settings, site: NewsSite) -> None:  # noqa: F811
+def test_index_a_feed_and_ask_about_it(env: Settings, site: NewsSite) -> None:
     feed = publish(site, 0, 1)
     code, stdout, stderr = run("index", feed)
     assert code == 0, stderr
@@ -40,7 +40,7 @@ def test_index_a_feed_and_ask_about_it(env: Settings, site: NewsSite) -> None:  
     assert first["published_at"] == ARTICLES[0]["published_at"]
 
 
-def test_index_without_arguments_reads_the_sources_file(env: Settings, site: NewsSite, tmp_path: Path) -> None:  # noqa: F811
+def test_index_without_arguments_reads_the_sources_file(env: Settings, site: NewsSite, tmp_path: Path) -> None:
     folder = tmp_path / "local"
     folder.mkdir()
     (folder / SAMPLE.name).write_text(SAMPLE.read_text())
@@ -55,7 +55,7 @@ def test_index_without_arguments_reads_the_sources_file(env: Settings, site: New
 
 
 def test_sources_from_the_environment_are_added_to_the_file(
-    env: Settings, site: NewsSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    env: Settings, site: NewsSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "news.toml").write_text(f'[[source]]\nurl = "{publish(site, 3)}"\n')
     monkeypatch.setenv("NEWSQA_SOURCES_FILE", str(tmp_path / "news.toml"))
@@ -66,7 +66,7 @@ def test_sources_from_the_environment_are_added_to_the_file(
 
 
 def test_a_named_sources_file_that_is_missing_or_wrong_is_one_error_line(
-    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEWSQA_SOURCES_FILE", str(tmp_path / "nope.toml"))
     code, _, stderr = run("index")
@@ -80,14 +80,14 @@ def test_a_named_sources_file_that_is_missing_or_wrong_is_one_error_line(
     )
 
 
-def test_a_bad_refresh_setting_is_a_settings_error(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_a_bad_refresh_setting_is_a_settings_error(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSQA_REFRESH", "hourly")
     code, _, stderr = run("index")
     assert code == 2 and "NEWSQA_REFRESH" in stderr and "hourly" in stderr
 
 
 def test_ask_on_an_empty_index_whose_sources_all_fail_says_so(
-    env: Settings, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    env: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEWSQA_SOURCES", "http://127.0.0.1:9/feed.xml")
     code, _, stderr = run("ask", "What happened?")
