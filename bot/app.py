@@ -75,18 +75,15 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
             drop_collection(client, settings.collection)
             manifest.clear()
     store = ChunkStore(client, settings.collection, embedder.name, location)
+    max_bytes = int(settings.max_file_mb * 1_000_000)
     return Indexer(
         store,
         manifest,
         embedder,
         lock_path=settings.lock_path,
         keyword_dir=settings.keyword_dir,
-        max_file_bytes=int(settings.max_file_mb * 1_000_000),
-        fetch=FetchOptions(
-            cache_path=settings.fetch_cache_path,
-            timeout=settings.fetch_timeout,
-            max_bytes=int(settings.max_file_mb * 1_000_000),
-        ),
+        max_file_bytes=max_bytes,
+        fetch=FetchOptions(settings.fetch_cache_path, settings.fetch_timeout, max_bytes=max_bytes),
     )
 
 

@@ -51,8 +51,8 @@ def _open_for_asking(settings: Settings, quiet: bool) -> Index:
         if not quiet:
             named = f"the bundled sample articles in {SAMPLES_DIR}" if paths == [SAMPLES_DIR] else "the configured sources"
             err.print(f"The index is empty: indexing {named} first.")
-        report = opened.indexer.index_paths(paths)
-        for failure in report.failed:
+        report = opened.ensure_indexed(paths)
+        for failure in report.failed if report else []:
             err.print(f"failed: {escape(failure.path)}: {escape(failure.reason)}")
         if opened.is_empty():
             raise NewsqaError("nothing could be indexed, so there is nothing to answer from; see the failures above")

@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 
 from index.articles import Article, make_article
 from index.errors import LoadError
-from index.fetch import Fetcher, Response
+from index.fetch import Fetcher, Response, is_url
 from index.loaders import Failure, Loaded, decode, parse_html
 
 _FEED_TYPES = ("rss", "atom", "rdf", "/xml", "+xml")
@@ -141,10 +141,10 @@ def _entry_link(entry: dict, base: str) -> str | None:
     raw = next((x for x in links if x), None) or entry.get("link")
     if not raw:
         return None
-    if raw == entry.get("id") and not raw.lower().startswith(("http://", "https://")):
+    if raw == entry.get("id") and not is_url(raw):
         return None  # an RSS <guid> such as "12345" or an Atom "urn:…", not an address
     link = urljoin(base, raw)
-    return link if link.lower().startswith(("http://", "https://")) else None
+    return link if is_url(link) else None
 
 
 def _site(url: str) -> str:
