@@ -5,8 +5,9 @@ Usage: python benchmarks/bench.py [--json] [--articles N] [--questions N] DIR
 DIR holds ``articles.jsonl`` and ``questions.jsonl`` in the format of ``newsqa
 eval``. In one run, on the same articles and the same two cores, it measures:
 
-- ``encode_chunks_per_s``: the embedding model's raw ``encode`` over exactly the
-  texts newsqa embeds (its chunks with their titles), in one call;
+- ``encode_chunks_per_s``: the embedding model as newsqa runs it (ONNX Runtime
+  by default), bare, over exactly the texts newsqa embeds (its chunks with their
+  titles), in one call;
 - ``index_chunks_per_s``, ``index_articles_per_s``: ``newsqa index`` into a fresh
   store (reading, chunking, embedding, writing, keyword index), and
   ``index_vs_encode``, the share of raw encode speed that indexing keeps;
@@ -16,7 +17,8 @@ eval``. In one run, on the same articles and the same two cores, it measures:
   the LangChain recipe loads a second copy of the model);
 - ``cold_ask_s``: ``newsqa ask`` as a new process, from start to answer;
 - ``langchain_chunks_per_s``: RecursiveCharacterTextSplitter (1000/200) +
-  HuggingFaceEmbeddings (the same bundled model) + Chroma.from_documents, and
+  HuggingFaceEmbeddings (the same bundled model on sentence-transformers and
+  PyTorch) + Chroma.from_documents, and
   ``index_vs_langchain``, the ratio of the two in passages per second. The two
   recipes cut articles into different passages, so ``index_vs_langchain_articles``
   compares articles per second too.
@@ -45,7 +47,7 @@ from bot.answer import answer  # noqa: E402
 from bot.app import open_index  # noqa: E402
 from bot.evaluate import read_jsonl  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from index.embeddings import Embedder, load_embedder  # noqa: E402
 from index.indexer import embedded_texts, passages  # noqa: E402
 from index.loaders import load_file  # noqa: E402
 
@@ -79,7 +81,7 @@ def _articles_file(folder: Path, limit: int | None, work: Path) -> Path:
     return target
 
 
-def measure_encode(articles_file: Path, embedder: SentenceTransformerEmbedder) -> tuple[int, float]:
+def measure_encode(articles_file: Path, embedder: Embedder) -> tuple[int, float]:
     """(chunks, chunks per second) of the bare model over the texts newsqa embeds."""
     texts = [
         text
@@ -91,7 +93,7 @@ def measure_encode(articles_file: Path, embedder: SentenceTransformerEmbedder) -
     return len(texts), len(texts) / (time.perf_counter() - start)
 
 
-def measure_newsqa(settings: Settings, articles_file: Path, embedder: SentenceTransformerEmbedder, questions: list[dict]) -> dict:
+def measure_newsqa(settings: Settings, articles_file: Path, embedder: Embedder, questions: list[dict]) -> dict:
     opened = open_index(settings, embedder)
     start = time.perf_counter()
     report = opened.indexer.index_paths([articles_file])
@@ -154,7 +156,7 @@ def run(folder: Path, articles: int | None, questions: int | None) -> dict:
         articles_file = _articles_file(folder, articles, work)
         asked = read_jsonl(folder / "questions.jsonl")[:questions]
         settings = Settings(NEWSQA_DATA_DIR=work / "newsqa", CHROMA_HOST=None)
-        embedder = SentenceTransformerEmbedder(settings.embedding_model)
+        embedder = load_embedder(settings.embedding_model, settings.model_cache, settings.embedding_backend)
         embedder.embed(["warm up"])  # model loading is not throughput
         chunks, encode_rate = measure_encode(articles_file, embedder)
         ours = measure_newsqa(settings, articles_file, embedder, asked)

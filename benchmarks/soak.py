@@ -31,7 +31,7 @@ from bot.answer import answer
 from bot.app import open_index, open_indexer
 from bot.evaluate import read_jsonl
 from bot.settings import Settings
-from index.embeddings import Embedder, SentenceTransformerEmbedder
+from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
 
 ROOT = Path(__file__).parents[1]
 EDITED_PER_ROUND = 3
@@ -137,7 +137,7 @@ def main() -> None:
     questions = [q["question"] for q in read_jsonl(args.questions_file)]
     data_dir = Path(tempfile.mkdtemp(prefix="newsqa-soak-"))
     try:
-        result = soak(data_dir, args.articles, questions, args.questions, args.threads, SentenceTransformerEmbedder())
+        result = soak(data_dir, args.articles, questions, args.questions, args.threads, load_embedder(DEFAULT_MODEL, Settings().model_cache))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     if args.json:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import Embedder, SentenceTransformerEmbedder
+from index.embeddings import Embedder, load_embedder
 from index.fetch import FetchOptions
 from index.indexer import Indexer, IndexReport, writer_lock
 from index.manifest import Manifest
@@ -66,7 +66,7 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
     With ``rebuild``, the collection is dropped first, which is also the way
     out of a model mismatch.
     """
-    embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = embedder or load_embedder(settings.embedding_model, settings.model_cache, settings.embedding_backend)
     location = store_location(settings)
     client = connect(location)
     manifest = Manifest(settings.manifest_path)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     collection: str = Field("newsqa", min_length=3, validation_alias="NEWSQA_COLLECTION")
     embedding_model: str = Field(
         "sentence-transformers/all-MiniLM-L6-v2", validation_alias="NEWSQA_EMBEDDING_MODEL"
+    )
+    embedding_backend: Literal["onnx", "torch"] = Field("onnx", validation_alias="NEWSQA_EMBEDDING_BACKEND")
+    model_cache: Path = Field(
+        default_factory=lambda: Path(user_cache_dir("newsqa", appauthor=False)) / "models",
+        validation_alias="NEWSQA_MODEL_CACHE",
     )
     chroma_host: str | None = Field(None, validation_alias="CHROMA_HOST")
     chroma_port: int = Field(8000, validation_alias="CHROMA_PORT")

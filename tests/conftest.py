@@ -11,7 +11,7 @@ import pytest
 from bot.app import Index, open_index, open_indexer
 from bot.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import SentenceTransformerEmbedder
+from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
 from index.indexer import Indexer
 from tests.fakes import CountingEmbedder, HashEmbedder
 from tests.site import NewsSite, serve
@@ -50,9 +50,9 @@ def site() -> Iterator[NewsSite]:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
-    return SentenceTransformerEmbedder()
+def real_embedder() -> Embedder:
+    """The bundled all-MiniLM-L6-v2 as the product runs it, loaded once for the whole run."""
+    return load_embedder(DEFAULT_MODEL, Settings(_env_file=None).model_cache)
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def articles_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def real_indexer(settings: Settings, real_embedder: SentenceTransformerEmbedder) -> Indexer:
+def real_indexer(settings: Settings, real_embedder: Embedder) -> Indexer:
     """A real index (Chroma in tmp_path, bundled model) that counts what it embeds."""
     return open_indexer(settings, CountingEmbedder(real_embedder))
 
@@ -90,7 +90,7 @@ def _settings_for(folder: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Index:
+def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Index:
     """The bundled sample article, indexed with the real model (shared, read-only)."""
     opened = open_index(_settings_for(tmp_path_factory.mktemp("sample")), real_embedder)
     assert opened.ensure_indexed()
@@ -98,7 +98,7 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Senten
 
 
 @pytest.fixture(scope="session")
-def slice_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Index:
+def slice_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Index:
     """Fourteen real news articles and the sample, indexed with the real model (shared, read-only)."""
     opened = open_index(_settings_for(tmp_path_factory.mktemp("slice")), real_embedder)
     report = opened.indexer.index_paths([DATA / "realtimeqa-slice.jsonl", SAMPLES_DIR])

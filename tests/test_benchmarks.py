@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from index.embeddings import SentenceTransformerEmbedder
+from index.embeddings import Embedder
 from tests.conftest import DATA
 
 ROOT = Path(__file__).parents[1]
@@ -20,7 +20,7 @@ def script(name: str) -> ModuleType:
     return module
 
 
-def test_soak_runs_questions_alongside_reindexing(tmp_path: Path, real_embedder: SentenceTransformerEmbedder) -> None:
+def test_soak_runs_questions_alongside_reindexing(tmp_path: Path, real_embedder: Embedder) -> None:
     soak = script("soak")
     questions = ["Who beat Luke Littler in the darts final?", "Which animals cause car breakdowns in the UK?"]
     result = soak.soak(tmp_path, DATA / "realtimeqa-slice.jsonl", questions, 12, 2, real_embedder)

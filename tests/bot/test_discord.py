@@ -24,7 +24,7 @@ from bot.discord.client import GENERIC_ERROR, NewsBot
 from bot.history import History
 from bot.service import Service
 from bot.settings import Settings
-from index.embeddings import SentenceTransformerEmbedder
+from index.embeddings import Embedder
 from index.errors import NewsqaError
 from index.filters import Filter
 from tests.fakes import HashEmbedder
@@ -204,7 +204,7 @@ async def test_a_message_without_text_or_mention_gets_no_reply(news_bot: NewsBot
     assert "284" in follow_up.content
 
 
-async def test_article_text_cannot_ping_anyone(settings: Settings, real_embedder: SentenceTransformerEmbedder,
+async def test_article_text_cannot_ping_anyone(settings: Settings, real_embedder: Embedder,
                                                tmp_path: Path) -> None:
     article = tmp_path / "news" / "harbor.txt"
     article.parent.mkdir()

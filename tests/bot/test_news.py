@@ -11,7 +11,7 @@ from bot.app import Index, open_index
 from bot.news import order_asked, read_question, timeline
 from bot.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import SentenceTransformerEmbedder
+from index.embeddings import Embedder
 from index.filters import Filter
 
 SOURCES = {"usatoday.com", "cnn.com", "local"}
@@ -124,7 +124,7 @@ def test_timeline_is_oldest_first_with_one_claim_per_article(slice_index: Index)
 
 
 @pytest.fixture(scope="module")
-def two_tolls(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Index:
+def two_tolls(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Index:
     """The sample (84 dead, 2024-01-04) and an earlier report of the same attack with the first toll."""
     folder = tmp_path_factory.mktemp("tolls")
     (folder / "first-report.md").write_text(

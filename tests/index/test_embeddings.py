@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 
-from index.embeddings import SentenceTransformerEmbedder
-from tests.conftest import SAMPLE
+from index.embeddings import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, load_embedder
+from index.onnx_model import OnnxEmbedder, supports
+from tests.conftest import DATA, SAMPLE
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_counting_tokens_while_another_thread_embeds(real_embedder: SentenceTransformerEmbedder) -> None:
+def test_counting_tokens_while_another_thread_embeds(real_embedder: Embedder) -> None:
     """An answer (embedding) during a re-index (counting tokens for chunking) shares one model."""
     sentences = [s for s in SAMPLE.read_text().replace("\n", " ").split(". ") if s]
     long_texts = [" ".join(sentences) * 3] * 2  # longer than the model's limit: truncated when embedded
@@ -33,3 +40,49 @@ def test_counting_tokens_while_another_thread_embeds(real_embedder: SentenceTran
         done.set()
         counter.join()
     assert errors == []
+
+
+def test_onnx_runtime_computes_the_sentence_transformers_vectors(real_embedder: Embedder) -> None:
+    """The default runner and sentence-transformers agree, so one index serves both."""
+    texts = [json.loads(line)["text"] for line in (DATA / "realtimeqa-slice.jsonl").read_text().splitlines()[:6]]
+    texts += [SAMPLE.read_text(), "Who was blamed first?", ""]
+    torch_model = SentenceTransformerEmbedder()
+    assert isinstance(real_embedder, OnnxEmbedder)
+    assert real_embedder.count_tokens(texts) == torch_model.count_tokens(texts)
+    assert (real_embedder.max_tokens, real_embedder.dimension) == (torch_model.max_tokens, torch_model.dimension)
+    cosines = np.sum(real_embedder.embed(texts) * torch_model.embed(texts), axis=1)
+    assert cosines.min() > 0.9999
+
+
+def test_asking_process_does_not_load_pytorch(real_embedder: Embedder) -> None:
+    """Once exported, the model runs without importing PyTorch: what makes a cold answer fast."""
+    real_embedder.embed(["warm the cache"])
+    script = (
+        "import sys; from bot.settings import Settings; from index.embeddings import DEFAULT_MODEL, load_embedder;"
+        "e = load_embedder(DEFAULT_MODEL, Settings(_env_file=None).model_cache); e.embed(['a question']);"
+        "print(sorted({'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_two_first_uses_at_once_export_the_model_once(tmp_path: Path, real_embedder: Embedder) -> None:
+    """A bot and an indexer starting together on a new machine share one export."""
+    embedders = [load_embedder(DEFAULT_MODEL, tmp_path / "cache") for _ in range(2)]
+    results: list[np.ndarray] = []
+    threads = [threading.Thread(target=lambda e=e: results.append(e.embed(["Kerman attack"]))) for e in embedders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = real_embedder.embed(["Kerman attack"])
+    assert len(results) == 2 and all(np.allclose(r, expected, atol=1e-5) for r in results)
+    files = sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    assert files == ["export.lock", "model.onnx"]
+
+
+def test_other_models_and_the_torch_backend_use_sentence_transformers(tmp_path: Path) -> None:
+    assert isinstance(load_embedder(DEFAULT_MODEL, tmp_path, backend="torch"), SentenceTransformerEmbedder)
+    assert isinstance(load_embedder("someone/another-model", tmp_path), SentenceTransformerEmbedder)
+    assert not supports(tmp_path)  # a folder without a sentence-transformers layout
+    assert isinstance(load_embedder(str(tmp_path), tmp_path), SentenceTransformerEmbedder)

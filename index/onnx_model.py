@@ -1,0 +1,209 @@
+"""The bundled embedding model served by ONNX Runtime.
+
+Loading sentence-transformers means importing PyTorch, transformers and
+scikit-learn: five seconds or more before the first question can be embedded.
+ONNX Runtime and the model's own fast tokenizer load in a fraction of that and
+compute the same vectors (cosine 1.0 to the sentence-transformers ones), so
+every answer starts sooner and takes less memory.
+
+The ONNX graph is exported from the packaged weights the first time it is
+needed (PyTorch does that once, in a few seconds) and kept in a cache folder;
+a lock keeps two processes from exporting at once, and a graph is only put in
+place after its output has been checked against PyTorch's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from filelock import FileLock
+
+from index.errors import NewsqaError
+
+log = logging.getLogger(__name__)
+
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OPSET = 17
+BATCH = 32  # texts per run; they are sorted by length first, so padding stays small
+EXPORT_TOLERANCE = 1e-4  # largest difference allowed between the graph's output and PyTorch's
+
+
+class OnnxEmbedder:
+    """A mean-pooled sentence-transformers model (the bundled one) run by ONNX Runtime."""
+
+    def __init__(self, name: str, model_dir: Path, cache_dir: Path, batch_size: int = BATCH) -> None:
+        self.name = name
+        self._model_dir = Path(model_dir)
+        self._cache_dir = Path(cache_dir)
+        self._batch_size = batch_size
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._counter: Any = None
+        self._loading = threading.Lock()
+        config = json.loads((self._model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        self._max_tokens = int(config["max_seq_length"])
+        self._dimension = int(json.loads((self._model_dir / "config.json").read_text(encoding="utf-8"))["hidden_size"])
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    def _load(self) -> None:
+        with self._loading:
+            if self._session is not None:
+                return
+            import onnxruntime
+            from tokenizers import Tokenizer
+
+            graph = exported_graph(self._model_dir, self._cache_dir)
+            options = onnxruntime.SessionOptions()
+            options.log_severity_level = 3  # warnings about unused initialisers are noise here
+            self._session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+            tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
+            tokenizer.no_padding()  # the file pads to a fixed length; batches are padded here instead
+            self._counter = Tokenizer.from_str(tokenizer.to_str())
+            self._counter.no_truncation()
+            tokenizer.enable_truncation(self._max_tokens)
+            self._tokenizer = tokenizer
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        self._load()
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+
+    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        texts = list(texts)
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        if not texts:
+            return out
+        self._load()
+        size = batch_size or self._batch_size
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        for i in range(0, len(order), size):
+            rows = order[i : i + size]
+            out[rows] = self._run([texts[r] for r in rows])
+        return out
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+        return _normalised(_mean_pool(hidden, mask))
+
+
+def supports(model_dir: Path) -> bool:
+    """Whether ``model_dir`` is a sentence-transformers model this runner computes exactly.
+
+    That is a transformer followed by mean pooling (and optionally
+    normalisation), with a fast tokenizer: the layout of all-MiniLM-L6-v2.
+    """
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+    mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
+        v for k, v in pooling.items() if k.startswith("pooling_mode") and k != "pooling_mode_mean_tokens"
+    )
+    return (
+        kinds[:2] == ["Transformer", "Pooling"]
+        and set(kinds[2:]) <= {"Normalize"}
+        and bool(mean_only)
+        and (model_dir / "tokenizer.json").is_file()
+        and (model_dir / "model.safetensors").is_file()
+        and (model_dir / "sentence_bert_config.json").is_file()
+    )
+
+
+def exported_graph(model_dir: Path, cache_dir: Path) -> Path:
+    """The ONNX graph of ``model_dir``, exported into ``cache_dir`` on first use."""
+    weights = (model_dir / "model.safetensors").resolve()
+    stat = weights.stat()
+    key = hashlib.sha256(f"{weights}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    target = cache_dir / f"{model_dir.name}-{key}" / "model.onnx"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target.parent / "export.lock")):
+        if not target.is_file():  # another process may have exported it while this one waited
+            log.info("Preparing the embedding model for ONNX Runtime (once) in %s", target.parent)
+            partial = target.with_name(f"model.{os.getpid()}.partial")
+            try:
+                _export(model_dir, partial)
+                os.replace(partial, target)
+            except Exception as exc:
+                raise NewsqaError(
+                    f"could not prepare the embedding model for ONNX Runtime ({exc}); "
+                    "NEWSQA_EMBEDDING_BACKEND=torch runs it with PyTorch instead"
+                ) from exc
+            finally:
+                partial.unlink(missing_ok=True)
+    return target
+
+
+def _export(model_dir: Path, path: Path) -> None:
+    """Write the transformer of ``model_dir`` as an ONNX graph, checked against PyTorch."""
+    import onnxruntime
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+
+    class Hidden(torch.nn.Module):  # positional inputs, one output: the graph ONNX Runtime runs
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.transformer(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    sample = tokenizer(["A short sentence.", "A somewhat longer sentence to pad the other one."], padding=True, return_tensors="pt")
+    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
+    hidden = Hidden()
+    # Checked on other shapes than the traced ones: three texts, padded and longer.
+    check = tokenizer(["One.", "Two words", "A third text, " * 40], padding=True, return_tensors="pt")
+    with torch.no_grad(), warnings.catch_warnings():
+        expected = hidden(*(check[name] for name in INPUTS)).numpy()  # before tracing, which alters the module
+        warnings.simplefilter("ignore")  # tracer notes about shapes: the graph is checked below instead
+        torch.onnx.export(
+            hidden, tuple(sample[name] for name in INPUTS), str(path), input_names=list(INPUTS),
+            output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=OPSET, dynamo=False,
+        )  # fmt: skip
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (got,) = session.run(None, {name: check[name].numpy() for name in INPUTS})
+    real = check["attention_mask"].numpy().astype(bool)  # padding positions are never pooled
+    if not np.allclose(got[real], expected[real], atol=EXPORT_TOLERANCE):
+        raise ValueError("the exported graph does not reproduce the model's output")
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    weights = mask[:, :, None].astype(hidden.dtype)
+    return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
