@@ -6,8 +6,8 @@ DIR holds ``articles.jsonl`` and ``questions.jsonl`` in the format of ``newsqa
 eval``. In one run, on the same articles and the same two cores, it measures:
 
 - ``encode_chunks_per_s``: the embedding model as newsqa runs it (ONNX Runtime
-  by default), bare, over exactly the texts newsqa embeds (its chunks with their
-  titles), in one call;
+  by default), bare, over exactly the texts newsqa embeds (each article's title
+  and sentences), in one call, counted in the chunks those texts make up;
 - ``index_chunks_per_s``, ``index_articles_per_s``: ``newsqa index`` into a fresh
   store (reading, chunking, embedding, writing, keyword index), and
   ``index_vs_encode``, the share of raw encode speed that indexing keeps;
@@ -48,7 +48,7 @@ from bot.app import open_index  # noqa: E402
 from bot.evaluate import read_jsonl  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embeddings import Embedder, load_embedder  # noqa: E402
-from index.indexer import embedded_texts, passages  # noqa: E402
+from index.vectors import passages, plan  # noqa: E402
 from index.loaders import load_file  # noqa: E402
 
 KEYS = [
@@ -82,15 +82,15 @@ def _articles_file(folder: Path, limit: int | None, work: Path) -> Path:
 
 
 def measure_encode(articles_file: Path, embedder: Embedder) -> tuple[int, float]:
-    """(chunks, chunks per second) of the bare model over the texts newsqa embeds."""
-    texts = [
-        text
-        for article in load_file(articles_file).articles
-        for text in embedded_texts(article, passages(article, embedder), embedder)
-    ]
+    """(chunks, chunks per second) of the bare model over the texts newsqa embeds for them."""
+    chunks, texts = 0, []
+    for article in load_file(articles_file).articles:
+        cut = passages(article, embedder)
+        chunks += len(cut)
+        texts += plan(article, cut, embedder).texts
     start = time.perf_counter()
     embedder.embed(texts)
-    return len(texts), len(texts) / (time.perf_counter() - start)
+    return chunks, chunks / (time.perf_counter() - start)
 
 
 def measure_newsqa(settings: Settings, articles_file: Path, embedder: Embedder, questions: list[dict]) -> dict:

@@ -23,6 +23,8 @@ _TITLE_ABBREVIATION = re.compile(
     r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Capt|Sgt|Sen|Rep|Gov|Pres|St|Rev|Hon|Jr|Sr|No|Vol|Fig|vs)\.$"
 )
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
+# A sentence opening with one of these leans on the one before it for meaning.
+_ANAPHORIC_START = re.compile(r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its)\b")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,20 @@ def split_sentences(text: str) -> list[Span]:
         if pending is not None:
             spans.append(Span(pending[0], pending[1], number))
     return spans
+
+
+def citable_spans(text: str) -> list[tuple[int, int]]:
+    """What a citation may quote from ``text``: each sentence, as offsets into it.
+
+    A sentence that opens with a pronoun ("He held Israel responsible") is
+    taken together with the sentence before it, which says who "he" is.
+    """
+    spans = split_sentences(text)
+    citable = []
+    for i, span in enumerate(spans):
+        leans_back = i > 0 and spans[i - 1].paragraph == span.paragraph and _ANAPHORIC_START.match(text[span.start :])
+        citable.append((spans[i - 1].start if leans_back else span.start, span.end))
+    return citable
 
 
 def chunk_article(

@@ -17,7 +17,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from index.articles import Article
-from index.chunking import Chunk, chunk_article, chunk_id
+from index.chunking import Chunk, chunk_id
 from index.embeddings import Embedder
 from index.errors import IndexBusyError, LoadError
 from index.fetch import Fetcher, FetchOptions, is_url
@@ -26,10 +26,8 @@ from index.keyword import KeywordIndex, build_and_save
 from index.manifest import Entry, Manifest
 from index.remote import load_url
 from index.store import ChunkStore
+from index.vectors import passages, plan
 
-# Room kept for the article title, embedded in front of every chunk so that a
-# passage about "the attack" still matches a question naming the place.
-TITLE_TOKENS = 32
 # Chunks embedded per model call: large enough to keep the model busy, small
 # enough that progress moves and memory stays flat.
 EMBED_BATCH = 256
@@ -253,22 +251,22 @@ class Indexer:
     def _flush(
         self, pending: list[tuple[Article, list[Chunk]]], entries: dict[str, Entry], report: IndexReport
     ) -> int:
-        texts = [text for article, chunks in pending for text in embedded_texts(article, chunks, self.embedder)]
+        plans = [plan(article, chunks, self.embedder) for article, chunks in pending]
+        texts = [text for p in plans for text in p.texts]
         vectors = self.embedder.embed(texts) if texts else None
         offset = 0
-        for article, chunks in pending:
+        for (article, chunks), own in zip(pending, plans):
+            mine = vectors[offset : offset + len(own.texts)]
+            offset += len(own.texts)
             n = len(chunks)
             self.store.upsert(
-                [c.id for c in chunks],
-                vectors[offset : offset + n],
-                [c.text for c in chunks],
+                [c.id for c in chunks], own.passage_vectors(mine), [c.text for c in chunks],
                 [_metadata(article, c) for c in chunks],
-            )
-            offset += n
+            )  # fmt: skip
             old = entries.get(article.id)
             if old is not None and old.chunks > n:
                 self.store.delete([chunk_id(article.id, p) for p in range(n, old.chunks)])
-            self.manifest.record(article, n)
+            self.manifest.record(article, n, own.citable, own.citable_vectors(mine))
             if old is None:
                 report.added += 1
             else:
@@ -305,31 +303,6 @@ def _dedupe(articles: list[Article], entries: dict[str, Entry], report: IndexRep
         by_id[article.id] = article
         by_hash[article.content_hash] = article
     return list(by_id.values())
-
-
-def passages(article: Article, embedder: Embedder) -> list[Chunk]:
-    """An article's chunks, sized so that each fits the model together with the title."""
-    budget = embedder.max_tokens - 2 - TITLE_TOKENS  # 2: [CLS] and [SEP]
-    return chunk_article(article.id, article.text, embedder.count_tokens, budget)
-
-
-def embedded_texts(article: Article, chunks: list[Chunk], embedder: Embedder) -> list[str]:
-    """What is embedded for each chunk: the article's title, then the passage."""
-    title = _title_prefix(article.title, embedder)
-    return [f"{title}\n{c.text}" for c in chunks]
-
-
-def _title_prefix(title: str, embedder: Embedder) -> str:
-    """The title, cut between words to fit its token budget."""
-    words = title.split()
-    counts = embedder.count_tokens(words)
-    total, keep = 0, 0
-    for count in counts:
-        if total + count > TITLE_TOKENS:
-            break
-        total += count
-        keep += 1
-    return " ".join(words[:keep])
 
 
 def _metadata(article: Article, chunk: Chunk) -> dict:

@@ -3,6 +3,11 @@
 It is what makes re-indexing incremental (an unchanged content hash costs no
 embedding) and what ``sources`` lists. An article's row is written only after
 all its chunks are in the store, so a row always describes chunks that exist.
+
+It also keeps the vectors of each article's citable sentences, computed when
+the article is indexed, so that ranking the sentences of the passages found
+for a question costs no model call. They are written in the same transaction
+as the article's row, so they always belong to the content it names.
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
+
 from index.articles import Article
+
+Spans = list[tuple[int, int]]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -30,6 +39,12 @@ CREATE TABLE IF NOT EXISTS articles (
     indexed_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_origin ON articles(origin);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    spans BLOB NOT NULL,
+    vectors BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
@@ -97,8 +112,8 @@ class Manifest:
         """A number that changes whenever the indexed content does."""
         return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
 
-    def record(self, article: Article, chunks: int) -> None:
-        """Mark an article as fully indexed with ``chunks`` chunks."""
+    def record(self, article: Article, chunks: int, spans: Spans | None = None, vectors: np.ndarray | None = None) -> None:
+        """Mark an article as fully indexed with ``chunks`` chunks, and the vectors of its citable ``spans``."""
         row = (
             article.id,
             article.content_hash,
@@ -112,14 +127,46 @@ class Manifest:
         )
         with self._transaction():
             self._db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            self._db.execute("DELETE FROM sentences WHERE article_id = ?", (article.id,))
+            if spans and vectors is not None:
+                packed = (
+                    np.asarray(spans, dtype=np.int32).tobytes(),
+                    np.asarray(vectors, dtype=np.float16).tobytes(),
+                )
+                self._db.execute("INSERT INTO sentences VALUES (?, ?, ?, ?)", (article.id, article.content_hash, *packed))
+
+    def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
+        """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end).
+
+        Articles indexed with other content, or before sentence vectors were
+        kept, have none.
+        """
+        if not articles:
+            return {}
+        marks = ",".join("?" * len(articles))
+        rows = self._query(
+            f"SELECT article_id, content_hash, spans, vectors FROM sentences WHERE article_id IN ({marks})",
+            tuple(articles),
+        )
+        found: dict[tuple[str, int, int], np.ndarray] = {}
+        for article_id, content_hash, spans, vectors in rows:
+            if content_hash != articles[article_id]:
+                continue
+            offsets = np.frombuffer(spans, dtype=np.int32).reshape(-1, 2)
+            matrix = np.frombuffer(vectors, dtype=np.float16).reshape(len(offsets), -1).astype(np.float32)
+            for (start, end), vector in zip(offsets.tolist(), matrix):
+                found[(article_id, start, end)] = vector
+        return found
 
     def forget(self, article_id: str) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
 
     def clear(self) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM articles")
+            self._db.execute("DELETE FROM sentences")
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import article_of, split_sentences
+from index.chunking import article_of, citable_spans
 from index.embeddings import Embedder
 from index.filters import Filter
 from index.keyword import KeywordIndex, load_or_build, tokenize
@@ -28,8 +28,9 @@ from index.store import ChunkStore, Hit
 RRF_K = 60
 CANDIDATES = 40  # hits taken from each search before fusion
 FILTERED_KEYWORD_FACTOR = 10  # with a filter, keyword hits are taken deeper, then filtered
-# Passages whose sentences are scored one by one. Embedding their sentences is
-# most of the time an answer takes (about 7 ms a sentence on two CPU cores).
+# Passages whose sentences are scored one by one. Their vectors are kept since
+# indexing; sentences of articles indexed without them are embedded when asked
+# (about 7 ms a sentence on two CPU cores).
 SENTENCE_PASSAGES = 4
 SENTENCE_BATCH = 16  # short texts: small batches waste less on padding
 # Weights of a sentence's score beyond its similarity to the question, chosen
@@ -54,8 +55,6 @@ _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]
 _ORDER_WORDS = re.compile(
     r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b", re.IGNORECASE
 )
-# A sentence opening with one of these leans on the one before it for meaning.
-_ANAPHORIC_START = re.compile(r"^(He|She|They|It|This|That|These|Those|His|Her|Their|Its)\b")
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,7 @@ class Passage:
     end: int
     score: float
     similarity: float  # cosine similarity to the question, 0 when found by keywords only
+    content_hash: str = ""  # of the article the passage was cut from
 
     @classmethod
     def from_hit(cls, hit: Hit, score: float, similarity: float) -> Passage:
@@ -89,6 +89,7 @@ class Passage:
             end=int(meta.get("end", len(hit.text))),
             score=score,
             similarity=similarity,
+            content_hash=str(meta.get("content_hash", "")),
         )
 
 
@@ -216,7 +217,7 @@ class Retriever:
         if not candidates:
             return []
         texts = [c.text for c in candidates]
-        sims = self.embedder.embed(texts, batch_size=SENTENCE_BATCH) @ query
+        sims = self._sentence_vectors(candidates) @ query
         q_terms = set(tokenize([question])[0])
         q_names = set(_NAME.findall(question))
         quantity = is_quantity_question(question)
@@ -229,29 +230,34 @@ class Retriever:
         return sorted(ranked, key=lambda e: e.score, reverse=True)
 
 
-def _candidates(passages: list[Passage]) -> list[Evidence]:
-    """Every sentence of the passages once, scored so far only by its passage's rank.
+    def _sentence_vectors(self, candidates: list[Evidence]) -> np.ndarray:
+        """The candidates' vectors: kept since indexing, or embedded now where none were kept."""
+        known = self.manifest.sentence_vectors({c.passage.article_id: c.passage.content_hash for c in candidates})
+        vectors = np.empty((len(candidates), self.embedder.dimension), dtype=np.float32)
+        missing = []
+        for i, c in enumerate(candidates):
+            key = (c.passage.article_id, c.start, c.end)
+            if key in known:
+                vectors[i] = known[key]
+            else:
+                missing.append(i)
+        if missing:
+            vectors[missing] = self.embedder.embed([candidates[i].text for i in missing], batch_size=SENTENCE_BATCH)
+        return vectors
 
-    A sentence that opens with a pronoun ("He held Israel responsible") is
-    taken together with the sentence before it, which says who "he" is.
-    """
+
+def _candidates(passages: list[Passage]) -> list[Evidence]:
+    """Every citable span of the passages once, scored so far only by its passage's rank."""
     candidates: list[Evidence] = []
     seen: set[tuple[str, int, int]] = set()
     for rank, passage in enumerate(passages):
-        spans = split_sentences(passage.text)
-        for i, span in enumerate(spans):
-            leans_back = (
-                i > 0
-                and spans[i - 1].paragraph == span.paragraph
-                and _ANAPHORIC_START.match(passage.text[span.start :])
-            )
-            start = spans[i - 1].start if leans_back else span.start
-            key = (passage.article_id, passage.start + start, passage.start + span.end)
+        for start, end in citable_spans(passage.text):
+            key = (passage.article_id, passage.start + start, passage.start + end)
             if key in seen:
                 continue
             seen.add(key)
             prior = 0.02 * (len(passages) - rank) / len(passages)
-            candidates.append(Evidence(passage, key[1], key[2], passage.text[start : span.end], prior, 0.0))
+            candidates.append(Evidence(passage, key[1], key[2], passage.text[start:end], prior, 0.0))
     return candidates
 
 

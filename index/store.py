@@ -203,8 +203,7 @@ class ChunkStore:
     @_reaching
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
         """The ``k`` chunks nearest to ``embedding``, nearest first; ``where`` filters on metadata."""
-        k = min(k, self.count())
-        if k <= 0:
+        if self._collection is None or k <= 0:
             return []
         res = self._collection.query(
             query_embeddings=[embedding],

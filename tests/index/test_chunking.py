@@ -4,7 +4,7 @@ import json
 
 from index.chunking import chunk_article, split_sentences
 from index.embeddings import Embedder
-from index.indexer import TITLE_TOKENS
+from index.vectors import TITLE_TOKENS
 from index.loaders import load_file
 from tests.conftest import DATA, SAMPLE
 from tests.fakes import HashEmbedder

@@ -9,6 +9,8 @@ from bot.app import open_index, open_indexer
 from bot.settings import Settings
 from index.errors import IndexBusyError, ModelMismatchError
 from index.indexer import Indexer, writer_lock
+from index.loaders import load_file
+from index.vectors import passages, plan
 from tests.checks import assert_consistent, stored_ids
 from tests.conftest import DATA, SAMPLE
 from tests.fakes import HashEmbedder
@@ -18,12 +20,15 @@ def test_add_noop_update_prune_with_the_real_model(real_indexer: Indexer, articl
     embedder = real_indexer.embedder
     report = real_indexer.index_paths([articles_dir])
     assert (report.added, report.updated, report.unchanged, report.failed) == (1, 0, 0, [])
-    assert report.chunks == real_indexer.store.count() == embedder.embedded > 0
+    [article] = load_file(SAMPLE).articles
+    texts = plan(article, passages(article, embedder), embedder).texts
+    assert report.chunks == real_indexer.store.count() > 0
+    assert embedder.embedded == len(texts) == len(set(texts))  # the title and each sentence, once
     assert_consistent(real_indexer)
 
     again = real_indexer.index_paths([articles_dir])
     assert (again.added, again.unchanged, again.chunks) == (0, 1, 0)
-    assert embedder.embedded == report.chunks  # nothing embedded on a no-op run
+    assert embedder.embedded == len(texts)  # nothing embedded on a no-op run
 
     path = articles_dir / SAMPLE.name
     path.write_text("date 2024-01-05\nThe death toll was revised to 95 people on Friday.\n")
