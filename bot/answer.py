@@ -134,9 +134,9 @@ def _search(
     sources = {e.source for e in retriever.entries().values()}
     reading = read_question(question, today, sources)
     combined = where.narrowed(reading.where)
-    found = retriever.retrieve(reading.question, context=context, where=combined or None)
+    found = retriever.retrieve(reading.question, context=context, where=combined or None, today=today)
     if reading.where and support(found.evidence) < MIN_SIMILARITY:
-        found = retriever.retrieve(reading.question, context=context, where=where or None)
+        found = retriever.retrieve(reading.question, context=context, where=where or None, today=today)
         searched = f"articles {where.describe()}" if where else "all articles"
         return found, f"Nothing {reading.where.describe()} answers this; {searched} were searched instead."
     return found, (f"Only articles {combined.describe()}." if combined else None)

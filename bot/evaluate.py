@@ -59,15 +59,16 @@ def gold_rank(passages: list[Passage], gold: str, k: int = 10) -> int | None:
     return None
 
 
-def pick_choice(retriever: Retriever, question: str, choices: list[str]) -> int:
+def pick_choice(retriever: Retriever, question: str, choices: list[str], today: date | None = None) -> int:
     """The choice whose own search finds the closest sentence that mentions it.
 
-    Each choice is asked together with the question; a choice that no found
-    sentence mentions counts only at half its support.
+    Each choice is asked together with the question (on ``today``, as the
+    question itself); a choice that no found sentence mentions counts only at
+    half its support.
     """
     scores = []
     for choice in choices:
-        evidence = retriever.evidence(f"{question} {choice}")
+        evidence = retriever.retrieve(f"{question} {choice}", today=today).evidence
         mentioning = [ev for ev in evidence if normalise(choice) in normalise(ev.text)]
         scores.append(support(mentioning) if mentioning else support(evidence) / 2)
     return max(range(len(choices)), key=scores.__getitem__)
@@ -114,7 +115,7 @@ def _ask(retriever: Retriever, q: dict, answerable: bool) -> QuestionResult:
     result, found = respond(q["question"], retriever, today=today)
     ms = (time.perf_counter() - start) * 1000
     gold = q.get("answer") if answerable else None
-    pick = pick_choice(retriever, q["question"], q["choices"]) if answerable and q.get("choices") else None
+    pick = pick_choice(retriever, q["question"], q["choices"], today) if answerable and q.get("choices") else None
     return QuestionResult(
         id=str(q.get("id", "")),
         question=q["question"],

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.answer import DECLINED, answer
-from bot.app import Index
+from bot.answer import DECLINED, answer, respond
+from bot.app import Index, open_index
+from bot.settings import Settings
+from index.embeddings import Embedder
 from index.loaders import load_file
-from tests.conftest import DATA
+from tests.conftest import DATA, SAMPLE
 
 
 def test_who_was_blamed_first_cites_the_accusation_against_israel(sample_index: Index) -> None:
@@ -78,3 +81,19 @@ def test_chat_style_questions_work_like_formal_ones(slice_index: Index) -> None:
     assert formal.answered and casual.answered
     assert "Alaska Airlines" in formal.answer
     assert "Alaska Airlines" in casual.answer
+
+
+def test_the_latest_week_of_news_ranks_first(settings: Settings, real_embedder: Embedder, tmp_path: Path) -> None:
+    """Two reports of one story a year apart: the one from the week asked about is cited first."""
+    text = SAMPLE.read_text(encoding="utf-8").split("\n", 1)[1]
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "now.txt").write_text(f"date 2024-01-04\n{text}", encoding="utf-8")
+    (folder / "then.txt").write_text(f"date 2023-01-04\n{text.replace('horrific', 'terrible')}", encoding="utf-8")
+    opened = open_index(settings, real_embedder)
+    assert opened.indexer.index_paths([folder]).added == 2
+    question = "How many people were injured in the explosions?"
+    for today, cited in ((date(2024, 1, 6), "2024-01-04"), (date(2023, 1, 9), "2023-01-04")):
+        result, found = respond(question, opened.retriever, today=today)
+        assert result.citations[0].published_at == cited
+        assert found.passages[0].published_at == cited
