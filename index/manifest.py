@@ -112,7 +112,9 @@ class Manifest:
         """A number that changes whenever the indexed content does."""
         return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
 
-    def record(self, article: Article, chunks: int, spans: Spans | None = None, vectors: np.ndarray | None = None) -> None:
+    def record(
+        self, article: Article, chunks: int, spans: Spans | None = None, vectors: np.ndarray | None = None
+    ) -> None:
         """Mark an article as fully indexed with ``chunks`` chunks, and the vectors of its citable ``spans``."""
         row = (
             article.id,
@@ -133,7 +135,8 @@ class Manifest:
                     np.asarray(spans, dtype=np.int32).tobytes(),
                     np.asarray(vectors, dtype=np.float16).tobytes(),
                 )
-                self._db.execute("INSERT INTO sentences VALUES (?, ?, ?, ?)", (article.id, article.content_hash, *packed))
+                row = (article.id, article.content_hash, *packed)
+                self._db.execute("INSERT INTO sentences VALUES (?, ?, ?, ?)", row)
 
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end).

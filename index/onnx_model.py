@@ -106,7 +106,8 @@ class OnnxEmbedder:
         for row, encoding in enumerate(encodings):
             ids[row, : len(encoding.ids)] = encoding.ids
             mask[row, : len(encoding.ids)] = 1
-        (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        (hidden,) = self._session.run(None, feed)
         return _normalised(_mean_pool(hidden, mask))
 
 
@@ -181,7 +182,8 @@ def _export(model_dir: Path, path: Path) -> None:
             out = self.transformer(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state
 
-    sample = tokenizer(["A short sentence.", "A somewhat longer sentence to pad the other one."], padding=True, return_tensors="pt")
+    traced = ["A short sentence.", "A somewhat longer sentence to pad the other one."]
+    sample = tokenizer(traced, padding=True, return_tensors="pt")
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
     hidden = Hidden()
     # Checked on other shapes than the traced ones: three texts, padded and longer.

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, timedelta
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -250,7 +250,6 @@ class Retriever:
             score += W_SHAPE * _answer_shape(cand.text, q_names, quantity)
             ranked.append(replace(cand, score=score, similarity=sim))
         return sorted(ranked, key=lambda e: e.score, reverse=True)
-
 
     def _sentence_vectors(self, candidates: list[Evidence]) -> np.ndarray:
         """The candidates' vectors: kept since indexing, or embedded now where none were kept."""

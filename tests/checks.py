@@ -37,4 +37,5 @@ def _citable(chunks: list[Chunk]) -> set[tuple[int, int]]:
 
 def _chunk(article_id: str, hit: Hit) -> Chunk:
     meta = hit.metadata
-    return Chunk(article_id, int(meta["position"]), int(meta["paragraph"]), int(meta["start"]), int(meta["end"]), hit.text)
+    position, paragraph, start, end = (int(meta[k]) for k in ("position", "paragraph", "start", "end"))
+    return Chunk(article_id, position, paragraph, start, end, hit.text)
