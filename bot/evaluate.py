@@ -68,7 +68,7 @@ def pick_choice(retriever: Retriever, question: str, choices: list[str], today: 
     """
     scores = []
     for choice in choices:
-        evidence = retriever.retrieve(f"{question} {choice}", today=today).evidence
+        evidence = retriever.retrieve(f"{question} {choice}", today=today or date.today()).evidence
         mentioning = [ev for ev in evidence if normalise(choice) in normalise(ev.text)]
         scores.append(support(mentioning) if mentioning else support(evidence) / 2)
     return max(range(len(choices)), key=scores.__getitem__)

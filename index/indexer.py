@@ -201,9 +201,10 @@ class Indexer:
         if prune_origins is not None:
             self._prune(entries, {a.id for a in articles}, prune_origins, report)
         todo: list[Article] = []
+        with_sentences = self.manifest.with_sentences()  # those without were indexed by an older version
         for article in articles:
             old = entries.get(article.id)
-            if old is not None and old.content_hash == article.content_hash:
+            if old is not None and old.content_hash == article.content_hash and article.id in with_sentences:
                 report.unchanged += 1
             else:
                 todo.append(article)

@@ -130,7 +130,7 @@ class Manifest:
         with self._transaction():
             self._db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
             self._db.execute("DELETE FROM sentences WHERE article_id = ?", (article.id,))
-            if spans and vectors is not None:
+            if spans is not None and vectors is not None:
                 packed = (
                     np.asarray(spans, dtype=np.int32).tobytes(),
                     np.asarray(vectors, dtype=np.float16).tobytes(),
@@ -156,10 +156,16 @@ class Manifest:
             if content_hash != articles[article_id]:
                 continue
             offsets = np.frombuffer(spans, dtype=np.int32).reshape(-1, 2)
+            if not len(offsets):
+                continue
             matrix = np.frombuffer(vectors, dtype=np.float16).reshape(len(offsets), -1).astype(np.float32)
             for (start, end), vector in zip(offsets.tolist(), matrix):
                 found[(article_id, start, end)] = vector
         return found
+
+    def with_sentences(self) -> set[str]:
+        """Articles whose sentence vectors are kept (an index made by an older version has none)."""
+        return {row[0] for row in self._query("SELECT article_id FROM sentences")}
 
     def forget(self, article_id: str) -> None:
         with self._transaction():

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OPSET = 17
+FORMAT = f"bert-last-hidden-state-opset{OPSET}"  # part of the cache key: a new format is a new export
 BATCH = 32  # texts per run; they are sorted by length first, so padding stays small
 EXPORT_TOLERANCE = 1e-4  # largest difference allowed between the graph's output and PyTorch's
 
@@ -65,19 +66,15 @@ class OnnxEmbedder:
         with self._loading:
             if self._session is not None:
                 return
-            import onnxruntime
             from tokenizers import Tokenizer
 
-            graph = exported_graph(self._model_dir, self._cache_dir)
-            options = onnxruntime.SessionOptions()
-            options.log_severity_level = 3  # warnings about unused initialisers are noise here
-            self._session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
             tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
             tokenizer.no_padding()  # the file pads to a fixed length; batches are padded here instead
-            self._counter = Tokenizer.from_str(tokenizer.to_str())
-            self._counter.no_truncation()
+            counter = Tokenizer.from_str(tokenizer.to_str())
+            counter.no_truncation()
             tokenizer.enable_truncation(self._max_tokens)
-            self._tokenizer = tokenizer
+            session = _session(self._model_dir, self._cache_dir)
+            self._tokenizer, self._counter, self._session = tokenizer, counter, session
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -114,7 +111,7 @@ class OnnxEmbedder:
 def supports(model_dir: Path) -> bool:
     """Whether ``model_dir`` is a sentence-transformers model this runner computes exactly.
 
-    That is a transformer followed by mean pooling (and optionally
+    That is a BERT transformer followed by mean pooling (and optionally
     normalisation), with a fast tokenizer: the layout of all-MiniLM-L6-v2.
     """
     try:
@@ -122,6 +119,13 @@ def supports(model_dir: Path) -> bool:
         pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        lower_case = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if config.get("model_type") != "bert" or lower_case.get("do_lower_case"):
+        return False  # the graph is fed BERT's three inputs, and texts as they are
     kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
     mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
         v for k, v in pooling.items() if k.startswith("pooling_mode") and k != "pooling_mode_mean_tokens"
@@ -136,12 +140,34 @@ def supports(model_dir: Path) -> bool:
     )
 
 
+def _session(model_dir: Path, cache_dir: Path) -> Any:
+    """An ONNX Runtime session on the model's graph; a cached graph that cannot be loaded is made anew."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # warnings about unused initialisers are noise here
+    try:
+        graph = exported_graph(model_dir, cache_dir)
+        try:
+            return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        except Exception:  # damaged in the cache (a disk filled up, a copy cut short): export it again
+            log.warning("The cached ONNX graph %s cannot be loaded; exporting it again", graph)
+            graph.unlink(missing_ok=True)
+            graph = exported_graph(model_dir, cache_dir)
+            return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:
+        raise NewsqaError(
+            f"could not prepare the embedding model for ONNX Runtime in {cache_dir} ({exc}); "
+            "set NEWSQA_MODEL_CACHE to a writable folder, or NEWSQA_EMBEDDING_BACKEND=torch to run it with PyTorch"
+        ) from exc
+
+
 def exported_graph(model_dir: Path, cache_dir: Path) -> Path:
     """The ONNX graph of ``model_dir``, exported into ``cache_dir`` on first use."""
     weights = (model_dir / "model.safetensors").resolve()
     stat = weights.stat()
-    key = hashlib.sha256(f"{weights}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    target = cache_dir / f"{model_dir.name}-{key}" / "model.onnx"
+    key = f"{FORMAT}|{weights}|{stat.st_size}|{stat.st_mtime_ns}"
+    target = cache_dir / f"{model_dir.name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}" / "model.onnx"
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,12 +177,9 @@ def exported_graph(model_dir: Path, cache_dir: Path) -> Path:
             partial = target.with_name(f"model.{os.getpid()}.partial")
             try:
                 _export(model_dir, partial)
+                with partial.open("rb") as written:
+                    os.fsync(written.fileno())  # on disk before it takes the final name
                 os.replace(partial, target)
-            except Exception as exc:
-                raise NewsqaError(
-                    f"could not prepare the embedding model for ONNX Runtime ({exc}); "
-                    "NEWSQA_EMBEDDING_BACKEND=torch runs it with PyTorch instead"
-                ) from exc
             finally:
                 partial.unlink(missing_ok=True)
     return target

@@ -7,8 +7,10 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.embeddings import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, load_embedder
+from index.errors import NewsqaError
 from index.onnx_model import OnnxEmbedder, supports
 from tests.conftest import DATA, SAMPLE
 
@@ -86,3 +88,18 @@ def test_other_models_and_the_torch_backend_use_sentence_transformers(tmp_path: 
     assert isinstance(load_embedder("someone/another-model", tmp_path), SentenceTransformerEmbedder)
     assert not supports(tmp_path)  # a folder without a sentence-transformers layout
     assert isinstance(load_embedder(str(tmp_path), tmp_path), SentenceTransformerEmbedder)
+
+
+def test_a_damaged_cached_graph_is_exported_again(tmp_path: Path, real_embedder: Embedder) -> None:
+    first = load_embedder(DEFAULT_MODEL, tmp_path)
+    expected = first.embed(["Kerman attack"])
+    [graph] = tmp_path.rglob("model.onnx")
+    graph.write_bytes(graph.read_bytes()[:1000])  # cut short, as by a full disk
+    assert np.allclose(load_embedder(DEFAULT_MODEL, tmp_path).embed(["Kerman attack"]), expected, atol=1e-5)
+
+
+def test_an_unusable_cache_folder_is_a_clear_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    with pytest.raises(NewsqaError, match="NEWSQA_MODEL_CACHE.*NEWSQA_EMBEDDING_BACKEND=torch"):
+        load_embedder(DEFAULT_MODEL, blocked).embed(["a question"])

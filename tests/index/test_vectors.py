@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from bot.app import open_index
+from bot.settings import Settings
 from index.embeddings import Embedder
 from index.loaders import load_file
 from index.vectors import passages, plan
+from tests.checks import assert_consistent
 from tests.conftest import DATA, SAMPLE
+from tests.fakes import CountingEmbedder
 
 
 def test_each_sentence_is_embedded_once_and_passages_are_their_weighted_mean(real_embedder: Embedder) -> None:
@@ -13,7 +19,9 @@ def test_each_sentence_is_embedded_once_and_passages_are_their_weighted_mean(rea
     chunks = passages(article, real_embedder)
     assert len(chunks) > 1  # neighbouring chunks share a sentence
     made = plan(article, chunks, real_embedder)
-    assert made.texts[0] == article.title and len(made.texts) == len(set(made.texts))
+    assert made.texts[0] == article.title
+    # Every text embedded is used, by a passage or a citation.
+    assert set(range(len(made.texts))) == {*made.citable_rows, *(r for rows in made.members for r in rows)}
     vectors = real_embedder.embed(made.texts)
     passage_vectors = made.passage_vectors(vectors)
     assert passage_vectors.shape == (len(chunks), real_embedder.dimension)
@@ -38,3 +46,32 @@ def test_citable_spans_quote_the_article_and_lean_back_on_pronouns(real_embedder
     quoted = [sample.text[s:e] for s, e in plan(sample, passages(sample, real_embedder), real_embedder).citable]
     leaning = [q for q in quoted if "He held Israel responsible" in q]
     assert leaning and all(q.index("He held") > 0 for q in leaning)  # quoted with the sentence naming "he"
+
+
+def test_answers_use_the_kept_sentence_vectors_and_older_indexes_are_upgraded(
+    settings: Settings, real_embedder: Embedder, articles_dir: Path
+) -> None:
+    """Asking embeds only the question; an index without kept vectors still answers alike, and is brought up to date."""
+    embedder = CountingEmbedder(real_embedder)
+    opened = open_index(settings, embedder)
+    opened.indexer.index_paths([articles_dir])
+    question = "Who was blamed for the attack?"
+
+    def ask() -> tuple[list[str], int]:
+        before = embedder.embedded
+        found = opened.retriever.retrieve(question)
+        return [ev.text for ev in found.evidence], embedder.embedded - before
+
+    kept, calls = ask()
+    assert calls == 1 and kept  # the question alone
+
+    with opened.indexer.manifest._transaction():  # as an index made before sentence vectors were kept
+        opened.indexer.manifest._db.execute("DELETE FROM sentences")
+    older, calls = ask()
+    assert older == kept and calls > 1  # the same evidence, its sentences embedded when asked
+
+    report = opened.indexer.index_paths([articles_dir])
+    assert (report.updated, report.unchanged) == (1, 0)
+    assert_consistent(opened.indexer)
+    assert ask() == (kept, 1)
+    assert opened.indexer.index_paths([articles_dir]).unchanged == 1
