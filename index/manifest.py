@@ -112,9 +112,7 @@ class Manifest:
         """A number that changes whenever the indexed content does."""
         return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
 
-    def record(
-        self, article: Article, chunks: int, spans: Spans | None = None, vectors: np.ndarray | None = None
-    ) -> None:
+    def record(self, article: Article, chunks: int, spans: Spans, vectors: np.ndarray) -> None:
         """Mark an article as fully indexed with ``chunks`` chunks, and the vectors of its citable ``spans``."""
         row = (
             article.id,
@@ -129,14 +127,9 @@ class Manifest:
         )
         with self._transaction():
             self._db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-            self._db.execute("DELETE FROM sentences WHERE article_id = ?", (article.id,))
-            if spans is not None and vectors is not None:
-                packed = (
-                    np.asarray(spans, dtype=np.int32).tobytes(),
-                    np.asarray(vectors, dtype=np.float16).tobytes(),
-                )
-                row = (article.id, article.content_hash, *packed)
-                self._db.execute("INSERT INTO sentences VALUES (?, ?, ?, ?)", row)
+            packed = (np.asarray(spans, dtype=np.int32).tobytes(), np.asarray(vectors, dtype=np.float16).tobytes())
+            sentences = (article.id, article.content_hash, *packed)
+            self._db.execute("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?)", sentences)
 
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end).

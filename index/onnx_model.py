@@ -115,16 +115,13 @@ def supports(model_dir: Path) -> bool:
     normalisation), with a fast tokenizer: the layout of all-MiniLM-L6-v2.
     """
     try:
-        modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
-        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+        modules, pooling, config, st_config = (
+            json.loads((model_dir / name).read_text(encoding="utf-8"))
+            for name in ("modules.json", "1_Pooling/config.json", "config.json", "sentence_bert_config.json")
+        )
     except (OSError, ValueError):
         return False
-    try:
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        lower_case = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if config.get("model_type") != "bert" or lower_case.get("do_lower_case"):
+    if config.get("model_type") != "bert" or st_config.get("do_lower_case"):
         return False  # the graph is fed BERT's three inputs, and texts as they are
     kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
     mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
@@ -136,7 +133,6 @@ def supports(model_dir: Path) -> bool:
         and bool(mean_only)
         and (model_dir / "tokenizer.json").is_file()
         and (model_dir / "model.safetensors").is_file()
-        and (model_dir / "sentence_bert_config.json").is_file()
     )
 
 

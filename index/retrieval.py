@@ -219,9 +219,10 @@ class Retriever:
         for rank, (chunk_id, _) in enumerate(keyword):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         if today is not None:
-            recent = _recent_articles(self._entries, today)
+            since = today - timedelta(days=RECENT_DAYS)
             for chunk_id in fused:
-                if article_of(chunk_id) in recent:
+                entry = self._entries.get(article_of(chunk_id))
+                if entry is not None and entry.published_at is not None and since <= entry.published_at <= today:
                     fused[chunk_id] *= RECENCY_BOOST
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
         hits = {h.id: h for h in dense}
@@ -265,11 +266,6 @@ class Retriever:
         if missing:
             vectors[missing] = self.embedder.embed([candidates[i].text for i in missing], batch_size=SENTENCE_BATCH)
         return vectors
-
-
-def _recent_articles(entries: dict[str, Entry], today: date) -> set[str]:
-    since = today - timedelta(days=RECENT_DAYS)
-    return {a for a, e in entries.items() if e.published_at is not None and since <= e.published_at <= today}
 
 
 def _candidates(passages: list[Passage]) -> list[Evidence]:
