@@ -35,6 +35,11 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OPSET = 17
 FORMAT = f"bert-last-hidden-state-opset{OPSET}"  # part of the cache key: a new format is a new export
 BATCH = 32  # texts per run; they are sorted by length first, so padding stays small
+# Tokens per run (texts x the longest one's tokens). ONNX Runtime keeps the
+# memory of its largest run: 32 texts of 256 tokens took the process to about
+# 1 GB, 8 of them (this budget) to under 0.4 GB, at the same speed.
+TOKEN_BUDGET = 2048
+WINDOW = 1024  # texts tokenized and sorted together; a long list is taken in windows
 EXPORT_TOLERANCE = 1e-4  # largest difference allowed between the graph's output and PyTorch's
 
 
@@ -89,16 +94,15 @@ class OnnxEmbedder:
             return out
         self._load()
         size = batch_size or self._batch_size
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        for i in range(0, len(order), size):
-            rows = order[i : i + size]
-            out[rows] = self._run([texts[r] for r in rows])
+        for first in range(0, len(texts), WINDOW):
+            encodings = self._tokenizer.encode_batch(texts[first : first + WINDOW])
+            for rows in _batches([len(e.ids) for e in encodings], size):
+                out[[first + r for r in rows]] = self._run([encodings[r] for r in rows])
         return out
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
+    def _run(self, encodings: list[Any]) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
         for row, encoding in enumerate(encodings):
             ids[row, : len(encoding.ids)] = encoding.ids
@@ -106,6 +110,20 @@ class OnnxEmbedder:
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         (hidden,) = self._session.run(None, feed)
         return _normalised(_mean_pool(hidden, mask))
+
+
+def _batches(lengths: list[int], most: int) -> list[list[int]]:
+    """Positions grouped into runs, longest first: at most ``most`` texts and ``TOKEN_BUDGET`` padded tokens each.
+
+    Texts of like length run together, so little is padding.
+    """
+    order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
+    batches, start = [], 0
+    while start < len(order):
+        size = max(1, min(most, TOKEN_BUDGET // max(1, lengths[order[start]])))
+        batches.append(order[start : start + size])
+        start += size
+    return batches
 
 
 def supports(model_dir: Path) -> bool:

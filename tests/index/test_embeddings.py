@@ -11,7 +11,7 @@ import pytest
 
 from index.embeddings import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, load_embedder
 from index.errors import NewsqaError
-from index.onnx_model import OnnxEmbedder, supports
+from index.onnx_model import TOKEN_BUDGET, WINDOW, OnnxEmbedder, _batches, supports
 from tests.conftest import DATA, SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +42,25 @@ def test_counting_tokens_while_another_thread_embeds(real_embedder: Embedder) ->
         done.set()
         counter.join()
     assert errors == []
+
+
+def test_runs_hold_every_text_once_within_the_token_budget() -> None:
+    lengths = [256, 3, 40, 256, 17, 128, 90, 5] * 20
+    batches = _batches(lengths, most=32)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= 32
+        assert len(batch) * max(lengths[i] for i in batch) <= TOKEN_BUDGET
+    longest_first = [lengths[i] for batch in batches for i in batch]
+    assert longest_first == sorted(lengths, reverse=True)
+
+
+def test_texts_keep_their_order_across_windows_and_runs(real_embedder: Embedder) -> None:
+    """Each text's vector lands in its own row, whatever run and window computed it."""
+    texts = [f"report {i} on the storm " * (1 + (i * 7) % 60) for i in range(WINDOW + 40)]
+    vectors = real_embedder.embed(texts)
+    for i in (0, 1, 59, 500, WINDOW - 1, WINDOW, WINDOW + 39):
+        assert np.allclose(vectors[i], real_embedder.embed([texts[i]])[0], atol=1e-5)
 
 
 def test_onnx_runtime_computes_the_sentence_transformers_vectors(real_embedder: Embedder) -> None:
