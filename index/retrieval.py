@@ -47,6 +47,10 @@ SENTENCE_BATCH = 16  # short texts: small batches waste less on padding
 W_OVERLAP = 0.6  # share of the question's words it contains
 W_PASSAGE = 0.2  # similarity of its whole passage
 W_SHAPE = 0.2  # looks like an answer: brings a name or number the question lacks
+# Added for a sentence of an article from the RECENT_DAYS up to the day asked
+# (dev set: the answer shown held the gold answer for 48 questions instead of
+# 46; 0.1 gained less, 0.3 no more).
+W_RECENT = 0.15
 
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
@@ -81,6 +85,14 @@ class Passage:
     score: float
     similarity: float  # cosine similarity to the question, 0 when found by keywords only
     content_hash: str = ""  # of the article the passage was cut from
+
+    @property
+    def published(self) -> date | None:
+        """``published_at`` as a date (None when unknown or not a date)."""
+        try:
+            return date.fromisoformat(self.published_at) if self.published_at else None
+        except ValueError:
+            return None
 
     @classmethod
     def from_hit(cls, hit: Hit, score: float, similarity: float) -> Passage:
@@ -193,7 +205,7 @@ class Retriever:
             topic = question
             query = topical = self.embedder.embed([question])[0]
         passages = self._search(topic, topical, k, where, today)
-        return Retrieval(passages, self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES]))
+        return Retrieval(passages, self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES], today))
 
     def _search(
         self, question: str, query: np.ndarray, k: int, where: Filter | None = None, today: date | None = None
@@ -219,10 +231,9 @@ class Retriever:
         for rank, (chunk_id, _) in enumerate(keyword):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         if today is not None:
-            since = today - timedelta(days=RECENT_DAYS)
             for chunk_id in fused:
                 entry = self._entries.get(article_of(chunk_id))
-                if entry is not None and entry.published_at is not None and since <= entry.published_at <= today:
+                if entry is not None and is_recent(entry.published_at, today):
                     fused[chunk_id] *= RECENCY_BOOST
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
         hits = {h.id: h for h in dense}
@@ -235,7 +246,9 @@ class Retriever:
         question = topic_of(question)
         return self._rank_sentences(question, self.embedder.embed([question])[0], passages)
 
-    def _rank_sentences(self, question: str, query: np.ndarray, passages: list[Passage]) -> list[Evidence]:
+    def _rank_sentences(
+        self, question: str, query: np.ndarray, passages: list[Passage], today: date | None = None
+    ) -> list[Evidence]:
         candidates = _candidates(passages)
         if not candidates:
             return []
@@ -249,6 +262,8 @@ class Retriever:
             overlap = len(q_terms & set(terms)) / len(q_terms) if q_terms else 0.0
             score = sim + W_OVERLAP * overlap + cand.score + W_PASSAGE * cand.passage.similarity
             score += W_SHAPE * _answer_shape(cand.text, q_names, quantity)
+            if today is not None and is_recent(cand.passage.published, today):
+                score += W_RECENT
             ranked.append(replace(cand, score=score, similarity=sim))
         return sorted(ranked, key=lambda e: e.score, reverse=True)
 
@@ -281,6 +296,11 @@ def _candidates(passages: list[Passage]) -> list[Evidence]:
             prior = 0.02 * (len(passages) - rank) / len(passages)
             candidates.append(Evidence(passage, key[1], key[2], passage.text[start:end], prior, 0.0))
     return candidates
+
+
+def is_recent(published: date | None, today: date) -> bool:
+    """Whether an article published on ``published`` is from the ``RECENT_DAYS`` up to ``today``."""
+    return published is not None and today - timedelta(days=RECENT_DAYS) <= published <= today
 
 
 def topic_of(question: str) -> str:

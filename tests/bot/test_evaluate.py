@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.evaluate import KEYS, gold_rank, normalise
+from bot.app import open_index
+from bot.evaluate import KEYS, gold_rank, mentions, normalise, pick_choice
 from bot.settings import Settings
+from index.embeddings import Embedder
 from index.retrieval import Passage
 from tests.bot.test_cli import run
 from tests.conftest import DATA
@@ -24,6 +27,38 @@ def test_gold_rank_follows_the_metric_definition() -> None:
     # Only the first 1,200 characters of a passage count.
     assert gold_rank([passage("x" * 1200 + " Tetris")], "Tetris") is None
     assert normalise("  A\tB \n c ") == "a b c"
+
+
+def test_a_choice_counts_as_named_only_as_whole_words() -> None:
+    assert not mentions("Democrats in the Senate", "Rats")
+    assert mentions("Rats were seen in the subway.", "rats")
+    assert mentions("It won for “Oppenheimer”, then for Barbie.", "“Oppenheimer”")
+    assert mentions("Shares of AT&T fell.", "AT&T")
+    assert not mentions("Nothing to see.", "“”")
+
+
+def test_multiple_choice_picks_the_answer_of_the_week_asked(
+    settings: Settings, real_embedder: Embedder, tmp_path: Path
+) -> None:
+    """Two finals a year apart: the champion picked is the one of the week the question is asked in."""
+    folder = tmp_path / "finals"
+    folder.mkdir()
+    (folder / "now.txt").write_text(
+        "date 2024-01-04\nLuke Humphries won the PDC World Darts Championship on Wednesday, "
+        "beating Luke Littler 7-4 in the final at Alexandra Palace in London.\n",
+        encoding="utf-8",
+    )
+    (folder / "then.txt").write_text(
+        "date 2023-01-04\nMichael Smith won the PDC World Darts Championship on Tuesday, "
+        "beating Michael van Gerwen 7-4 in the final at Alexandra Palace in London.\n",
+        encoding="utf-8",
+    )
+    opened = open_index(settings, real_embedder)
+    assert opened.indexer.index_paths([folder]).added == 2
+    question = "Who won the PDC World Darts Championship?"
+    choices = ["Rob Cross", "Michael Smith", "Luke Humphries", "Gerwyn Price"]
+    assert choices[pick_choice(opened.retriever, question, choices, date(2024, 1, 6))] == "Luke Humphries"
+    assert choices[pick_choice(opened.retriever, question, choices, date(2023, 1, 6))] == "Michael Smith"
 
 
 @pytest.fixture
