@@ -17,17 +17,20 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from bot.answer import respond, support
+from bot.answer import respond
 from index.errors import NewsqaError
 from index.retrieval import RECENCY_BOOST, Evidence, Passage, Retrieval, Retriever, is_recent
 
 PASSAGE_CHARS = 1200
-# Multiple choice: a choice named in the question's own top passages gains this
-# much over 1/rank for each (dev set: mc_accuracy 0.61 without, 0.64 with
-# 0.5; 0.3 to 1.0 all within a question of it, on both halves of the weeks).
+# Multiple choice: a choice gains OWN_PASSAGE_WEIGHT / rank for each of the
+# question's own top passages that names it (dev set: mc_accuracy 0.61 without,
+# 0.64 with 0.5; 0.3 to 1.0 all within a question of it, on both halves of the
+# weeks). Sentences of recent articles count RECENCY_BOOST times more, the
+# factor that ranks their passages higher (not tuned again here).
 OWN_PASSAGES = 10
 OWN_PASSAGE_WEIGHT = 0.5
-_QUOTES = re.compile(r"[\"“”‘’']")
+_QUOTES = "\"“”‘’'"
+_APOSTROPHES = str.maketrans("‘’", "''")
 KEYS = (
     "answerable", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit",
     "mc_accuracy", "refusal", "index_s", "ask_p50_ms", "ask_p95_ms",
@@ -67,9 +70,19 @@ def gold_rank(passages: list[Passage], gold: str, k: int = 10) -> int | None:
 
 
 def mentions(text: str, phrase: str) -> bool:
-    """Whether ``text`` names ``phrase`` as words of its own ("Rats" is not in "Democrats"), quotes aside."""
-    needle = normalise(_QUOTES.sub("", phrase)).strip(" .")
-    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", normalise(text)) is not None
+    """Whether ``text`` names ``phrase`` as words of its own, not inside others.
+
+    "Rats" is not in "Democrats", nor "10" in "10,000"; quotes around the
+    phrase do not count, curly and straight apostrophes are the same.
+    """
+    needle = _plain(phrase).strip(f" .{_QUOTES}")
+    if not needle:
+        return False
+    return re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(needle)}(?!\w)(?![.,]\d)", _plain(text)) is not None
+
+
+def _plain(text: str) -> str:
+    return normalise(text).translate(_APOSTROPHES)
 
 
 def pick_choice(
@@ -79,25 +92,23 @@ def pick_choice(
     today: date | None = None,
     found: Retrieval | None = None,
 ) -> int:
-    """The choice best supported by the articles.
+    """The position of the choice best supported by the articles.
 
     Each choice is searched together with the question; its support is the
-    closest found sentence that names it (a recent article's counting
-    ``RECENCY_BOOST`` times more), or half the closest sentence when none
-    names it. Choices named in the passages found for the question itself
-    (``found``) gain ``OWN_PASSAGE_WEIGHT`` / rank for each such passage.
+    most similar found sentence that names it (similarity weighted by
+    ``_weight``), or half the most similar one when none names it. Choices
+    named in the passages found for the question itself (``found``) gain
+    ``OWN_PASSAGE_WEIGHT`` / rank for each such passage.
     """
+    if not choices:
+        raise ValueError("no choices to pick from")
     today = today or date.today()
     own = (found or retriever.retrieve(question, today=today)).passages[:OWN_PASSAGES]
     scores = []
     for choice in choices:
         evidence = retriever.retrieve(f"{question} {choice}", today=today).evidence
-
-        def weighed(ev: Evidence) -> float:
-            return ev.similarity * (RECENCY_BOOST if is_recent(ev.passage.published, today) else 1.0)
-
-        naming = [weighed(ev) for ev in evidence if mentions(ev.text, choice)]
-        score = max(naming) if naming else max(map(weighed, evidence), default=0.0) / 2
+        naming = [_weight(ev, today) for ev in evidence if mentions(ev.text, choice)]
+        score = max(naming) if naming else max((_weight(ev, today) for ev in evidence), default=0.0) / 2
         score += sum(
             OWN_PASSAGE_WEIGHT / rank
             for rank, passage in enumerate(own, start=1)
@@ -105,6 +116,11 @@ def pick_choice(
         )
         scores.append(score)
     return max(range(len(choices)), key=scores.__getitem__)
+
+
+def _weight(evidence: Evidence, today: date) -> float:
+    """A sentence's similarity to the question, ``RECENCY_BOOST`` times more from a recent article."""
+    return evidence.similarity * (RECENCY_BOOST if is_recent(evidence.passage.published, today) else 1.0)
 
 
 def evaluate(

@@ -115,7 +115,8 @@ class OnnxEmbedder:
 def _batches(lengths: list[int], most: int) -> list[list[int]]:
     """Positions grouped into runs, longest first: at most ``most`` texts and ``TOKEN_BUDGET`` padded tokens each.
 
-    Texts of like length run together, so little is padding.
+    Texts of like length run together, so little is padding; a text longer
+    than the budget runs alone.
     """
     order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
     batches, start = [], 0

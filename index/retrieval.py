@@ -193,10 +193,13 @@ class Retriever:
         ``context`` is an earlier question that this one follows up ("and how
         many were injured?"): passages are searched for both together, while
         sentences are still ranked against the question itself. ``where``
-        restricts the search to some sources and dates. Passages of articles
-        published in the ``RECENT_DAYS`` up to ``today`` rank a little higher:
-        news questions are mostly about the latest news.
+        restricts the search to some sources and dates. Passages and sentences
+        of articles published in the ``RECENT_DAYS`` up to ``today`` rank a
+        little higher: news questions are mostly about the latest news. Not
+        the sentences of a question about order ("who was blamed first?"),
+        which compares reports over time.
         """
+        sentences_today = None if _ORDER_WORDS.search(question) else today
         question = topic_of(question)
         if context:
             topic = topic_of(f"{context} {question}")
@@ -205,7 +208,7 @@ class Retriever:
             topic = question
             query = topical = self.embedder.embed([question])[0]
         passages = self._search(topic, topical, k, where, today)
-        return Retrieval(passages, self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES], today))
+        return Retrieval(passages, self._rank_sentences(question, query, passages[:SENTENCE_PASSAGES], sentences_today))
 
     def _search(
         self, question: str, query: np.ndarray, k: int, where: Filter | None = None, today: date | None = None

@@ -35,7 +35,7 @@ def test_bench_measures_both_recipes_on_the_same_articles(tmp_path: Path) -> Non
     folder.mkdir()
     folder.joinpath("articles.jsonl").write_text((DATA / "realtimeqa-slice.jsonl").read_text())
     folder.joinpath("questions.jsonl").write_text((DATA / "realtimeqa-questions.jsonl").read_text())
-    result = script("bench").run(folder, articles=3, questions=2)
+    result = script("bench").run(folder, articles=3, questions=2, cold_runs=1)
     assert (result["articles"], result["questions"]) == (3, 2)
     assert result["chunks"] > 3 and result["langchain_chunks"] >= 3
     assert "encode_chunks" not in result  # the raw encode saw exactly the texts the index embedded

@@ -32,8 +32,11 @@ def test_gold_rank_follows_the_metric_definition() -> None:
 def test_a_choice_counts_as_named_only_as_whole_words() -> None:
     assert not mentions("Democrats in the Senate", "Rats")
     assert mentions("Rats were seen in the subway.", "rats")
-    assert mentions("It won for “Oppenheimer”, then for Barbie.", "“Oppenheimer”")
+    assert mentions("It won for Oppenheimer, then for Barbie.", "“Oppenheimer”")
+    assert mentions("Shares of McDonald’s rose.", "McDonald's")
     assert mentions("Shares of AT&T fell.", "AT&T")
+    assert not mentions("About 10,000 people, or 10.5%, came.", "10")
+    assert mentions("It lasted 10 days.", "10")
     assert not mentions("Nothing to see.", "“”")
 
 

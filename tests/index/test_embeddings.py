@@ -11,7 +11,7 @@ import pytest
 
 from index.embeddings import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, load_embedder
 from index.errors import NewsqaError
-from index.onnx_model import TOKEN_BUDGET, WINDOW, OnnxEmbedder, _batches, supports
+from index.onnx_model import TOKEN_BUDGET, OnnxEmbedder, _batches, supports
 from tests.conftest import DATA, SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,13 +53,21 @@ def test_runs_hold_every_text_once_within_the_token_budget() -> None:
         assert len(batch) * max(lengths[i] for i in batch) <= TOKEN_BUDGET
     longest_first = [lengths[i] for batch in batches for i in batch]
     assert longest_first == sorted(lengths, reverse=True)
+    # Runs are filled: every run but the last is as large as its longest text allows.
+    for batch in batches[:-1]:
+        assert len(batch) == min(32, TOKEN_BUDGET // lengths[batch[0]])
+    assert len(batches[0]) == 8 and len(batches[-2]) == 32
 
 
-def test_texts_keep_their_order_across_windows_and_runs(real_embedder: Embedder) -> None:
+def test_texts_keep_their_order_across_windows_and_runs(
+    real_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each text's vector lands in its own row, whatever run and window computed it."""
-    texts = [f"report {i} on the storm " * (1 + (i * 7) % 60) for i in range(WINDOW + 40)]
+    assert isinstance(real_embedder, OnnxEmbedder)
+    monkeypatch.setattr("index.onnx_model.WINDOW", 16)
+    texts = [f"report {i} on the storm " * (1 + (i * 7) % 60) for i in range(40)]
     vectors = real_embedder.embed(texts)
-    for i in (0, 1, 59, 500, WINDOW - 1, WINDOW, WINDOW + 39):
+    for i in (0, 1, 15, 16, 17, 31, 39):
         assert np.allclose(vectors[i], real_embedder.embed([texts[i]])[0], atol=1e-5)
 
 
