@@ -20,7 +20,9 @@ from bot.watch import Round
 from bot.watch import watch as run_schedule
 from index import SAMPLES_DIR
 from index.fetch import is_url
+from index.indexer import IndexReport
 from index.manifest import Manifest
+from index.sources import Source
 
 
 @app.command()
@@ -86,8 +88,12 @@ def watch() -> None:
     def report(done: Round) -> None:
         out.print(f"{datetime.now():%Y-%m-%d %H:%M:%S}  {escape(done.summary())}")
 
+    def reindex(due: list[Source]) -> IndexReport:
+        err.print(f"{datetime.now():%Y-%m-%d %H:%M:%S}  re-indexing {escape(', '.join(map(str, due)))}")
+        return indexer.index_paths([s.location for s in due])
+
     try:
-        run_schedule(sources, lambda due: indexer.index_paths([s.location for s in due]), report, stop)
+        run_schedule(sources, reindex, report, stop)
     except KeyboardInterrupt:
         out.print("Interrupted: the next run finishes or repairs what this round left half done.")
     out.print("Stopped watching.")

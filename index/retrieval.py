@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import article_of, citable_spans
+from index.chunking import article_of, chunk_id, citable_spans
 from index.embeddings import Embedder
 from index.filters import Filter
 from index.keyword import KeywordIndex, load_or_build, tokenize
@@ -29,6 +29,10 @@ from index.store import ChunkStore, Hit
 RRF_K = 60
 CANDIDATES = 40  # hits taken from each search before fusion
 FILTERED_KEYWORD_FACTOR = 10  # with a filter, keyword hits are taken deeper, then filtered
+# With a filter admitting at most this many chunks, their vectors are compared
+# with the question directly instead of a filtered Chroma search: on the dev
+# set (18,357 chunks; "this week" admits 10 to 1,258) 22 ms against 60 ms.
+EXACT_SEARCH_CHUNKS = 2000
 # Passages of articles published in the seven days before the day asked (or on
 # it) score this much higher: news questions are mostly about the latest news. On the
 # realtimeqa-2024 dev set (questions asked on their quiz's date) 1.3 raised
@@ -218,8 +222,12 @@ class Retriever:
             sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
             if not sources:
                 return []
-            dense = self.store.query(query, CANDIDATES, where=where.chroma(sources))
             admitted = {a for a, entry in self._entries.items() if where.admits(entry)}
+            chunks = [chunk_id(a, i) for a in admitted for i in range(self._entries[a].chunks)]
+            if len(chunks) <= EXACT_SEARCH_CHUNKS:
+                dense = self.store.nearest(chunks, query, CANDIDATES)
+            else:
+                dense = self.store.query(query, CANDIDATES, where=where.chroma(sources))
             keyword = [
                 (chunk, score)
                 for chunk, score in keyword_index.search(question, CANDIDATES * FILTERED_KEYWORD_FACTOR)
@@ -231,13 +239,13 @@ class Retriever:
         fused: dict[str, float] = {}
         for rank, hit in enumerate(dense):
             fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, (chunk_id, _) in enumerate(keyword):
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (chunk, _) in enumerate(keyword):
+            fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
         if today is not None:
-            for chunk_id in fused:
-                entry = self._entries.get(article_of(chunk_id))
+            for chunk in fused:
+                entry = self._entries.get(article_of(chunk))
                 if entry is not None and is_recent(entry.published_at, today):
-                    fused[chunk_id] *= RECENCY_BOOST
+                    fused[chunk] *= RECENCY_BOOST
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
         hits = {h.id: h for h in dense}
         hits.update({h.id: h for h in self.store.get([i for i in best if i not in hits], query)})

@@ -185,6 +185,22 @@ class ChunkStore:
         }
         return [found[i] for i in ids if i in found]
 
+    @_reaching
+    def nearest(self, ids: Sequence[str], query: np.ndarray, k: int) -> list[Hit]:
+        """The ``k`` chunks among ``ids`` most similar to ``query``, best first, by exact cosine.
+
+        Quicker than a search with a ``where`` filter when few chunks are
+        admitted: their vectors are compared with the query directly.
+        """
+        if self._collection is None or not ids or k <= 0:
+            return []
+        res = self._collection.get(ids=list(ids), include=["embeddings"])
+        if not res["ids"]:
+            return []
+        similarity = np.asarray(res["embeddings"], dtype=np.float32) @ query
+        best = np.argsort(-similarity, kind="stable")[:k]
+        return self.get([res["ids"][i] for i in best], query)
+
     def _pages(self, include: list) -> Iterator[dict]:
         if self._collection is None:
             return

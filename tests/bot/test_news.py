@@ -104,6 +104,22 @@ def test_according_to_a_source_and_explicit_filters(slice_index: Index) -> None:
     assert "cnn.com" not in {c.source for c in elsewhere.citations}
 
 
+def test_a_filtered_search_finds_the_same_passages_by_exact_and_by_indexed_search(
+    slice_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few admitted chunks are compared with the question directly; many go to Chroma's filtered search."""
+    where = Filter(since=date(2024, 1, 1))
+    question = "What verdict was reached against Ford?"
+    exact = slice_index.retriever.search(question, 10, where)
+    monkeypatch.setattr("index.retrieval.EXACT_SEARCH_CHUNKS", 0)
+    indexed = slice_index.retriever.search(question, 10, where)
+    assert [p.chunk_id for p in exact] == [p.chunk_id for p in indexed]
+    assert [p.similarity for p in exact] == pytest.approx([p.similarity for p in indexed], abs=1e-5)
+    assert exact and all(p.published_at >= "2024-01-01" for p in exact)
+    everything = slice_index.retriever.search(question, 40)
+    assert any((p.published_at or "") < "2024-01-01" for p in everything)  # the filter left some out
+
+
 def test_a_stated_date_that_finds_nothing_falls_back_and_says_so(slice_index: Index) -> None:
     result = answer("What happened with Alaska Airlines in March 2019?", slice_index.retriever)
     assert result.answered and result.citations[0].published_at.startswith("2024-01")

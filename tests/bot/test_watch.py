@@ -68,15 +68,16 @@ def test_sources_are_reindexed_at_their_intervals_and_a_failed_round_does_not_en
     assert max(clock.waits) <= 1200
 
 
-def _lines_until(proc: subprocess.Popen, needle: str, timeout: float = 120) -> list[str]:
-    """Lines of the child's stdout up to the first containing ``needle``."""
-    assert proc.stdout is not None
+def _lines_until(proc: subprocess.Popen, needle: str, timeout: float = 120, stderr: bool = False) -> list[str]:
+    """Lines of the child's stdout (or stderr) up to the first containing ``needle``."""
+    stream = proc.stderr if stderr else proc.stdout
+    assert stream is not None
     lines: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+        ready, _, _ = select.select([stream], [], [], 1.0)
         if ready:
-            line = proc.stdout.readline()
+            line = stream.readline()
             if not line:
                 break
             lines.append(line.rstrip("\n"))
@@ -121,11 +122,12 @@ def test_newsqa_watch_picks_up_a_new_feed_entry_and_stops_on_sigterm(settings: S
 def test_ctrl_c_during_a_round_lets_it_finish(settings: Settings) -> None:
     proc = watch_process(settings, str(DATA / "realtimeqa-slice.jsonl"))
     try:
-        assert _lines_until(proc, "Watching") == ["Watching 1 source; Ctrl-C stops."]
+        assert _lines_until(proc, "re-indexing", stderr=True)[-1].endswith("realtimeqa-slice.jsonl")
         proc.send_signal(signal.SIGINT)  # the round has begun: the model is loading
         assert proc.wait(timeout=300) == 0
-        rest = proc.stdout.read().strip().splitlines()
-        assert "Indexed: 14 added" in rest[0] and rest[-1] == "Stopped watching." and len(rest) == 2
+        lines = proc.stdout.read().strip().splitlines()
+        assert lines[0] == "Watching 1 source; Ctrl-C stops." and "Indexed: 14 added" in lines[1]
+        assert lines[-1] == "Stopped watching." and len(lines) == 3
         assert "Stopping after the current round" in proc.stderr.read()
     finally:
         proc.kill()
