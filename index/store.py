@@ -8,7 +8,7 @@ and mixing them would silently wreck retrieval.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -198,8 +198,8 @@ class ChunkStore:
         if not res["ids"]:
             return []
         similarity = np.asarray(res["embeddings"], dtype=np.float32) @ query
-        best = np.argsort(-similarity, kind="stable")[:k]
-        return self.get([res["ids"][i] for i in best], query)
+        distance = {res["ids"][i]: 1.0 - float(similarity[i]) for i in np.argsort(-similarity, kind="stable")[:k]}
+        return [replace(hit, distance=distance[hit.id]) for hit in self.get(list(distance))]
 
     def _pages(self, include: list) -> Iterator[dict]:
         if self._collection is None:
