@@ -85,11 +85,14 @@ def watch() -> None:
     signal.signal(signal.SIGTERM, stop_after_round)
     out.print(f"Watching {len(sources)} source{'' if len(sources) == 1 else 's'}; Ctrl-C stops.")
 
+    def stamped(text: str) -> str:
+        return f"{datetime.now():%Y-%m-%d %H:%M:%S}  {escape(text)}"
+
     def report(done: Round) -> None:
-        out.print(f"{datetime.now():%Y-%m-%d %H:%M:%S}  {escape(done.summary())}")
+        out.print(stamped(done.summary()))
 
     def reindex(due: list[Source]) -> IndexReport:
-        err.print(f"{datetime.now():%Y-%m-%d %H:%M:%S}  re-indexing {escape(', '.join(map(str, due)))}")
+        err.print(stamped(f"re-indexing {', '.join(map(str, due))}"))
         return indexer.index_paths([s.location for s in due])
 
     try:
