@@ -7,9 +7,10 @@ compute the same vectors (cosine 1.0 to the sentence-transformers ones), so
 every answer starts sooner and takes less memory.
 
 The ONNX graph is exported from the packaged weights the first time it is
-needed (PyTorch does that once, in a few seconds) and kept in a cache folder;
-a lock keeps two processes from exporting at once, and a graph is only put in
-place after its output has been checked against PyTorch's.
+needed (PyTorch does that once, in a few seconds), its attention, layer norms
+and activations fused into ONNX Runtime's transformer kernels, and kept in a
+cache folder; a lock keeps two processes from exporting at once, and a graph
+is only put in place after its output has been checked against PyTorch's.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OPSET = 17
-FORMAT = f"bert-last-hidden-state-opset{OPSET}"  # part of the cache key: a new format is a new export
+FORMAT = f"bert-fused-last-hidden-state-opset{OPSET}"  # part of the cache key: a new format is a new export
 BATCH = 32  # texts per run; they are sorted by length first, so padding stays small
 # Tokens per run (texts x the longest one's tokens). ONNX Runtime keeps the
 # memory of its largest run: 32 texts of 256 tokens took the process to about
@@ -201,15 +202,23 @@ def exported_graph(model_dir: Path, cache_dir: Path) -> Path:
 
 
 def _export(model_dir: Path, path: Path) -> None:
-    """Write the transformer of ``model_dir`` as an ONNX graph, checked against PyTorch."""
+    """Write the transformer of ``model_dir`` as a fused ONNX graph, checked against PyTorch.
+
+    Attention is traced in its plain ("eager") form, which ONNX Runtime's
+    transformer optimizer recognises and fuses into one kernel per layer
+    (scaled-dot-product attention is traced into a form it leaves alone).
+    On two cores that embeds 1,000-character passages about 1.3 times as
+    fast as the unfused graph, with the same vectors.
+    """
     import onnxruntime
     import torch
+    from onnxruntime.transformers.optimizer import optimize_model
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager").eval()
 
     class Hidden(torch.nn.Module):  # positional inputs, one output: the graph ONNX Runtime runs
         def __init__(self) -> None:
@@ -220,6 +229,7 @@ def _export(model_dir: Path, path: Path) -> None:
             out = self.transformer(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state
 
+    traced_graph = path.with_name(path.name + ".traced")
     traced = ["A short sentence.", "A somewhat longer sentence to pad the other one."]
     sample = tokenizer(traced, padding=True, return_tensors="pt")
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
@@ -229,10 +239,18 @@ def _export(model_dir: Path, path: Path) -> None:
     with torch.no_grad(), warnings.catch_warnings():
         expected = hidden(*(check[name] for name in INPUTS)).numpy()  # before tracing, which alters the module
         warnings.simplefilter("ignore")  # tracer notes about shapes: the graph is checked below instead
-        torch.onnx.export(
-            hidden, tuple(sample[name] for name in INPUTS), str(path), input_names=list(INPUTS),
-            output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=OPSET, dynamo=False,
-        )  # fmt: skip
+        try:
+            torch.onnx.export(
+                hidden, tuple(sample[name] for name in INPUTS), str(traced_graph), input_names=list(INPUTS),
+                output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=OPSET, dynamo=False,
+            )  # fmt: skip
+            config = model.config
+            fused = optimize_model(
+                str(traced_graph), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
+            )
+        finally:
+            traced_graph.unlink(missing_ok=True)
+    fused.save_model_to_file(str(path))
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     (got,) = session.run(None, {name: check[name].numpy() for name in INPUTS})
     real = check["attention_mask"].numpy().astype(bool)  # padding positions are never pooled
