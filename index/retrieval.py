@@ -68,6 +68,7 @@ _NUMBER = re.compile(
 )
 # Names and numbers: what answers to news questions mostly are.
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
+Sentence = tuple[str, int, int]  # article id, start and end offsets in the article
 _ORDER_WORDS = re.compile(
     r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b", re.IGNORECASE
 )
@@ -260,11 +261,12 @@ class Retriever:
     def _rank_sentences(
         self, question: str, query: np.ndarray, passages: list[Passage], today: date | None = None
     ) -> list[Evidence]:
-        candidates = _candidates(passages)
+        kept = self.manifest.sentence_vectors({p.article_id: p.content_hash for p in passages})
+        candidates = _candidates(passages, kept)
         if not candidates:
             return []
         texts = [c.text for c in candidates]
-        sims = self._sentence_vectors(candidates) @ query
+        sims = self._sentence_vectors(candidates, kept) @ query
         q_terms = set(tokenize([question])[0])
         q_names = set(_NAME.findall(question))
         quantity = is_quantity_question(question)
@@ -278,15 +280,14 @@ class Retriever:
             ranked.append(replace(cand, score=score, similarity=sim))
         return sorted(ranked, key=lambda e: e.score, reverse=True)
 
-    def _sentence_vectors(self, candidates: list[Evidence]) -> np.ndarray:
+    def _sentence_vectors(self, candidates: list[Evidence], kept: dict[Sentence, np.ndarray]) -> np.ndarray:
         """The candidates' vectors: kept since indexing, or embedded now where none were kept."""
-        known = self.manifest.sentence_vectors({c.passage.article_id: c.passage.content_hash for c in candidates})
         vectors = np.empty((len(candidates), self.embedder.dimension), dtype=np.float32)
         missing = []
         for i, c in enumerate(candidates):
             key = (c.passage.article_id, c.start, c.end)
-            if key in known:
-                vectors[i] = known[key]
+            if key in kept:
+                vectors[i] = kept[key]
             else:
                 missing.append(i)
         if missing:
@@ -294,18 +295,30 @@ class Retriever:
         return vectors
 
 
-def _candidates(passages: list[Passage]) -> list[Evidence]:
-    """Every citable span of the passages once, scored so far only by its passage's rank."""
+def _candidates(passages: list[Passage], kept: dict[Sentence, np.ndarray]) -> list[Evidence]:
+    """Every citable span of the passages once, scored so far only by its passage's rank.
+
+    The spans are those kept with their vectors at indexing; the passages of
+    articles indexed without them are split into sentences now.
+    """
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for article_id, start, end in kept:
+        spans.setdefault(article_id, []).append((start, end))
     candidates: list[Evidence] = []
-    seen: set[tuple[str, int, int]] = set()
+    seen: set[Sentence] = set()
     for rank, passage in enumerate(passages):
-        for start, end in citable_spans(passage.text):
-            key = (passage.article_id, passage.start + start, passage.start + end)
+        if passage.article_id in spans:
+            inside = sorted((s, e) for s, e in spans[passage.article_id] if passage.start <= s and e <= passage.end)
+        else:
+            inside = [(passage.start + s, passage.start + e) for s, e in citable_spans(passage.text)]
+        for start, end in inside:
+            key = (passage.article_id, start, end)
             if key in seen:
                 continue
             seen.add(key)
             prior = 0.02 * (len(passages) - rank) / len(passages)
-            candidates.append(Evidence(passage, key[1], key[2], passage.text[start:end], prior, 0.0))
+            text = passage.text[start - passage.start : end - passage.start]
+            candidates.append(Evidence(passage, start, end, text, prior, 0.0))
     return candidates
 
 

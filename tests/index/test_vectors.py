@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.app import open_index
 from bot.settings import Settings
@@ -49,9 +50,10 @@ def test_citable_spans_quote_the_article_and_lean_back_on_pronouns(real_embedder
 
 
 def test_answers_use_the_kept_sentence_vectors_and_older_indexes_are_upgraded(
-    settings: Settings, real_embedder: Embedder, articles_dir: Path
+    settings: Settings, real_embedder: Embedder, articles_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Asking embeds only the question; an index without kept vectors still answers alike, and is brought up to date."""
+    """Asking embeds only the question and splits no passage into sentences (the kept spans are used);
+    an index without them still answers alike, and is brought up to date."""
     embedder = CountingEmbedder(real_embedder)
     opened = open_index(settings, embedder)
     opened.indexer.index_paths([articles_dir])
@@ -62,7 +64,9 @@ def test_answers_use_the_kept_sentence_vectors_and_older_indexes_are_upgraded(
         found = opened.retriever.retrieve(question)
         return [ev.text for ev in found.evidence], embedder.embedded - before
 
-    kept, calls = ask()
+    with monkeypatch.context() as patched:
+        patched.setattr("index.retrieval.citable_spans", lambda text: pytest.fail("a passage was split when asked"))
+        kept, calls = ask()
     assert calls == 1 and kept  # the question alone
 
     with opened.indexer.manifest._transaction():  # as an index made before sentence vectors were kept
