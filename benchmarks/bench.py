@@ -164,7 +164,9 @@ def run(folder: Path, articles: int | None, questions: int | None, cold_runs: in
         articles_file = _articles_file(folder, articles, work)
         asked = read_jsonl(folder / "questions.jsonl")[:questions]
         settings = Settings(NEWSQA_DATA_DIR=work / "newsqa", CHROMA_HOST=None)
-        embedder = load_embedder(settings.embedding_model, settings.model_cache, settings.embedding_backend)
+        embedder = load_embedder(
+            settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
+        )
         embedder.embed(["warm up"])  # model loading is not throughput
         ours = measure_newsqa(settings, articles_file, embedder, asked)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

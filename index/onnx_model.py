@@ -11,6 +11,16 @@ needed (PyTorch does that once, in a few seconds), its attention, layer norms
 and activations fused into ONNX Runtime's transformer kernels, and kept in a
 cache folder; a lock keeps two processes from exporting at once, and a graph
 is only put in place after its output has been checked against PyTorch's.
+
+By default the graph's weights are quantised to int8 (per output channel),
+once, from the fp32 graph; activations are quantised as each run computes
+them. On two cores that indexes articles 1.33 times as fast (200 dev-set
+articles: 89 s against 119 s); its vectors are within cosine 0.97 of the fp32
+ones (0.991 on average over 2,841 news sentences), and recall@5 on the
+realtimeqa-2024 dev set is the same (0.526) whether the index, the questions,
+both or neither are embedded in int8. Because one scale serves a whole run,
+a text's int8 vector varies slightly (cosine about 0.99) with the texts it is
+embedded with; ``precision="fp32"`` gives the model's own vectors.
 """
 
 from __future__ import annotations
@@ -21,13 +31,14 @@ import logging
 import os
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from filelock import FileLock
 
+from index.embeddings import Precision
 from index.errors import NewsqaError
 
 log = logging.getLogger(__name__)
@@ -42,13 +53,20 @@ BATCH = 32  # texts per run; they are sorted by length first, so padding stays s
 TOKEN_BUDGET = 2048
 WINDOW = 1024  # texts tokenized and sorted together; a long list is taken in windows
 EXPORT_TOLERANCE = 1e-4  # largest difference allowed between the graph's output and PyTorch's
+# Lowest cosine allowed between an int8 graph's sentence vectors and the fp32 graph's
+# (measured: 0.972 at worst over 2,841 news sentences).
+INT8_MIN_COSINE = 0.95
+GRAPHS: dict[str, str] = {"fp32": "model.onnx", "int8": "model-int8.onnx"}  # file names in the cache folder
 
 
 class OnnxEmbedder:
     """A mean-pooled sentence-transformers model (the bundled one) run by ONNX Runtime."""
 
-    def __init__(self, name: str, model_dir: Path, cache_dir: Path, batch_size: int = BATCH) -> None:
+    def __init__(
+        self, name: str, model_dir: Path, cache_dir: Path, batch_size: int = BATCH, precision: Precision = "int8"
+    ) -> None:
         self.name = name
+        self.precision = precision
         self._model_dir = Path(model_dir)
         self._cache_dir = Path(cache_dir)
         self._batch_size = batch_size
@@ -79,7 +97,7 @@ class OnnxEmbedder:
             counter = Tokenizer.from_str(tokenizer.to_str())
             counter.no_truncation()
             tokenizer.enable_truncation(self._max_tokens)
-            session = _session(self._model_dir, self._cache_dir)
+            session = _session(self._model_dir, self._cache_dir, self.precision)
             self._tokenizer, self._counter, self._session = tokenizer, counter, session
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -156,20 +174,21 @@ def supports(model_dir: Path) -> bool:
     )
 
 
-def _session(model_dir: Path, cache_dir: Path) -> Any:
+def _session(model_dir: Path, cache_dir: Path, precision: Precision = "fp32") -> Any:
     """An ONNX Runtime session on the model's graph; a cached graph that cannot be loaded is made anew."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # warnings about unused initialisers are noise here
     try:
-        graph = exported_graph(model_dir, cache_dir)
+        graph = exported_graph(model_dir, cache_dir, precision)
         try:
             return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
         except Exception:  # damaged in the cache (a disk filled up, a copy cut short): export it again
-            log.warning("The cached ONNX graph %s cannot be loaded; exporting it again", graph)
-            graph.unlink(missing_ok=True)
-            graph = exported_graph(model_dir, cache_dir)
+            log.warning("The cached ONNX graphs in %s cannot be loaded; exporting them again", graph.parent)
+            for name in GRAPHS.values():  # the int8 graph is made from the fp32 one, which may be the damaged one
+                (graph.parent / name).unlink(missing_ok=True)
+            graph = exported_graph(model_dir, cache_dir, precision)
             return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
     except Exception as exc:
         raise NewsqaError(
@@ -178,27 +197,36 @@ def _session(model_dir: Path, cache_dir: Path) -> Any:
         ) from exc
 
 
-def exported_graph(model_dir: Path, cache_dir: Path) -> Path:
-    """The ONNX graph of ``model_dir``, exported into ``cache_dir`` on first use."""
+def exported_graph(model_dir: Path, cache_dir: Path, precision: Precision = "fp32") -> Path:
+    """The ONNX graph of ``model_dir`` in ``precision``, exported into ``cache_dir`` on first use."""
     weights = (model_dir / "model.safetensors").resolve()
     stat = weights.stat()
     key = f"{FORMAT}|{weights}|{stat.st_size}|{stat.st_mtime_ns}"
-    target = cache_dir / f"{model_dir.name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}" / "model.onnx"
+    folder = cache_dir / f"{model_dir.name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    target = folder / GRAPHS[precision]
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(target.parent / "export.lock")):
-        if not target.is_file():  # another process may have exported it while this one waited
-            log.info("Preparing the embedding model for ONNX Runtime (once) in %s", target.parent)
-            partial = target.with_name(f"model.{os.getpid()}.partial")
-            try:
-                _export(model_dir, partial)
-                with partial.open("rb") as written:
-                    os.fsync(written.fileno())  # on disk before it takes the final name
-                os.replace(partial, target)
-            finally:
-                partial.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder / "export.lock")):
+        full = folder / GRAPHS["fp32"]
+        if not full.is_file():  # another process may have exported it while this one waited
+            log.info("Preparing the embedding model for ONNX Runtime (once) in %s", folder)
+            _write(full, lambda path: _export(model_dir, path))
+        if not target.is_file():
+            _write(target, lambda path: _quantize(model_dir, full, path))
     return target
+
+
+def _write(target: Path, make: Callable[[Path], None]) -> None:
+    """Make ``target`` under a name of its own, and give it the final name only once it is complete on disk."""
+    partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
+    try:
+        make(partial)
+        with partial.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _export(model_dir: Path, path: Path) -> None:
@@ -256,6 +284,50 @@ def _export(model_dir: Path, path: Path) -> None:
     real = check["attention_mask"].numpy().astype(bool)  # padding positions are never pooled
     if not np.allclose(got[real], expected[real], atol=EXPORT_TOLERANCE):
         raise ValueError("the exported graph does not reproduce the model's output")
+
+
+def _quantize(model_dir: Path, source: Path, path: Path) -> None:
+    """Write ``source`` with int8 weights to ``path``, checked against ``source``'s vectors."""
+    import onnx
+    import onnxruntime
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quiet = logging.Filter("not the root logger")  # the quantizer suggests a preprocessing step on the root logger
+    logging.getLogger().addFilter(quiet)
+    try:
+        quantize_dynamic(
+            source, path, weight_type=QuantType.QInt8, per_channel=True,
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # for outputs of fused kernels with no type
+        )  # fmt: skip
+    finally:
+        logging.getLogger().removeFilter(quiet)
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.enable_padding()
+    encodings = tokenizer.encode_batch(QUANTIZE_CHECK)
+    feed = {
+        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        "token_type_ids": np.zeros((len(encodings), len(encodings[0].ids)), dtype=np.int64),
+    }
+    vectors = []
+    for graph in (source, path):
+        (hidden,) = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"]).run(None, feed)
+        vectors.append(_normalised(_mean_pool(hidden, feed["attention_mask"])))
+    worst = float(np.min(np.sum(vectors[0] * vectors[1], axis=1)))
+    if worst < INT8_MIN_COSINE:
+        raise ValueError(f"the int8 graph's vectors stray from the model's (cosine {worst:.3f})")
+
+
+# Texts the int8 graph is checked on: news sentences of different lengths.
+QUANTIZE_CHECK = [
+    "Who was blamed first?",
+    "Iran's Supreme Leader Ayatollah Ali Khamenei blamed Israel for the attack.",
+    "Two explosions killed at least 84 people at a ceremony in Kerman on Wednesday, state media reported.",
+    "The Islamic State group claimed responsibility for the bombings in a statement posted on its Telegram channels, "
+    "a day after Iranian officials vowed revenge and pointed at the United States and Israel.",
+]
 
 
 def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

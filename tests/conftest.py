@@ -55,6 +55,16 @@ def real_embedder() -> Embedder:
     return load_embedder(DEFAULT_MODEL, Settings(_env_file=None).model_cache)
 
 
+@pytest.fixture(scope="session")
+def fp32_embedder() -> Embedder:
+    """The bundled model in fp32: each text's vector is the same whatever else is embedded with it.
+
+    (int8, the default, quantises each run's activations with one scale, so
+    there a text's vector varies slightly, cosine about 0.99, with its companions.)
+    """
+    return load_embedder(DEFAULT_MODEL, Settings(_env_file=None).model_cache, precision="fp32")
+
+
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings pointing at a fresh data dir, ignoring the developer's environment."""

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embeddings import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, load_embedder
+from index.embeddings import DEFAULT_MODEL, Embedder, Precision, SentenceTransformerEmbedder, load_embedder
 from index.errors import NewsqaError
-from index.onnx_model import TOKEN_BUDGET, OnnxEmbedder, _batches, supports
+from index.onnx_model import INT8_MIN_COSINE, TOKEN_BUDGET, OnnxEmbedder, _batches, supports
 from tests.conftest import DATA, SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ def test_counting_tokens_while_another_thread_embeds(real_embedder: Embedder) ->
     """An answer (embedding) during a re-index (counting tokens for chunking) shares one model."""
     sentences = [s for s in SAMPLE.read_text().replace("\n", " ").split(". ") if s]
     long_texts = [" ".join(sentences) * 3] * 2  # longer than the model's limit: truncated when embedded
-    expected_vectors = real_embedder.embed(sentences[:8])
+    expected_vectors = real_embedder.embed(sentences[:8] + long_texts)[:8]
     expected_counts = real_embedder.count_tokens(long_texts)
     errors: list[BaseException] = []
     done = threading.Event()
@@ -60,27 +60,35 @@ def test_runs_hold_every_text_once_within_the_token_budget() -> None:
 
 
 def test_texts_keep_their_order_across_windows_and_runs(
-    real_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+    fp32_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each text's vector lands in its own row, whatever run and window computed it."""
-    assert isinstance(real_embedder, OnnxEmbedder)
+    assert isinstance(fp32_embedder, OnnxEmbedder)
     monkeypatch.setattr("index.onnx_model.WINDOW", 16)
     texts = [f"report {i} on the storm " * (1 + (i * 7) % 60) for i in range(40)]
-    vectors = real_embedder.embed(texts)
+    vectors = fp32_embedder.embed(texts)
     for i in (0, 1, 15, 16, 17, 31, 39):
-        assert np.allclose(vectors[i], real_embedder.embed([texts[i]])[0], atol=1e-5)
+        assert np.allclose(vectors[i], fp32_embedder.embed([texts[i]])[0], atol=1e-5)
 
 
-def test_onnx_runtime_computes_the_sentence_transformers_vectors(real_embedder: Embedder) -> None:
-    """The default runner and sentence-transformers agree, so one index serves both."""
+def test_onnx_runtime_computes_the_sentence_transformers_vectors(
+    real_embedder: Embedder, fp32_embedder: Embedder
+) -> None:
+    """ONNX Runtime in fp32 computes the model's own vectors; in int8 (the default) vectors close to
+    them, so one index serves every backend and precision."""
     texts = [json.loads(line)["text"] for line in (DATA / "realtimeqa-slice.jsonl").read_text().splitlines()[:6]]
     texts += [SAMPLE.read_text(), "Who was blamed first?", ""]
     torch_model = SentenceTransformerEmbedder()
-    assert isinstance(real_embedder, OnnxEmbedder)
-    assert real_embedder.count_tokens(texts) == torch_model.count_tokens(texts)
-    assert (real_embedder.max_tokens, real_embedder.dimension) == (torch_model.max_tokens, torch_model.dimension)
-    cosines = np.sum(real_embedder.embed(texts) * torch_model.embed(texts), axis=1)
-    assert cosines.min() > 0.9999
+    full = fp32_embedder
+    assert isinstance(real_embedder, OnnxEmbedder) and real_embedder.precision == "int8"
+    expected = torch_model.embed(texts)
+    for runner in (real_embedder, full):
+        assert runner.count_tokens(texts) == torch_model.count_tokens(texts)
+        assert (runner.max_tokens, runner.dimension) == (torch_model.max_tokens, torch_model.dimension)
+    assert np.sum(full.embed(texts) * expected, axis=1).min() > 0.9999
+    int8 = np.sum(real_embedder.embed(texts) * expected, axis=1)
+    assert int8.min() > INT8_MIN_COSINE and int8.mean() > 0.98
+    assert int8.min() < 0.9999  # the quantised graph is the one running
 
 
 def test_asking_process_does_not_load_pytorch(real_embedder: Embedder) -> None:
@@ -107,7 +115,7 @@ def test_two_first_uses_at_once_export_the_model_once(tmp_path: Path, real_embed
     expected = real_embedder.embed(["Kerman attack"])
     assert len(results) == 2 and all(np.allclose(r, expected, atol=1e-5) for r in results)
     files = sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file())
-    assert files == ["export.lock", "model.onnx"]
+    assert files == ["export.lock", "model-int8.onnx", "model.onnx"]
 
 
 def test_other_models_and_the_torch_backend_use_sentence_transformers(tmp_path: Path) -> None:
@@ -117,12 +125,15 @@ def test_other_models_and_the_torch_backend_use_sentence_transformers(tmp_path: 
     assert isinstance(load_embedder(str(tmp_path), tmp_path), SentenceTransformerEmbedder)
 
 
-def test_a_damaged_cached_graph_is_exported_again(tmp_path: Path, real_embedder: Embedder) -> None:
-    first = load_embedder(DEFAULT_MODEL, tmp_path)
-    expected = first.embed(["Kerman attack"])
-    [graph] = tmp_path.rglob("model.onnx")
+@pytest.mark.parametrize(("precision", "damaged"), [("fp32", "model.onnx"), ("int8", "model-int8.onnx")])
+def test_a_damaged_cached_graph_is_exported_again(
+    tmp_path: Path, real_embedder: Embedder, precision: Precision, damaged: str
+) -> None:
+    expected = load_embedder(DEFAULT_MODEL, tmp_path, precision=precision).embed(["Kerman attack"])
+    [graph] = tmp_path.rglob(damaged)
     graph.write_bytes(graph.read_bytes()[:1000])  # cut short, as by a full disk
-    assert np.allclose(load_embedder(DEFAULT_MODEL, tmp_path).embed(["Kerman attack"]), expected, atol=1e-5)
+    again = load_embedder(DEFAULT_MODEL, tmp_path, precision=precision).embed(["Kerman attack"])
+    assert np.allclose(again, expected, atol=1e-5)
 
 
 def test_an_unusable_cache_folder_is_a_clear_error(tmp_path: Path) -> None:
