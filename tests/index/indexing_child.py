@@ -13,9 +13,11 @@ from typing import Any
 
 from bot.app import open_indexer
 from bot.settings import Settings
+from index import indexer as indexer_module
 from tests.fakes import HashEmbedder
 
 STORE_BATCH = 4  # small batches: many writes, many places to be killed
+EMBED_BATCH = 8  # chunks embedded, then written, together: a few articles at a time
 
 
 def announcing(name: str, method: Any) -> Any:
@@ -30,6 +32,7 @@ def announcing(name: str, method: Any) -> Any:
 def main(data_dir: str, folder: str) -> None:
     indexer = open_indexer(Settings(NEWSQA_DATA_DIR=Path(data_dir)), HashEmbedder())
     indexer.store._batch = STORE_BATCH
+    indexer_module.EMBED_BATCH = EMBED_BATCH
     for name in ("upsert", "delete"):
         setattr(indexer.store, name, announcing(name, getattr(indexer.store, name)))
     for name in ("record", "forget"):
