@@ -47,6 +47,7 @@ class Chunk:
     start: int
     end: int
     text: str
+    sentences: tuple[Span, ...] = ()  # what it is made of, as offsets into the article
 
     @property
     def id(self) -> str:
@@ -99,7 +100,11 @@ def citable_spans(text: str) -> list[tuple[int, int]]:
     A sentence that opens with a pronoun ("He held Israel responsible") is
     taken together with the sentence before it, which says who "he" is.
     """
-    spans = split_sentences(text)
+    return citable_among(text, split_sentences(text))
+
+
+def citable_among(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """The citable spans made of ``spans``, consecutive sentences of ``text`` (see ``citable_spans``)."""
     citable = []
     for i, span in enumerate(spans):
         leans_back = i > 0 and spans[i - 1].paragraph == span.paragraph and _ANAPHORIC_START.match(text[span.start :])
@@ -128,22 +133,25 @@ def chunk_article(
             units.append((span, count))
         else:
             units.extend(_split_long(text, span, count_tokens, max_tokens))
-    return [
-        Chunk(article_id, position, first.paragraph, first.start, last.end, text[first.start : last.end])
-        for position, (first, last) in enumerate(_pack(units, max_tokens))
-    ]
+    chunks = []
+    for position, (i, j) in enumerate(_pack(units, max_tokens)):
+        first, last = units[i][0], units[j - 1][0]
+        own = tuple(span for span, _ in units[i:j])
+        passage = text[first.start : last.end]
+        chunks.append(Chunk(article_id, position, first.paragraph, first.start, last.end, passage, own))
+    return chunks
 
 
-def _pack(units: list[tuple[Span, int]], max_tokens: int) -> list[tuple[Span, Span]]:
-    """Greedy packing with one unit of overlap when it leaves room to advance."""
-    groups: list[tuple[Span, Span]] = []
+def _pack(units: list[tuple[Span, int]], max_tokens: int) -> list[tuple[int, int]]:
+    """Greedy packing with one unit of overlap when it leaves room to advance: the units of each chunk, as a slice."""
+    groups: list[tuple[int, int]] = []
     i = 0
     while i < len(units):
         total, j = 0, i
         while j < len(units) and total + units[j][1] <= max_tokens:
             total += units[j][1]
             j += 1
-        groups.append((units[i][0], units[j - 1][0]))
+        groups.append((i, j))
         if j >= len(units):
             break
         overlap = units[j - 1][1]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.articles import Article
-from index.chunking import Chunk, chunk_article, citable_spans, split_sentences
+from index.chunking import Chunk, chunk_article, citable_among
 from index.embeddings import Embedder
 
 # Room kept for the title when a passage is sized: passages were sized to fit
@@ -78,12 +78,10 @@ def plan(article: Article, chunks: list[Chunk], embedder: Embedder) -> Plan:
         texts.append(title)
     members = []
     citable: dict[Offsets, int] = {}
-    for chunk in chunks:
-        spans = [(chunk.start + s.start, chunk.start + s.end) for s in split_sentences(chunk.text)]
-        sentences = [row(span) for span in spans or [(chunk.start, chunk.end)]]
+    for chunk in chunks:  # made of the article's sentences, which are not split again
+        sentences = [row((s.start, s.end)) for s in chunk.sentences]
         members.append(([0] if title else []) + sentences)
-        for start, end in citable_spans(chunk.text):
-            span = (chunk.start + start, chunk.start + end)
+        for span in citable_among(article.text, chunk.sentences):
             citable.setdefault(span, row(span))
     weights = np.asarray(embedder.count_tokens(texts), dtype=np.float32) + 1.0  # +1: never a zero weight
     return Plan(texts, weights, members, list(citable), list(citable.values()))

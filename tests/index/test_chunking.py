@@ -19,6 +19,9 @@ def test_chunks_quote_the_article_exactly_and_fit_the_model(real_embedder: Embed
         assert [c.position for c in chunks] == list(range(len(chunks)))
         for chunk in chunks:
             assert article.text[chunk.start : chunk.end] == chunk.text
+            # It carries its sentences, as splitting its own text would find them.
+            own = [(s.start, s.end) for s in chunk.sentences]
+            assert own == [(chunk.start + s.start, chunk.start + s.end) for s in split_sentences(chunk.text)]
         # What the model really sees (title + chunk, with special tokens) is never truncated.
         full = real_embedder.count_tokens([f"{article.title}\n{c.text}" for c in chunks])
         title_tokens = real_embedder.count_tokens([article.title])[0]
