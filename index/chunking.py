@@ -9,7 +9,6 @@ the exact text of the article.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -70,7 +69,7 @@ def split_sentences(text: str) -> list[Span]:
     for number, para in enumerate(_PARAGRAPH.finditer(text)):
         if not para.group().strip():
             continue
-        offsets = _sentence_offsets(para.group())
+        _, offsets = blingfire.text_to_sentences_and_offsets(para.group())
         pending: tuple[int, int] | None = None
         for start, end in offsets:
             start, end = para.start() + start, para.start() + end
@@ -84,14 +83,6 @@ def split_sentences(text: str) -> list[Span]:
         if pending is not None:
             spans.append(Span(pending[0], pending[1], number))
     return spans
-
-
-@functools.lru_cache(maxsize=4096)
-def _sentence_offsets(paragraph: str) -> tuple[tuple[int, int], ...]:
-    """Sentence offsets in one paragraph, remembered: indexing splits an article,
-    then each of its passages, which repeat most of its paragraphs."""
-    _, offsets = blingfire.text_to_sentences_and_offsets(paragraph)
-    return tuple(offsets)
 
 
 def citable_spans(text: str) -> list[tuple[int, int]]:

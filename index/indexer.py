@@ -1,10 +1,10 @@
 """Incremental indexing: files in, chunks embedded into the store, manifest kept in step.
 
-Only new and changed articles are embedded. Each article is written in an
-order that survives a crash at any point: its chunks first (stable ids, so a
-repeat overwrites), then the removal of chunks it no longer has, then its
-manifest row. A run starts by reconciling store and manifest, which removes
-whatever an interrupted run left half done.
+Only new and changed articles are embedded, a batch of them at a time, and
+written in an order that survives a crash at any point: the batch's chunks
+first (stable ids, so a repeat overwrites), then for each article the removal
+of chunks it no longer has and its manifest row. A run starts by reconciling
+store and manifest, which removes whatever an interrupted run left half done.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Loading sentence-transformers means importing PyTorch, transformers and
 scikit-learn: five seconds or more before the first question can be embedded.
-ONNX Runtime and the model's own fast tokenizer load in a fraction of that and
-compute the same vectors (cosine 1.0 to the sentence-transformers ones), so
-every answer starts sooner and takes less memory.
+ONNX Runtime and the model's own fast tokenizer load in a fraction of that and,
+in fp32, compute the same vectors (cosine 1.0 to the sentence-transformers
+ones), so every answer starts sooner and takes less memory.
 
 The ONNX graph is exported from the packaged weights the first time it is
 needed (PyTorch does that once, in a few seconds), its attention, layer norms
@@ -57,6 +57,7 @@ EXPORT_TOLERANCE = 1e-4  # largest difference allowed between the graph's output
 # (measured: 0.972 at worst over 2,841 news sentences).
 INT8_MIN_COSINE = 0.95
 GRAPHS: dict[str, str] = {"fp32": "model.onnx", "int8": "model-int8.onnx"}  # file names in the cache folder
+LOCK = "export.lock"  # held while a graph is written to the cache folder
 
 
 class OnnxEmbedder:
@@ -147,7 +148,7 @@ def _batches(lengths: list[int], most: int) -> list[list[int]]:
 
 
 def supports(model_dir: Path) -> bool:
-    """Whether ``model_dir`` is a sentence-transformers model this runner computes exactly.
+    """Whether ``model_dir`` is a sentence-transformers model this runner computes exactly (in fp32).
 
     That is a BERT transformer followed by mean pooling (and optionally
     normalisation), with a fast tokenizer: the layout of all-MiniLM-L6-v2.
@@ -174,7 +175,7 @@ def supports(model_dir: Path) -> bool:
     )
 
 
-def _session(model_dir: Path, cache_dir: Path, precision: Precision = "fp32") -> Any:
+def _session(model_dir: Path, cache_dir: Path, precision: Precision) -> Any:
     """An ONNX Runtime session on the model's graph; a cached graph that cannot be loaded is made anew."""
     import onnxruntime
 
@@ -184,20 +185,21 @@ def _session(model_dir: Path, cache_dir: Path, precision: Precision = "fp32") ->
         graph = exported_graph(model_dir, cache_dir, precision)
         try:
             return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-        except Exception:  # damaged in the cache (a disk filled up, a copy cut short): export it again
-            log.warning("The cached ONNX graphs in %s cannot be loaded; exporting them again", graph.parent)
-            for name in GRAPHS.values():  # the int8 graph is made from the fp32 one, which may be the damaged one
-                (graph.parent / name).unlink(missing_ok=True)
+        except Exception:  # damaged in the cache (a disk filled up, a copy cut short): made again
+            log.warning("The cached ONNX graph %s cannot be loaded; preparing it again", graph)
+            with FileLock(str(graph.parent / LOCK)):
+                graph.unlink(missing_ok=True)
             graph = exported_graph(model_dir, cache_dir, precision)
             return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
     except Exception as exc:
+        fp32 = "NEWSQA_EMBEDDING_PRECISION=fp32 to run it without int8 weights, " if precision == "int8" else ""
         raise NewsqaError(
-            f"could not prepare the embedding model for ONNX Runtime in {cache_dir} ({exc}); "
-            "set NEWSQA_MODEL_CACHE to a writable folder, or NEWSQA_EMBEDDING_BACKEND=torch to run it with PyTorch"
+            f"could not prepare the embedding model for ONNX Runtime in {cache_dir} ({exc}); set NEWSQA_MODEL_CACHE "
+            f"to a writable folder, {fp32}or NEWSQA_EMBEDDING_BACKEND=torch to run it with PyTorch"
         ) from exc
 
 
-def exported_graph(model_dir: Path, cache_dir: Path, precision: Precision = "fp32") -> Path:
+def exported_graph(model_dir: Path, cache_dir: Path, precision: Precision) -> Path:
     """The ONNX graph of ``model_dir`` in ``precision``, exported into ``cache_dir`` on first use."""
     weights = (model_dir / "model.safetensors").resolve()
     stat = weights.stat()
@@ -207,13 +209,20 @@ def exported_graph(model_dir: Path, cache_dir: Path, precision: Precision = "fp3
     if target.is_file():
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(folder / "export.lock")):
+    with FileLock(str(folder / LOCK)):
+        for stale in folder.glob("*.partial*"):  # left by a process killed while writing; none is written now
+            stale.unlink(missing_ok=True)
         full = folder / GRAPHS["fp32"]
         if not full.is_file():  # another process may have exported it while this one waited
             log.info("Preparing the embedding model for ONNX Runtime (once) in %s", folder)
             _write(full, lambda path: _export(model_dir, path))
         if not target.is_file():
-            _write(target, lambda path: _quantize(model_dir, full, path))
+            try:
+                _write(target, lambda path: _quantize(model_dir, full, path))
+            except Exception:  # the fp32 graph it is made from may be damaged: export it again, then retry
+                log.warning("Could not quantise %s; exporting it again", full)
+                _write(full, lambda path: _export(model_dir, path))
+                _write(target, lambda path: _quantize(model_dir, full, path))
     return target
 
 
@@ -272,10 +281,8 @@ def _export(model_dir: Path, path: Path) -> None:
                 hidden, tuple(sample[name] for name in INPUTS), str(traced_graph), input_names=list(INPUTS),
                 output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=OPSET, dynamo=False,
             )  # fmt: skip
-            config = model.config
-            fused = optimize_model(
-                str(traced_graph), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
-            )
+            heads, width = model.config.num_attention_heads, model.config.hidden_size
+            fused = optimize_model(str(traced_graph), model_type="bert", num_heads=heads, hidden_size=width)
         finally:
             traced_graph.unlink(missing_ok=True)
     fused.save_model_to_file(str(path))

@@ -308,7 +308,7 @@ def _candidates(passages: list[Passage], kept: dict[Sentence, np.ndarray]) -> li
     seen: set[Sentence] = set()
     for rank, passage in enumerate(passages):
         if passage.article_id in spans:
-            inside = sorted((s, e) for s, e in spans[passage.article_id] if passage.start <= s and e <= passage.end)
+            inside = _own_spans(spans[passage.article_id], passage)
         else:
             inside = [(passage.start + s, passage.start + e) for s, e in citable_spans(passage.text)]
         for start, end in inside:
@@ -320,6 +320,21 @@ def _candidates(passages: list[Passage], kept: dict[Sentence, np.ndarray]) -> li
             text = passage.text[start - passage.start : end - passage.start]
             candidates.append(Evidence(passage, start, end, text, prior, 0.0))
     return candidates
+
+
+def _own_spans(spans: list[tuple[int, int]], passage: Passage) -> list[tuple[int, int]]:
+    """The citable spans of ``passage`` among its article's: those inside it, one per sentence end.
+
+    Neighbouring passages share a sentence. A shared sentence opening with "He"
+    is quoted with the sentence before it in the passage it ends, and alone in
+    the next one, where it comes first; in the passage it ends, only the
+    longer span is its own.
+    """
+    own: dict[int, int] = {}
+    for start, end in spans:
+        if passage.start <= start and end <= passage.end:
+            own[end] = min(start, own.get(end, start))
+    return sorted((start, end) for end, start in own.items())
 
 
 def is_recent(published: date | None, today: date) -> bool:

@@ -74,6 +74,9 @@ def test_a_sentence_longer_than_the_limit_is_split_between_words() -> None:
     assert joined[-1] == "end."
     for chunk in chunks:
         assert chunk.text == chunk.text.strip()
+        # Its pieces are what it is made of, end to end.
+        assert (chunk.sentences[0].start, chunk.sentences[-1].end) == (chunk.start, chunk.end)
+        assert all(a.end < b.start for a, b in zip(chunk.sentences, chunk.sentences[1:]))
 
 
 def test_real_articles_give_reasonable_chunk_sizes(real_embedder: Embedder) -> None:

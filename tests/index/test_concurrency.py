@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import open_index, open_indexer
@@ -75,7 +76,8 @@ def test_asking_during_indexing_never_sees_a_half_indexed_article(settings: Sett
 def test_a_search_between_writing_chunks_and_committing_sees_the_old_version(
     settings: Settings, tmp_path: Path
 ) -> None:
-    """The exact moment of risk, made certain: the writer has stored new chunks but not yet committed them."""
+    """The moments of risk, made certain: the writer has stored a batch's new chunks and committed
+    none, then some, of its articles."""
     folder = tmp_path / "news"
     folder.mkdir()
     write_version(folder, "bravo", 20)
@@ -83,22 +85,24 @@ def test_a_search_between_writing_chunks_and_committing_sees_the_old_version(
     writer.index_paths([folder])
     retriever = open_index(settings, HashEmbedder()).retriever
     seen: list[dict[str, set[str]]] = []
-    real_upsert = writer.store.upsert
 
-    def upsert_then_search(*args: object, **kwargs: object) -> None:
-        real_upsert(*args, **kwargs)  # new chunks stored; stale ones and the manifest row not yet
-        versions: dict[str, set[str]] = defaultdict(set)
-        for p in retriever.search("how many ships did the harbour council count at the quay", k=10):
-            versions[p.article_id] |= {v for v in ("alpha", "bravo") if v in p.text}
-        seen.append(versions)
+    def then_search(write: Callable[..., None]) -> Callable[..., None]:
+        def written(*args: object, **kwargs: object) -> None:
+            write(*args, **kwargs)
+            versions: dict[str, set[str]] = defaultdict(set)
+            for p in retriever.search("how many ships did the harbour council count at the quay", k=10):
+                versions[p.article_id] |= {v for v in ("alpha", "bravo") if v in p.text}
+            seen.append(versions)
 
-    writer.store.upsert = upsert_then_search  # type: ignore[method-assign]
+        return written
+
+    writer.store.upsert = then_search(writer.store.upsert)  # type: ignore[method-assign]
+    writer.manifest.record = then_search(writer.manifest.record)  # type: ignore[method-assign]
     write_version(folder, "alpha", 12)  # shorter: the old version's last chunks are left until deleted
     assert writer.index_paths([folder]).updated == ARTICLES
 
-    assert seen
+    assert len(seen) == 1 + ARTICLES  # the batch's chunks, then each article's commit
     for versions in seen:
-        assert versions and all(v == {"alpha"} or v == {"bravo"} for v in versions.values()), versions
-    # The article whose chunks were just written is not visible in its new version before its commit.
-    first = seen[0]
-    assert all(v == {"bravo"} for v in first.values())
+        assert len(versions) == ARTICLES and all(v in ({"alpha"}, {"bravo"}) for v in versions.values()), versions
+    # New chunks are not visible before their article's commit, and each commit shows one more.
+    assert [sum(v == {"alpha"} for v in versions.values()) for versions in seen] == list(range(ARTICLES + 1))

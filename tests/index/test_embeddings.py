@@ -11,7 +11,7 @@ import pytest
 
 from index.embeddings import DEFAULT_MODEL, Embedder, Precision, SentenceTransformerEmbedder, load_embedder
 from index.errors import NewsqaError
-from index.onnx_model import INT8_MIN_COSINE, TOKEN_BUDGET, OnnxEmbedder, _batches, supports
+from index.onnx_model import GRAPHS, INT8_MIN_COSINE, TOKEN_BUDGET, OnnxEmbedder, _batches, supports
 from tests.conftest import DATA, SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,19 +125,29 @@ def test_other_models_and_the_torch_backend_use_sentence_transformers(tmp_path: 
     assert isinstance(load_embedder(str(tmp_path), tmp_path), SentenceTransformerEmbedder)
 
 
-@pytest.mark.parametrize(("precision", "damaged"), [("fp32", "model.onnx"), ("int8", "model-int8.onnx")])
-def test_a_damaged_cached_graph_is_exported_again(
-    tmp_path: Path, real_embedder: Embedder, precision: Precision, damaged: str
+@pytest.mark.parametrize(
+    ("made", "damaged", "loaded"),
+    [
+        ("fp32", "model.onnx", "fp32"),
+        ("int8", "model-int8.onnx", "int8"),
+        ("fp32", "model.onnx", "int8"),  # the graph the int8 one is then made from
+    ],
+)
+def test_a_damaged_cached_graph_is_made_again(
+    tmp_path: Path, real_embedder: Embedder, fp32_embedder: Embedder, made: Precision, damaged: str, loaded: Precision
 ) -> None:
-    expected = load_embedder(DEFAULT_MODEL, tmp_path, precision=precision).embed(["Kerman attack"])
+    load_embedder(DEFAULT_MODEL, tmp_path, precision=made).embed(["Kerman attack"])
     [graph] = tmp_path.rglob(damaged)
     graph.write_bytes(graph.read_bytes()[:1000])  # cut short, as by a full disk
-    again = load_embedder(DEFAULT_MODEL, tmp_path, precision=precision).embed(["Kerman attack"])
+    (graph.parent / "model-int8.4242.partial").write_bytes(b"left by an export killed midway")
+    again = load_embedder(DEFAULT_MODEL, tmp_path, precision=loaded).embed(["Kerman attack"])
+    expected = (real_embedder if loaded == "int8" else fp32_embedder).embed(["Kerman attack"])
     assert np.allclose(again, expected, atol=1e-5)
+    assert sorted(p.name for p in graph.parent.iterdir()) == ["export.lock", *sorted({"model.onnx", GRAPHS[loaded]})]
 
 
 def test_an_unusable_cache_folder_is_a_clear_error(tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
-    with pytest.raises(NewsqaError, match="NEWSQA_MODEL_CACHE.*NEWSQA_EMBEDDING_BACKEND=torch"):
+    with pytest.raises(NewsqaError, match="NEWSQA_MODEL_CACHE.*NEWSQA_EMBEDDING_PRECISION=fp32.*BACKEND=torch"):
         load_embedder(DEFAULT_MODEL, blocked).embed(["a question"])

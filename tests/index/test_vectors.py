@@ -8,11 +8,13 @@ import pytest
 from bot.app import open_index
 from bot.settings import Settings
 from index.embeddings import Embedder
+from index.articles import Article
 from index.loaders import load_file
+from index.retrieval import Passage, _candidates
 from index.vectors import passages, plan
 from tests.checks import assert_consistent
 from tests.conftest import DATA, SAMPLE
-from tests.fakes import CountingEmbedder
+from tests.fakes import CountingEmbedder, HashEmbedder
 
 
 def test_each_sentence_is_embedded_once_and_passages_are_their_weighted_mean(real_embedder: Embedder) -> None:
@@ -81,3 +83,21 @@ def test_answers_use_the_kept_sentence_vectors_and_older_indexes_are_upgraded(
     assert_consistent(opened.indexer)
     assert ask() == (kept, 1)
     assert opened.indexer.index_paths([articles_dir]).unchanged == 1
+
+
+def test_a_passage_has_the_same_sentences_from_the_kept_spans_as_from_its_text() -> None:
+    """Neighbouring passages share a sentence; where it opens with "He", each passage still quotes
+    it as its own text does (with the sentence before it, or alone where it comes first)."""
+    embedder = HashEmbedder()
+    text = " ".join(
+        f"The council met on day {i} to count the ships in the harbour. He said {i} ships were at the quay."
+        for i in range(30)
+    )
+    article = Article("a1", "Harbour", text, None, "test", None, "test")
+    chunks = passages(article, embedder)
+    kept = {(article.id, start, end): np.zeros(1) for start, end in plan(article, chunks, embedder).citable}
+    found = [Passage(c.id, article.id, "", None, "", "", c.text, c.start, c.end, 0.0, 0.0) for c in chunks]
+    assert any(p.text.startswith("He said") for p in found)  # a shared sentence leaning back
+    for passage in found:
+        from_kept = [(c.start, c.end, c.text) for c in _candidates([passage], kept)]
+        assert from_kept == [(c.start, c.end, c.text) for c in _candidates([passage], {})]
