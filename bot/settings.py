@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.embeddings import Backend, Precision
 from index.sources import parse_interval
 
 
@@ -31,8 +32,8 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         "sentence-transformers/all-MiniLM-L6-v2", validation_alias="NEWSQA_EMBEDDING_MODEL"
     )
-    embedding_backend: Literal["onnx", "torch"] = Field("onnx", validation_alias="NEWSQA_EMBEDDING_BACKEND")
-    embedding_precision: Literal["int8", "fp32"] = Field("int8", validation_alias="NEWSQA_EMBEDDING_PRECISION")
+    embedding_backend: Backend = Field("onnx", validation_alias="NEWSQA_EMBEDDING_BACKEND")
+    embedding_precision: Precision = Field("int8", validation_alias="NEWSQA_EMBEDDING_PRECISION")
     model_cache: Path = Field(
         default_factory=lambda: Path(user_cache_dir("newsqa", appauthor=False)) / "models",
         validation_alias="NEWSQA_MODEL_CACHE",

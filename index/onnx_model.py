@@ -117,19 +117,21 @@ class OnnxEmbedder:
         for first in range(0, len(texts), WINDOW):
             encodings = self._tokenizer.encode_batch(texts[first : first + WINDOW])
             for rows in _batches([len(e.ids) for e in encodings], size):
-                out[[first + r for r in rows]] = self._run([encodings[r] for r in rows])
+                out[[first + r for r in rows]] = _vectors(self._session, [encodings[r] for r in rows])
         return out
 
-    def _run(self, encodings: list[Any]) -> np.ndarray:
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
-        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        (hidden,) = self._session.run(None, feed)
-        return _normalised(_mean_pool(hidden, mask))
+
+def _vectors(session: Any, encodings: list[Any]) -> np.ndarray:
+    """Unit sentence vectors of tokenized texts, run by ``session`` as one padded batch."""
+    width = max(len(e.ids) for e in encodings)
+    ids = np.zeros((len(encodings), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for row, encoding in enumerate(encodings):
+        ids[row, : len(encoding.ids)] = encoding.ids
+        mask[row, : len(encoding.ids)] = 1
+    feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    (hidden,) = session.run(None, feed)
+    return _normalised(_mean_pool(hidden, mask))
 
 
 def _batches(lengths: list[int], most: int) -> list[list[int]]:
@@ -213,16 +215,23 @@ def exported_graph(model_dir: Path, cache_dir: Path, precision: Precision) -> Pa
         for stale in folder.glob("*.partial*"):  # left by a process killed while writing; none is written now
             stale.unlink(missing_ok=True)
         full = folder / GRAPHS["fp32"]
+
+        def export() -> None:
+            _write(full, lambda path: _export(model_dir, path))
+
+        def quantize() -> None:
+            _write(target, lambda path: _quantize(model_dir, full, path))
+
         if not full.is_file():  # another process may have exported it while this one waited
             log.info("Preparing the embedding model for ONNX Runtime (once) in %s", folder)
-            _write(full, lambda path: _export(model_dir, path))
+            export()
         if not target.is_file():
             try:
-                _write(target, lambda path: _quantize(model_dir, full, path))
+                quantize()
             except Exception:  # the fp32 graph it is made from may be damaged: export it again, then retry
                 log.warning("Could not quantise %s; exporting it again", full)
-                _write(full, lambda path: _export(model_dir, path))
-                _write(target, lambda path: _quantize(model_dir, full, path))
+                export()
+                quantize()
     return target
 
 
@@ -311,18 +320,13 @@ def _quantize(model_dir: Path, source: Path, path: Path) -> None:
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    tokenizer.enable_padding()
+    tokenizer.no_padding()
     encodings = tokenizer.encode_batch(QUANTIZE_CHECK)
-    feed = {
-        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-        "token_type_ids": np.zeros((len(encodings), len(encodings[0].ids)), dtype=np.int64),
-    }
-    vectors = []
-    for graph in (source, path):
-        (hidden,) = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"]).run(None, feed)
-        vectors.append(_normalised(_mean_pool(hidden, feed["attention_mask"])))
-    worst = float(np.min(np.sum(vectors[0] * vectors[1], axis=1)))
+    full, int8 = (
+        _vectors(onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"]), encodings)
+        for graph in (source, path)
+    )
+    worst = float(np.min(np.sum(full * int8, axis=1)))
     if worst < INT8_MIN_COSINE:
         raise ValueError(f"the int8 graph's vectors stray from the model's (cosine {worst:.3f})")
 
