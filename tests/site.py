@@ -12,7 +12,6 @@ import html
 import json
 import re
 import threading
-import time
 from dataclasses import dataclass
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -99,13 +98,14 @@ class NewsSite:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.docs: dict[str, tuple[bytes, str]] = {}
-        self.slow: dict[str, float] = {}
+        self.slow: dict[str, float] = {}  # path → seconds held before answering (cut short at teardown)
         self.redirects: dict[str, str] = {}  # path → path it moved to (301)
         self.dated: set[str] = set()  # paths validated by Last-Modified instead of an ETag
         self.chunked: set[str] = set()  # paths sent without a Content-Length
         self.log: list[tuple[str, int, str]] = []  # path, status, User-Agent
         self.in_flight = self.most_in_flight = 0
         self._lock = threading.Lock()
+        self.closing = threading.Event()  # set when the site stops: slow pages answer at once
         server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
 
     def url(self, path: str) -> str:
@@ -136,7 +136,7 @@ class NewsSite:
 
     def _respond(self, request: Request) -> Response:
         if request.path in self.slow:
-            time.sleep(self.slow[request.path])
+            self.closing.wait(self.slow[request.path])
         if request.path == "/loop":
             return Response(status=302, headers={"Location": "/loop"})
         if request.path in self.redirects:
@@ -163,8 +163,10 @@ def serve() -> Iterator[NewsSite]:
     """A site on its own threaded server (a slow page must not hold up the others), stopped afterwards."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
+    site = NewsSite(server)
     try:
-        yield NewsSite(server)
+        yield site
     finally:
+        site.closing.set()
         server.clear()
         server.stop()
