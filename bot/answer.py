@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.news import Figure, chronological, figures, order_asked, read_question
+from bot.news import Figure, chronological, figures, read_question
 from index.filters import Filter
-from index.retrieval import Evidence, Retrieval, Retriever, is_quantity_question
+from index.questions import is_quantity_question, order_asked
+from index.retrieval import Evidence, Retrieval, Retriever
 
 # Below this cosine similarity between the question and the closest sentence, the
 # articles are taken not to answer. Measured with benchmarks/calibrate.py on the

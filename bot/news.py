@@ -4,9 +4,9 @@
   week", "in January 2024", "according to CNN"), parsed with dateparser
   against a given day, so the same question on the same day always means the
   same thing.
-- ``order_asked`` tells a question about order ("who was blamed first?",
-  "what is the latest…?"); ``chronological`` arranges evidence by publication
-  date and, within an article, by the order its cue words give.
+- ``chronological`` arranges the evidence of a question about order (see
+  ``index.questions.order_asked``) by publication date and, within an
+  article, by the order its cue words give.
 - ``figures`` finds the different numbers the best evidence gives for a
   "how many" question, each with who reported it.
 """
@@ -56,15 +56,6 @@ _ACCORDING = re.compile(
     r",?\s*\b(?i:according to|as reported by|reported by|says?)\s+(?:(?i:the)\s+)?"
     r"(?P<source>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2}),?",
 )
-# Order words that ask about time, not rank: "who was blamed first?", not "the first woman to".
-_EVENT = r"(?:the|a|an|his|her|their|its|this|that)"
-_EARLIEST = re.compile(
-    rf"\b(?:earliest|initially|originally|at first|prior to|(?:came|come|happened|occurred) first)\b"
-    rf"|\bfirst\s*[?.!]*\s*$|\b\w+ed\s+first\b|(?<!the )(?<!a )\bfirst\s+\w+ed\b"
-    rf"|\b(?:before|after)\s+{_EVENT}\b",
-    re.IGNORECASE,
-)
-_LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest)\b|\blast\s*[?.!]*\s*$", re.IGNORECASE)
 # Cue words placing a sentence's event early or late among those its article reports.
 _EARLY_CUES = re.compile(
     r"\b(prior to|before|during the period between|initially|at first|first|earlier|originally)\b", re.IGNORECASE
@@ -166,15 +157,6 @@ def _bounds(prep: str | None, first: date, last: date) -> tuple[date | None, dat
     if prep in ("until", "by"):
         return None, last
     return first, last
-
-
-def order_asked(question: str) -> str | None:
-    """ "earliest" or "latest" when the question asks about order, else None."""
-    if _EARLIEST.search(question):
-        return "earliest"
-    if _LATEST.search(question):
-        return "latest"
-    return None
 
 
 def chronological(evidence: list[Evidence]) -> list[Evidence]:

@@ -22,6 +22,7 @@ from index.embeddings import Embedder
 from index.filters import Filter
 from index.keyword import KeywordIndex, load_or_build, tokenize
 from index.manifest import Entry, Manifest
+from index.questions import is_quantity_question, order_asked, topic_of
 from index.store import ChunkStore, Hit
 
 # Reciprocal rank fusion constant; 60 is the value of the original RRF paper
@@ -56,11 +57,6 @@ W_SHAPE = 0.2  # looks like an answer: brings a name or number the question lack
 # 46; 0.1 gained less, 0.3 no more).
 W_RECENT = 0.15
 
-_QUANTITY_QUESTION = re.compile(
-    r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
-    r"(number|toll|death toll|total|cost|price|score|amount|age|percentage|rate))\b",
-    re.IGNORECASE,
-)
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
     r"thousands?|millions?|billions?)\b",
@@ -69,11 +65,6 @@ _NUMBER = re.compile(
 # Names and numbers: what answers to news questions mostly are.
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
 Sentence = tuple[str, int, int]  # article id, start and end offsets in the article
-_ORDER_WORDS = re.compile(
-    r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b", re.IGNORECASE
-)
-
-
 @dataclass(frozen=True)
 class Passage:
     """A retrieved chunk with what a citation needs to name its article."""
@@ -204,7 +195,7 @@ class Retriever:
         the sentences of a question about order ("who was blamed first?"),
         which compares reports over time.
         """
-        sentences_today = None if _ORDER_WORDS.search(question) else today
+        sentences_today = None if order_asked(question) else today
         question = topic_of(question)
         if context:
             topic = topic_of(f"{context} {question}")
@@ -340,21 +331,6 @@ def _own_spans(spans: list[tuple[int, int]], passage: Passage) -> list[tuple[int
 def is_recent(published: date | None, today: date) -> bool:
     """Whether an article published on ``published`` is from the ``RECENT_DAYS`` up to ``today``."""
     return published is not None and today - timedelta(days=RECENT_DAYS) <= published <= today
-
-
-def topic_of(question: str) -> str:
-    """The question without words that ask for an order ("first", "latest").
-
-    They say how to arrange the evidence, not what it is about, and only dilute
-    the match ("who was blamed first" is matched as "who was blamed").
-    """
-    topic = _ORDER_WORDS.sub(" ", question)
-    return " ".join(topic.split()) or question
-
-
-def is_quantity_question(question: str) -> bool:
-    """ "How many…", "what was the death toll…": questions answered by a number."""
-    return bool(_QUANTITY_QUESTION.search(question))
 
 
 def _answer_shape(sentence: str, question_names: set[str], quantity: bool) -> float:

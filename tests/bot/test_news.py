@@ -8,7 +8,7 @@ import pytest
 
 from bot.answer import answer
 from bot.app import Index, open_index
-from bot.news import order_asked, read_question, timeline
+from bot.news import read_question, timeline
 from bot.settings import Settings
 from index import SAMPLES_DIR
 from index.embeddings import Embedder
@@ -41,21 +41,6 @@ FRIDAY = date(2024, 1, 5)
 def test_dates_and_sources_in_the_question_are_read_relative_to_today(question: str, rest: str, where: Filter) -> None:
     reading = read_question(question, FRIDAY, SOURCES)
     assert (reading.question, reading.where) == (rest, where)
-
-
-def test_order_words() -> None:
-    assert order_asked("Who was blamed first?") == "earliest"
-    assert order_asked("What happened before the vote?") == "earliest"
-    assert order_asked("What came first, the strike or the lockout?") == "earliest"
-    assert order_asked("What is the latest on the strike?") == "latest"
-    assert order_asked("Which report came out last?") == "latest"
-    assert order_asked("What happened last week?") is None
-    assert order_asked("Who was blamed first for the attack?") == "earliest"
-    assert order_asked("Which outlet first reported the leak?") == "earliest"
-    assert order_asked("Who became the first woman to lead the party?") is None  # rank, not time
-    assert order_asked("Who was the first elected mayor?") is None
-    assert order_asked("Which team had never won before?") is None
-    assert order_asked("How many people died?") is None
 
 
 def test_who_was_blamed_first_orders_the_accusation_before_the_claim(sample_index: Index) -> None:

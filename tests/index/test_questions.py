@@ -1,0 +1,34 @@
+"""What a question asks for beyond its topic."""
+
+from __future__ import annotations
+
+from index.questions import is_quantity_question, order_asked, topic_of
+
+
+def test_order_words() -> None:
+    assert order_asked("Who was blamed first?") == "earliest"
+    assert order_asked("What happened before the vote?") == "earliest"
+    assert order_asked("What came first, the strike or the lockout?") == "earliest"
+    assert order_asked("What is the latest on the strike?") == "latest"
+    assert order_asked("Which report came out last?") == "latest"
+    assert order_asked("What happened last week?") is None
+    assert order_asked("Who was blamed first for the attack?") == "earliest"
+    assert order_asked("Which outlet first reported the leak?") == "earliest"
+    assert order_asked("Who became the first woman to lead the party?") is None  # rank, not time
+    assert order_asked("Who was the first elected mayor?") is None
+    assert order_asked("Which team had never won before?") is None
+    assert order_asked("How many people died?") is None
+
+
+def test_order_words_leave_the_topic_only_when_they_ask_about_order() -> None:
+    assert topic_of("Who was blamed first for the attack?") == "Who was blamed for the attack?"
+    assert topic_of("What is the latest on the strike?") == "What is the on the strike?"
+    assert topic_of("Which report came out last?") == "Which report came out ?"
+    assert topic_of("What happened last week?") == "What happened last week?"
+    assert topic_of("Who became the first woman to lead the party?") == "Who became the first woman to lead the party?"
+
+
+def test_quantity_questions() -> None:
+    assert is_quantity_question("How many were injured?")
+    assert is_quantity_question("What was the death toll of the quake?")
+    assert not is_quantity_question("Who was blamed first?")
