@@ -140,14 +140,19 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def byte_order_mark(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``data`` names, if there is one."""
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
 def decode(data: bytes) -> str:
     """Bytes to text: byte-order marks, then UTF-8 (broken bytes kept as U+FFFD), then charset detection."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise LoadError(f"invalid {encoding} text: {exc.reason}") from None
+    encoding = byte_order_mark(data)
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"invalid {encoding} text: {exc.reason}") from None
     if b"\x00" in data:
         raise LoadError("binary file, not text")
     try:

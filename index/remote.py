@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from index.articles import Article, make_article
 from index.errors import LoadError
 from index.fetch import Fetcher, Response, is_url
-from index.loaders import Failure, Loaded, decode, parse_html
+from index.loaders import Failure, Loaded, byte_order_mark, decode, parse_html
 
 _FEED_TYPES = ("rss", "atom", "rdf", "/xml", "+xml")
 _FEED_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
@@ -63,7 +63,9 @@ def _page_article(response: Response, origin: str, url: str) -> Article:
 
 
 def _text_of(response: Response) -> str:
-    if response.charset:
+    # A byte-order mark outranks the declared charset, as in browsers: servers
+    # often declare a default charset whatever the file holds.
+    if response.charset and not byte_order_mark(response.body):
         try:
             return response.body.decode(response.charset, errors="replace")
         except LookupError:  # a charset Python does not know: detect it instead

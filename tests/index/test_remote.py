@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import socket
 from dataclasses import replace
 from datetime import date
@@ -247,6 +248,14 @@ def test_ids_are_not_taken_for_links(fake_indexer: Indexer, site: NewsSite) -> N
 def test_a_feed_served_as_html_is_still_read_as_a_feed(fake_indexer: Indexer, site: NewsSite) -> None:
     feed = site.put("/feed", rss("Loopback News", [item(site, 0, full=True)]), "text/html; charset=utf-8")
     assert fake_indexer.index_paths([feed]).added == 1
+
+
+def test_a_byte_order_mark_outranks_the_declared_charset(fake_indexer: Indexer, site: NewsSite) -> None:
+    article = {**ARTICLES[2], "title": "Café owners in Zürich – a report"}
+    body = codecs.BOM_UTF8 + page(article).encode("utf-8")
+    url = site.put("/cafe.html", body, "text/html; charset=iso-8859-1")
+    assert fake_indexer.index_paths([url]).added == 1
+    assert by_url(fake_indexer)[url].title == article["title"]
 
 
 def test_a_moved_page_is_known_by_its_new_address(fake_indexer: Indexer, site: NewsSite) -> None:
