@@ -44,7 +44,9 @@ class Index:
     retriever: Retriever
 
     def is_empty(self) -> bool:
-        return not (self.indexer.manifest.totals()[0] or self.indexer.store.count())
+        """No article to answer from. Chunks without a manifest row (left by an
+        interrupted run) do not count: they are never cited, and the next run removes them."""
+        return not self.indexer.manifest.totals()[0]
 
     def ensure_indexed(self, paths: list[Path | str] | None = None) -> IndexReport | None:
         """Index ``paths`` (default: the bundled sample articles) into an empty index; None if it was not empty."""

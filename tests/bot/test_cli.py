@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bot.app import open_index
 from bot.cli import app
 from bot.settings import Settings
 from index import SAMPLES_DIR
@@ -100,6 +101,21 @@ def test_ask_on_an_empty_index_indexes_the_samples_first(env: Settings) -> None:
     assert "[1] ISIS has claimed responsibility" in sources
     assert "2024-01-04 · local" in sources
     assert "“The dual explosions resulted in the deaths of at least 84 people" in sources
+
+
+def test_chunks_left_without_manifest_rows_do_not_keep_the_samples_out(env: Settings) -> None:
+    """An interrupted run can leave chunks but no manifest row: nothing to answer from, so ask indexes again."""
+    assert run("index")[0] == 0
+    opened = open_index(env)
+    (article,) = opened.indexer.manifest.entries()
+    opened.indexer.manifest.forget(article)
+    assert opened.indexer.store.count() == 3 and opened.is_empty()
+
+    code, stdout, stderr = run("ask", "How many people were killed?")
+    assert code == 0, stderr
+    assert "indexing the bundled sample articles" in stderr and "84" in stdout
+    stats = json.loads(run("stats", "--json")[1])
+    assert stats["articles"] == 1 and stats["chunks"] == stats["stored_chunks"] == 3
 
 
 def test_ask_json_has_the_documented_shape(env: Settings) -> None:
