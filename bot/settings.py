@@ -5,6 +5,7 @@ Every field is listed, with a comment, in ``.env.example``.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -75,12 +76,25 @@ class Settings(BaseSettings):
         return parse_interval(value) if isinstance(value, str) else value
 
     @property
+    def index_dir(self) -> Path:
+        """Where the records that go with the store are kept (manifest, keyword index, lock, fetch cache).
+
+        Beside the local store; for a Chroma server, in a folder of their own
+        per server and collection, so that moving between a local store and a
+        server (or between servers) never mixes one's records with another's.
+        """
+        if not self.chroma_host:
+            return self.data_dir
+        name = re.sub(r"[^\w.-]", "_", f"{self.chroma_host}-{self.chroma_port}-{self.collection}")
+        return self.data_dir / "servers" / name
+
+    @property
     def fetch_cache_path(self) -> Path:
-        return self.data_dir / "fetch.sqlite3"
+        return self.index_dir / "fetch.sqlite3"
 
     @property
     def manifest_path(self) -> Path:
-        return self.data_dir / "manifest.sqlite3"
+        return self.index_dir / "manifest.sqlite3"
 
     @property
     def chroma_path(self) -> Path:
@@ -88,11 +102,11 @@ class Settings(BaseSettings):
 
     @property
     def keyword_dir(self) -> Path:
-        return self.data_dir / "keyword"
+        return self.index_dir / "keyword"
 
     @property
     def lock_path(self) -> Path:
-        return self.data_dir / "index.lock"
+        return self.index_dir / "index.lock"
 
     @property
     def history_path(self) -> Path:

@@ -18,6 +18,7 @@ from bot.app import open_index, store_location
 from bot.settings import Settings
 from index.errors import StoreUnavailableError
 from tests.checks import assert_consistent
+from tests.conftest import DATA
 from tests.fakes import HashEmbedder
 from tests.index.runs import child, index_in_process, snapshot, write_articles
 
@@ -92,6 +93,30 @@ def test_indexer_and_reader_share_one_server(chroma_server: int, tmp_path: Path,
     passages = reader.retriever.search("death toll 84 people injured", k=3)
     assert any("84 people" in p.text for p in passages)
     assert writer.indexer.index_paths([articles_dir]).unchanged == 1
+
+
+def test_a_local_store_and_a_server_keep_their_own_records(
+    chroma_server: int, tmp_path: Path, articles_dir: Path
+) -> None:
+    """One data folder, used with its local store and then with a server: each keeps its own manifest."""
+    local_settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST=None)
+    server_settings = Settings(
+        NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server, NEWSQA_COLLECTION="own-records"
+    )
+    assert server_settings.manifest_path != local_settings.manifest_path
+    local = open_index(local_settings, HashEmbedder())
+    assert local.indexer.index_paths([articles_dir]).added == 1
+
+    server = open_index(server_settings, HashEmbedder())
+    assert server.is_empty()
+    assert server.indexer.index_paths([DATA / "realtimeqa-slice.jsonl"]).added == 14
+    assert_consistent(server.indexer)
+
+    local = open_index(local_settings, HashEmbedder())
+    assert len(local.indexer.manifest.entries()) == 1
+    report = local.indexer.index_paths([articles_dir], prune=True)
+    assert (report.unchanged, report.removed, report.added) == (1, 0, 0)
+    assert_consistent(local.indexer)
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
