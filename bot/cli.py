@@ -40,6 +40,8 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # Pages without an article are reported as failures; the extractor's own complaints add nothing.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    # Preparing the model for ONNX Runtime takes a while once per machine: say so.
+    logging.getLogger("index.onnx_model").setLevel(logging.INFO)
     app()
 
 

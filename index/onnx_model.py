@@ -223,7 +223,7 @@ def exported_graph(model_dir: Path, cache_dir: Path, precision: Precision) -> Pa
             _write(target, lambda path: _quantize(model_dir, full, path))
 
         if not full.is_file():  # another process may have exported it while this one waited
-            log.info("Preparing the embedding model for ONNX Runtime (once) in %s", folder)
+            log.info("Preparing the embedding model for ONNX Runtime in %s (once per machine)", folder)
             export()
         if not target.is_file():
             try:
