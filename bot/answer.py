@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.news import Figure, chronological, figures, read_question
+from bot.news import CLAIM_MIN_WORDS, Figure, chronological, figures, read_question
 from index.filters import Filter
 from index.questions import is_quantity_question, order_asked
 from index.retrieval import Evidence, Retrieval, Retriever
@@ -222,7 +222,12 @@ def support(evidence: list[Evidence]) -> float:
 
 
 def select(evidence: list[Evidence], margin: float = SCORE_MARGIN, most: int = MAX_SENTENCES) -> list[Evidence]:
-    """The best sentence and those within ``margin`` behind it (at most ``most``), without overlaps."""
+    """The best sentence and those within ``margin`` behind it (at most ``most``), without overlaps.
+
+    Headings and captions ("Alaska Airlines Flight 1282") are passed over while
+    there are whole sentences to quote.
+    """
+    evidence = [ev for ev in evidence if not is_fragment(ev.text)] or evidence
     best = evidence[0].score
     chosen: list[Evidence] = []
     for ev in evidence:
@@ -232,6 +237,11 @@ def select(evidence: list[Evidence], margin: float = SCORE_MARGIN, most: int = M
             continue
         chosen.append(ev)
     return chosen
+
+
+def is_fragment(text: str) -> bool:
+    """A heading or caption: a few words without a full stop, not a sentence that answers."""
+    return len(text.split()) < CLAIM_MIN_WORDS and not text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
 
 
 def _overlaps(a: Evidence, b: Evidence) -> bool:

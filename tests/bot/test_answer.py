@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import DECLINED, answer, respond
+from bot.answer import DECLINED, answer, is_fragment, respond
 from bot.app import Index, open_index
 from bot.settings import Settings
 from index.embeddings import Embedder
+from index.filters import Filter
 from index.loaders import load_file
 from tests.conftest import DATA, SAMPLE
 
@@ -73,6 +74,15 @@ def test_real_news_answers_quote_the_sentence_with_the_answer(slice_index: Index
     assert result.answered
     assert gold in result.answer
     assert gold in result.citations[0].text
+
+
+def test_headings_are_not_quoted_as_answers(slice_index: Index) -> None:
+    """A story's subheading ("Alaska Airlines Flight 1282") is close to the question but answers nothing."""
+    where = Filter(since=date(2024, 1, 7), until=date(2024, 1, 31))
+    result = answer("what happened on the Alaska Airlines flight?", slice_index.retriever, where=where)
+    assert result.answered and len(result.citations) > 1
+    assert all(len(c.text.split()) >= 6 for c in result.citations), [c.text for c in result.citations]
+    assert is_fragment("Alaska Airlines Flight 1282") and not is_fragment("No one was hurt.")
 
 
 def test_chat_style_questions_work_like_formal_ones(slice_index: Index) -> None:
