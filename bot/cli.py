@@ -93,7 +93,7 @@ UntilOption = Annotated[
 
 
 def _filter(source: str | None, since: datetime | None, until: datetime | None) -> Filter:
-    return Filter((source,) if source else (), since.date() if since else None, until.date() if until else None)
+    return Filter.given((source,) if source else (), since.date() if since else None, until.date() if until else None)
 
 
 @app.command()
@@ -112,9 +112,9 @@ def ask(
     """
     if not question.strip():
         raise typer.BadParameter("the question is empty", param_hint="QUESTION")
+    where = _filter(source, since, until)
     settings = Settings()
     opened = _open_for_asking(settings, quiet=as_json)
-    where = _filter(source, since, until)
     result = answer(question, opened.retriever, writer_from_settings(settings), where=where)
     if as_json:
         out.print_json(data=result.as_dict())
@@ -132,9 +132,10 @@ def timeline(
     as_json: JsonFlag = False,
 ) -> None:
     """The dated claims about a topic across the indexed articles, oldest first."""
+    where = _filter(source, since, until)
     settings = Settings()
     opened = _open_for_asking(settings, quiet=as_json)
-    events = news_timeline(opened.retriever, topic, _filter(source, since, until) or None)
+    events = news_timeline(opened.retriever, topic, where or None)
     if as_json:
         out.print_json(data={"topic": topic, "events": [e.as_dict() for e in events]})
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from index.errors import NewsqaError
 from index.manifest import Entry
 
 
@@ -20,6 +21,13 @@ class Filter:
     sources: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
+
+    @classmethod
+    def given(cls, sources: tuple[str, ...], since: date | None, until: date | None) -> Filter:
+        """A restriction a user asked for by its parts; a date range ending before it starts is their error."""
+        if since and until and since > until:
+            raise NewsqaError(f"since {since} is after until {until}: no article could match")
+        return cls(sources, since, until)
 
     def __bool__(self) -> bool:
         return bool(self.sources) or self.since is not None or self.until is not None

@@ -66,7 +66,7 @@ def restriction(source: str | None, since: str | None, until: str | None) -> Fil
         except ValueError:
             raise NewsqaError(f"{name} must be a date like 2024-01-31, not “{shorten(text, 40)}”") from None
 
-    return Filter((source.strip(),) if source and source.strip() else (), day(since, "since"), day(until, "until"))
+    return Filter.given((source.strip(),) if source and source.strip() else (), day(since, "since"), day(until, "until"))
 
 
 class Commands(commands.Cog):

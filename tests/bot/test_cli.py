@@ -151,6 +151,12 @@ def test_empty_question_is_a_usage_error(env: Settings) -> None:
     assert run("ask", "   ")[0] == 2
 
 
+def test_a_date_range_that_ends_before_it_starts_is_an_error(env: Settings) -> None:
+    code, _, stderr = run("ask", "--since", "2024-02-01", "--until", "2024-01-01", "Anything?")
+    assert code == 1
+    assert stderr == "error: since 2024-02-01 is after until 2024-01-01: no article could match\n"
+
+
 def test_discord_without_a_token_is_one_line_and_exit_1(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     code, stdout, stderr = run("discord")

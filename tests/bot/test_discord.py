@@ -506,6 +506,10 @@ async def test_ask_options_restrict_the_sources_and_dates(news_bot: NewsBot) -> 
     await cog.ask.callback(cog, bad, question="Anything?", since="last Tuesday")
     assert bad.calls == [("send_message", {"content": "since must be a date like 2024-01-31, not “last Tuesday”",
                                            "ephemeral": True})]
+    backwards = FakeInteraction(news_bot)
+    await cog.ask.callback(cog, backwards, question="Anything?", since="2024-02-01", until="2024-01-01")
+    assert backwards.calls == [("send_message", {"content": "since 2024-02-01 is after until 2024-01-01: no article "
+                                                 "could match", "ephemeral": True})]
 
 
 async def test_timeline_command_lists_dated_claims_oldest_first(news_bot: NewsBot) -> None:
