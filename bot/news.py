@@ -56,6 +56,13 @@ _ACCORDING = re.compile(
     r",?\s*\b(?i:according to|as reported by|reported by|says?)\s+(?:(?i:the)\s+)?"
     r"(?P<source>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2}),?",
 )
+# Written in lower case ("according to cnn?"), a source must end the phrase:
+# in "according to local officials", "local" is no source.
+_ACCORDING_LOWER = re.compile(
+    r",?\s*\b(?:according to|as reported by|reported by)\s+(?:the\s+)?"
+    r"(?P<source>[\w&'-]+(?:\.[\w&'-]+)*(?:\s+[\w&'-]+(?:\.[\w&'-]+)*){0,2})\s*(?:,|(?=[?!.]*\s*$))",
+    re.IGNORECASE,
+)
 # Cue words placing a sentence's event early or late among those its article reports.
 _EARLY_CUES = re.compile(
     r"\b(prior to|before|during the period between|initially|at first|first|earlier|originally)\b", re.IGNORECASE
@@ -99,10 +106,12 @@ def read_question(question: str, today: date, sources: set[str]) -> Reading:
     since, until = None, None
     named: tuple[str, ...] = ()
     rest = question
-    match = _ACCORDING.search(rest)
-    if match and any(source_matches(match["source"], s) for s in sources):
-        named = (match["source"],)
-        rest = rest[: match.start()] + rest[match.end() :]
+    for pattern in (_ACCORDING, _ACCORDING_LOWER):
+        match = pattern.search(rest)
+        if match and any(source_matches(match["source"], s) for s in sources):
+            named = (match["source"],)
+            rest = rest[: match.start()] + rest[match.end() :]
+            break
     between = _BETWEEN.search(rest)
     if between:
         first, last = _date_range(between["a"], today), _date_range(between["b"], today)
