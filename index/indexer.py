@@ -22,7 +22,7 @@ from index.chunking import Chunk, chunk_id
 from index.embeddings import Embedder
 from index.errors import IndexBusyError, LoadError
 from index.fetch import Fetcher, FetchOptions, is_url
-from index.loaders import DEFAULT_MAX_BYTES, Failure, Loaded, discover, iter_loaded
+from index.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Failure, Loaded, discover, iter_loaded
 from index.keyword import KeywordIndex, build_and_save
 from index.manifest import Entry, Manifest
 from index.remote import load_url
@@ -48,6 +48,7 @@ class IndexReport:
     chunks: int = 0
     downloaded: int = 0
     not_modified: int = 0
+    passed_over: int = 0  # files in the folders given that are of no supported type
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -63,7 +64,11 @@ class IndexReport:
         fetched = ""
         if self.downloaded or self.not_modified:
             fetched = f"; {self.downloaded} downloaded, {self.not_modified} not modified since last time"
-        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded{fetched}."
+        others = ""
+        if self.passed_over:
+            kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
+            others = f"; {self.passed_over} other file{'s' if self.passed_over > 1 else ''} passed over (not {kinds})"
+        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded{fetched}{others}."
 
 
 @contextmanager
@@ -136,7 +141,8 @@ class Indexer:
     ) -> Iterator[tuple[str, Loaded]]:
         """Each source's origin and what reading it gave, files first, then web addresses."""
         urls = [str(x) for x in locations if is_url(x)]
-        files, report.failed = discover([Path(x) for x in locations if not is_url(x)])
+        files, report.failed, passed_over = discover([Path(x) for x in locations if not is_url(x)])
+        report.passed_over = len(passed_over)
         total = len(files) + len(urls)
         for n, (path, loaded) in enumerate(iter_loaded(files, self._max_bytes), start=1):
             yield str(path.resolve()), loaded

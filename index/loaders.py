@@ -62,19 +62,22 @@ class Loaded:
     from_summary: dict[str, Failure] = field(default_factory=dict)
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Path]]:
     """Expand files and folders (recursively) into the article files to read.
 
-    Files named explicitly must be of a supported type; inside folders, other
-    files and hidden entries are passed over silently. A folder's files must
-    stay inside it: a symlink pointing elsewhere is refused, not followed.
+    Files named explicitly must be of a supported type; inside folders, files
+    of other types are passed over (and returned last, to be counted), hidden
+    entries silently. A folder's files must stay inside it: a symlink pointing
+    elsewhere is refused, not followed.
     """
     files: list[Path] = []
     failures: list[Failure] = []
+    passed_over: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found, outside = _walk(path)
+            found, outside, others = _walk(path)
             files.extend(found)
+            passed_over.extend(others)
             failures.extend(Failure(str(p), f"leaves the folder {path} (a link to {p.resolve()})") for p in outside)
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
@@ -84,14 +87,16 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
                 failures.append(Failure(str(path), f"unsupported file type (supported: {kinds})"))
         else:
             failures.append(Failure(str(path), "no such file or folder"))
-    return list(dict.fromkeys(files)), failures
+    return list(dict.fromkeys(files)), failures, list(dict.fromkeys(passed_over))
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
-    """Supported files under ``folder`` (links to directories not followed), and links leading out of it."""
+def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Supported files under ``folder`` (links to directories not followed), links leading
+    out of it, and files of other types."""
     root = folder.resolve()
     found: list[Path] = []
     outside: list[Path] = []
+    others: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(dirpath)
@@ -100,13 +105,16 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
                 outside.append(here / name)
         for name in sorted(filenames):
             path = here / name
-            if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if name.startswith("."):
+                continue
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                others.append(path)
                 continue
             if not path.resolve().is_relative_to(root):
                 outside.append(path)
             elif path.is_file():
                 found.append(path)
-    return found, outside
+    return found, outside, others
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:

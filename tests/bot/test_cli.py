@@ -29,7 +29,8 @@ def test_index_without_paths_indexes_the_bundled_samples(env: Settings) -> None:
     code, stdout, _ = run("index", "--json")
     assert code == 0
     assert json.loads(stdout) == {
-        "added": 0, "updated": 0, "unchanged": 1, "removed": 0, "failed": [], "chunks": 0, "downloaded": 0, "not_modified": 0
+        "added": 0, "updated": 0, "unchanged": 1, "removed": 0, "failed": [], "chunks": 0, "downloaded": 0,
+        "not_modified": 0, "passed_over": 0,
     }
 
 
@@ -67,6 +68,19 @@ def test_failed_inputs_exit_1_and_are_listed(env: Settings, tmp_path: Path) -> N
     code, _, stderr = run("index", str(bad))
     assert code == 1
     assert f"failed: {bad}: binary file, not text" in stderr
+
+
+def test_files_of_other_types_in_a_folder_are_counted_not_failed(env: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "story.html").write_bytes((DATA / "article.html").read_bytes())
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    code, stdout, _ = run("index", str(folder))
+    assert code == 0
+    assert stdout.strip().endswith(
+        "0 failed; 1 chunks embedded; 2 other files passed over (not .htm/.html/.jsonl/.markdown/.md/.txt)."
+    ), stdout
 
 
 def test_usage_errors_exit_2(env: Settings) -> None:
