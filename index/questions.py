@@ -1,12 +1,15 @@
-"""What a question asks for beyond its topic: an order of events, or a number.
+"""What a question asks for beyond its topic: an order of events, a number, the names it is about.
 
 Retrieval uses these to search for the topic alone and to rank sentences; the
-answer uses them to arrange and word what it quotes.
+answer uses them to arrange and word what it quotes, and to decline when the
+evidence is about something else.
 """
 
 from __future__ import annotations
 
 import re
+
+import Stemmer
 
 # Order words that ask about time, not rank: "who was blamed first?", not "the first woman to".
 _EVENT = r"(?:the|a|an|his|her|their|its|this|that)"
@@ -21,6 +24,14 @@ _LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest)\b|\blast\s*[?.!]*\
 _ORDER_WORDS = re.compile(
     r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b|\blast(?=\s*[?.!]*\s*$)",
     re.IGNORECASE,
+)
+_STEMMER = Stemmer.Stemmer("english")
+_TOKEN = re.compile(r"\d[\d,.]*\d|[\w'’.&-]+")
+# Capitalised words that start a clause of a question rather than name anything.
+_NOT_NAMES = frozenset(
+    "a an and according as at be but by did do does for from had has have he her his how i if in is it its of on "
+    "or she so that the their them there these they this those to was we were what when where which who whom whose "
+    "why will with would you".split()
 )
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
@@ -54,3 +65,34 @@ def topic_of(question: str) -> str:
 def is_quantity_question(question: str) -> bool:
     """ "How many…", "what was the death toll…": questions answered by a number."""
     return bool(_QUANTITY_QUESTION.search(question))
+
+
+def names_in(question: str) -> dict[str, set[str]]:
+    """The names and figures a question is about, as written ("Rees-Zammit", "112,000"), each with
+    its plain words ({"rees", "zammit"}, {"112000"}).
+
+    Capitalised words after the first and words with digits count; lower-case
+    questions name nothing this way.
+    """
+    names: dict[str, set[str]] = {}
+    for n, match in enumerate(_TOKEN.finditer(question)):
+        token = match.group(0)
+        if token.count(".") == 1:  # a full stop, not "U.S."
+            token = token.rstrip(".")
+        if n and (token[:1].isupper() or token[:1].isdigit()):
+            words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES]
+            if words:
+                names.setdefault(token, set()).update(_STEMMER.stemWords(words))
+    return names
+
+
+def plain_words(text: str) -> list[str]:
+    """Words as names are compared: lower case, without dots or a possessive ("U.S." is "us",
+    "Biden's" is "biden"), hyphenated ones in parts, stemmed ("Americans" is "american")."""
+    return _STEMMER.stemWords([part for match in _TOKEN.finditer(text) for part in _parts(match.group(0))])
+
+
+def _parts(token: str) -> list[str]:
+    word = token.lower().replace(".", "").replace(",", "").replace("’", "'")
+    word = re.sub(r"'s?$", "", word)
+    return [part for part in re.split(r"[-&]", word) if part]

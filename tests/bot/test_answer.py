@@ -85,6 +85,16 @@ def test_headings_are_not_quoted_as_answers(slice_index: Index) -> None:
     assert is_fragment("Alaska Airlines Flight 1282") and not is_fragment("No one was hurt.")
 
 
+def test_evidence_that_never_names_what_is_asked_about_is_declined(slice_index: Index) -> None:
+    """The Alaska Airlines reports are close to a question about another airline, but do not answer it."""
+    asked = "What did Qantas say about the door panel that blew out mid-air?"
+    other = answer(asked, slice_index.retriever)
+    assert (other.answered, other.citations) == (False, [])
+    assert other.note == "No passage found mentions Qantas."
+    same = answer(asked.replace("Qantas", "Alaska Airlines"), slice_index.retriever)
+    assert same.answered and any("Alaska" in c.text for c in same.citations)
+
+
 def test_chat_style_questions_work_like_formal_ones(slice_index: Index) -> None:
     formal = answer("Which airline operated the flight whose door panel blew out mid-air?", slice_index.retriever)
     casual = answer("which airline had the door plug blow out", slice_index.retriever)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.questions import is_quantity_question, order_asked, topic_of
+from index.questions import is_quantity_question, names_in, order_asked, plain_words, topic_of
 
 
 def test_order_words() -> None:
@@ -32,3 +32,17 @@ def test_quantity_questions() -> None:
     assert is_quantity_question("How many were injured?")
     assert is_quantity_question("What was the death toll of the quake?")
     assert not is_quantity_question("Who was blamed first?")
+
+
+def test_names_are_the_capitalised_words_and_figures_after_the_first() -> None:
+    assert names_in("Which automaker recalled more than 112,000 vehicles this week?") == {"112,000": {"112000"}}
+    assert names_in("Did Louis Rees-Zammit quit? What does U.S. law say?") == {
+        "Louis": {"loui"}, "Rees-Zammit": {"ree", "zammit"}, "U.S.": {"us"}
+    }  # fmt: skip
+    assert names_in("Which event put millions of Americans under alerts?") == {"Americans": {"american"}}
+    assert names_in("how many people were killed in the attack?") == {}  # lower case names nothing
+
+
+def test_plain_words_match_names_as_articles_write_them() -> None:
+    words = set(plain_words("An American said the U.S. plan, Biden’s, would cost 112,000 dollars."))
+    assert {"american", "us", "biden", "112000"} <= words
