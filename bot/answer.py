@@ -8,6 +8,7 @@ and anything it writes that is not backed by a valid citation is dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -154,8 +155,8 @@ def unmentioned(question: str, found: Retrieval) -> str | None:
     Evidence that never names what the question is about ("what did Qantas
     say…" answered from Alaska Airlines reports) is about something else,
     however similar its wording. On the realtimeqa-2024 dev set this declined
-    5 more of the 40 questions the articles cannot answer (refusal 0.125 to
-    0.25), and 11 answerable ones whose answers all quoted unrelated articles;
+    6 more of the 40 questions the articles cannot answer (refusal 0.125 to
+    0.275), and 11 answerable ones whose answers all quoted unrelated articles;
     two of those held the gold words by chance ("Ford" for a recall of 112,000
     vehicles that no article reports, "gas station" for a story from Odessa).
     """
@@ -163,7 +164,8 @@ def unmentioned(question: str, found: Retrieval) -> str | None:
     if not names:
         return None
     passages = found.passages[:SENTENCE_PASSAGES]
-    said = {w for p in passages for w in plain_words(f"{p.title} {p.location} {p.text}")}
+    address = " ".join(re.split(r"[^\w]+", " ".join(p.location for p in passages)))  # "qantas.txt": "qantas txt"
+    said = set(plain_words(address)) | {w for p in passages for w in plain_words(f"{p.title} {p.text}")}
     if set().union(*names.values()) & said:
         return None
     return ", ".join(names)
@@ -255,9 +257,11 @@ def select(evidence: list[Evidence], margin: float = SCORE_MARGIN, most: int = M
     """The best sentence and those within ``margin`` behind it (at most ``most``), without overlaps.
 
     Headings and captions ("Alaska Airlines Flight 1282") are passed over while
-    there are whole sentences to quote.
+    there are whole sentences close enough to the question to quote.
     """
-    evidence = [ev for ev in evidence if not is_fragment(ev.text)] or evidence
+    whole = [ev for ev in evidence if not is_fragment(ev.text)]
+    if whole and support(whole) >= MIN_SIMILARITY:
+        evidence = whole
     best = evidence[0].score
     chosen: list[Evidence] = []
     for ev in evidence:

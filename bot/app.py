@@ -44,9 +44,16 @@ class Index:
     retriever: Retriever
 
     def is_empty(self) -> bool:
-        """No article to answer from. Chunks without a manifest row (left by an
-        interrupted run) do not count: they are never cited, and the next run removes them."""
-        return not self.indexer.manifest.totals()[0]
+        """No article to answer from, and nothing that indexing the samples could remove.
+
+        In a local store, chunks without a manifest row were left by an
+        interrupted run: they are never cited, and the next run removes them.
+        On a server they may be kept by another data folder, so any chunk there
+        counts.
+        """
+        if self.indexer.manifest.totals()[0]:
+            return False
+        return self.indexer.store.location.host is None or not self.indexer.store.count()
 
     def ensure_indexed(self, paths: list[Path | str] | None = None) -> IndexReport | None:
         """Index ``paths`` (default: the bundled sample articles) into an empty index; None if it was not empty."""
@@ -73,6 +80,7 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
     )
     location = store_location(settings)
     client = connect(location)
+    _adopt_server_records(settings)
     manifest = Manifest(settings.manifest_path)
     if rebuild:
         with writer_lock(settings.lock_path):
@@ -89,6 +97,21 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
         max_file_bytes=max_bytes,
         fetch=FetchOptions(settings.fetch_cache_path, settings.fetch_timeout, max_bytes=max_bytes),
     )
+
+
+def _adopt_server_records(settings: Settings) -> None:
+    """Move a server's records from where earlier versions kept them (the data folder itself)
+    to its own folder, when the data folder has no local store they could belong to."""
+    if not settings.chroma_host or settings.index_dir.exists() or settings.chroma_path.exists():
+        return
+    legacy = settings.data_dir
+    names = ["manifest.sqlite3", "manifest.sqlite3-wal", "manifest.sqlite3-shm", "keyword", "fetch.sqlite3"]
+    if not (legacy / "manifest.sqlite3").is_file():
+        return
+    settings.index_dir.mkdir(parents=True)
+    for name in names:
+        if (legacy / name).exists():
+            (legacy / name).rename(settings.index_dir / name)
 
 
 def read_stats(settings: Settings) -> Stats:

@@ -93,7 +93,11 @@ UntilOption = Annotated[
 
 
 def _filter(source: str | None, since: datetime | None, until: datetime | None) -> Filter:
-    return Filter.given((source,) if source else (), since.date() if since else None, until.date() if until else None)
+    """The options as a filter; a date range that ends before it starts is a usage error."""
+    try:
+        return Filter.given((source,) if source else (), since.date() if since else None, until.date() if until else None)
+    except NewsqaError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--since' / '--until'") from None
 
 
 @app.command()

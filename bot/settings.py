@@ -85,7 +85,9 @@ class Settings(BaseSettings):
         """
         if not self.chroma_host:
             return self.data_dir
-        name = re.sub(r"[^\w.-]", "_", f"{self.chroma_host}-{self.chroma_port}-{self.collection}")
+        host = self.chroma_host.strip().lower()
+        host = "127.0.0.1" if host in ("localhost", "::1", "[::1]") else host  # one server, one folder
+        name = re.sub(r"[^\w.-]", "_", f"{host}-{self.chroma_port}-{self.collection}")
         return self.data_dir / "servers" / name
 
     @property

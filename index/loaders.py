@@ -87,7 +87,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Pat
                 failures.append(Failure(str(path), f"unsupported file type (supported: {kinds})"))
         else:
             failures.append(Failure(str(path), "no such file or folder"))
-    return list(dict.fromkeys(files)), failures, list(dict.fromkeys(passed_over))
+    failed = {Path(f.path).resolve() for f in failures}
+    passed_over = [p for p in dict.fromkeys(passed_over) if p.resolve() not in failed]  # named too: a failure
+    return list(dict.fromkeys(files)), failures, passed_over
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:

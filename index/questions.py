@@ -31,8 +31,9 @@ _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'’.&-]+")
 _NOT_NAMES = frozenset(
     "a an and according as at be but by did do does for from had has have he her his how i if in is it its of on "
     "or she so that the their them there these they this those to was we were what when where which who whom whose "
-    "why will with would you".split()
+    "why will with would you please thanks hi hello hey ok okay".split()
 )
+_YEAR = re.compile(r"(1[89]|20)\d\d")
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
     r"(number|toll|death toll|total|cost|price|score|amount|age|percentage|rate))\b",
@@ -58,8 +59,8 @@ def topic_of(question: str) -> str:
     """
     if not order_asked(question):
         return question
-    topic = _ORDER_WORDS.sub(" ", question)
-    return " ".join(topic.split()) or question
+    topic = " ".join(_ORDER_WORDS.sub(" ", question).split())
+    return re.sub(r" (?=[?!.,])", "", topic) or question
 
 
 def is_quantity_question(question: str) -> bool:
@@ -71,15 +72,20 @@ def names_in(question: str) -> dict[str, set[str]]:
     """The names and figures a question is about, as written ("Rees-Zammit", "112,000"), each with
     its plain words ({"rees", "zammit"}, {"112000"}).
 
-    Capitalised words after the first and words with digits count; lower-case
-    questions name nothing this way.
+    Capitalised words after the first count, and figures of three digits or
+    more other than years (an article about "the 2024 race" or "the past 48
+    hours" need not repeat the year or the count); lower-case questions name
+    nothing this way.
     """
     names: dict[str, set[str]] = {}
     for n, match in enumerate(_TOKEN.finditer(question)):
         token = match.group(0)
         if token.count(".") == 1:  # a full stop, not "U.S."
             token = token.rstrip(".")
-        if n and (token[:1].isupper() or token[:1].isdigit()):
+        figure = token[:1].isdigit()
+        if figure and (_YEAR.fullmatch(token) or sum(ch.isdigit() for ch in token) < 3):
+            continue
+        if n and (token[:1].isupper() or figure):
             words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES]
             if words:
                 names.setdefault(token, set()).update(_STEMMER.stemWords(words))
@@ -94,5 +100,5 @@ def plain_words(text: str) -> list[str]:
 
 def _parts(token: str) -> list[str]:
     word = token.lower().replace(".", "").replace(",", "").replace("’", "'")
-    word = re.sub(r"'s?$", "", word)
-    return [part for part in re.split(r"[-&]", word) if part]
+    word = re.sub(r"(n't|'(s|m|d|ll|re|ve)?)$", "", word)  # "Biden's", "I'm", "Don't"
+    return [part for part in re.split(r"[-&_]", word) if part]

@@ -65,7 +65,10 @@ def _page_article(response: Response, origin: str, url: str) -> Article:
 def _text_of(response: Response) -> str:
     # A byte-order mark outranks the declared charset, as in browsers: servers
     # often declare a default charset whatever the file holds.
-    if response.charset and not byte_order_mark(response.body):
+    marked = byte_order_mark(response.body)
+    if marked:
+        return response.body.decode(marked, errors="replace")
+    if response.charset:
         try:
             return response.body.decode(response.charset, errors="replace")
         except LookupError:  # a charset Python does not know: detect it instead

@@ -65,6 +65,8 @@ _NUMBER = re.compile(
 # Names and numbers: what answers to news questions mostly are.
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
 Sentence = tuple[str, int, int]  # article id, start and end offsets in the article
+
+
 @dataclass(frozen=True)
 class Passage:
     """A retrieved chunk with what a citation needs to name its article."""

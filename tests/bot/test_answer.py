@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import DECLINED, answer, is_fragment, respond
+from bot.answer import DECLINED, answer, is_fragment, respond, select
 from bot.app import Index, open_index
 from bot.settings import Settings
 from index.embeddings import Embedder
 from index.filters import Filter
 from index.loaders import load_file
+from index.retrieval import Evidence, Passage
 from tests.conftest import DATA, SAMPLE
 
 
@@ -83,6 +84,18 @@ def test_headings_are_not_quoted_as_answers(slice_index: Index) -> None:
     assert result.answered and len(result.citations) > 1
     assert all(len(c.text.split()) >= 6 for c in result.citations), [c.text for c in result.citations]
     assert is_fragment("Alaska Airlines Flight 1282") and not is_fragment("No one was hurt.")
+
+
+def _evidence(text: str, similarity: float, start: int) -> Evidence:
+    passage = Passage("a:00000", "a", "T", None, "s", "loc", "x" * 500, 0, 500, 1.0, 0.5)
+    return Evidence(passage, start, start + len(text), text, similarity + 1.0, similarity)
+
+
+def test_a_heading_is_quoted_only_when_no_whole_sentence_is_close_enough() -> None:
+    heading, sentence = _evidence("Alaska Airlines Flight 1282", 0.6, 0), _evidence("No one was seriously hurt.", 0.5, 40)
+    assert select([heading, sentence]) == [sentence]
+    weak = _evidence("The weather was mild that day.", 0.2, 40)
+    assert select([heading, weak]) == [heading]  # the only evidence close to the question
 
 
 def test_evidence_that_never_names_what_is_asked_about_is_declined(slice_index: Index) -> None:

@@ -131,7 +131,8 @@ def test_discover_recurses_and_reports_missing_and_unsupported(tmp_path: Path) -
     (tmp_path / ".hidden" / "c.txt").write_text("hidden")
     files, failures, passed_over = discover([tmp_path, tmp_path / "missing.txt", tmp_path / "notes.pdf"])
     assert sorted(p.name for p in files) == ["a.txt", "b.md"]
-    assert passed_over == [tmp_path / "notes.pdf"]  # in the folder: counted, not a failure
+    assert passed_over == []  # named on its own, notes.pdf is a failure, and not counted again
+    assert discover([tmp_path])[2] == [tmp_path / "notes.pdf"]  # only in the folder: counted, not a failure
     assert [f.reason.split(" (")[0] for f in failures] == ["no such file or folder", "unsupported file type"]
 
 

@@ -254,7 +254,8 @@ def test_a_byte_order_mark_outranks_the_declared_charset(fake_indexer: Indexer, 
     article = {**ARTICLES[2], "title": "Café owners in Zürich – a report"}
     body = codecs.BOM_UTF8 + page(article).encode("utf-8")
     url = site.put("/cafe.html", body, "text/html; charset=iso-8859-1")
-    assert fake_indexer.index_paths([url]).added == 1
+    stray = site.put("/stray.html", body.replace(b"</h1>", b"\xff</h1>"), "text/html; charset=utf-8")
+    assert fake_indexer.index_paths([url, stray]).added == 2  # a stray byte is kept as U+FFFD, as without a BOM
     assert by_url(fake_indexer)[url].title == article["title"]
 
 

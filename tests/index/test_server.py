@@ -119,6 +119,46 @@ def test_a_local_store_and_a_server_keep_their_own_records(
     assert_consistent(local.indexer)
 
 
+def test_records_kept_beside_a_server_s_store_by_earlier_versions_are_adopted(
+    chroma_server: int, tmp_path: Path, articles_dir: Path
+) -> None:
+    settings = Settings(
+        NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="localhost", CHROMA_PORT=chroma_server, NEWSQA_COLLECTION="adopted"
+    )
+    same_server = Settings(
+        NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server, NEWSQA_COLLECTION="adopted"
+    )
+    assert settings.index_dir == same_server.index_dir  # localhost is 127.0.0.1: one server, one set of records
+    first = open_index(settings, HashEmbedder())
+    assert first.indexer.index_paths([articles_dir]).added == 1
+    first.indexer.manifest.close()
+    for record in settings.index_dir.iterdir():  # the layout of earlier versions: records in the data folder
+        record.rename(tmp_path / record.name)
+    settings.index_dir.rmdir()
+
+    again = open_index(settings, HashEmbedder())
+    assert not again.is_empty() and len(again.indexer.manifest.entries()) == 1
+    assert again.indexer.index_paths([articles_dir]).unchanged == 1
+    assert_consistent(again.indexer)
+
+
+def test_a_server_holding_another_data_folder_s_chunks_is_not_empty(
+    chroma_server: int, tmp_path: Path, articles_dir: Path
+) -> None:
+    """Indexing the samples into it would remove those chunks as orphans: it is not taken for a new index."""
+
+    def settings(folder: str) -> Settings:
+        return Settings(
+            NEWSQA_DATA_DIR=tmp_path / folder, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server,
+            NEWSQA_COLLECTION="other-folder",
+        )  # fmt: skip
+
+    assert open_index(settings("a"), HashEmbedder()).indexer.index_paths([articles_dir]).added == 1
+    other = open_index(settings("b"), HashEmbedder())
+    assert not other.indexer.manifest.entries() and not other.is_empty()
+    assert other.ensure_indexed() is None and other.indexer.store.count() > 0
+
+
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=_free_port())
     assert str(store_location(settings)).startswith("chroma://127.0.0.1:")
