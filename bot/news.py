@@ -21,6 +21,7 @@ from dateparser.date import DateDataParser
 
 from index.filters import Filter, source_matches
 from index.keyword import tokenize
+from index.questions import YEAR
 from index.retrieval import Evidence, Passage, Retriever
 
 TIMELINE_PASSAGES = 30  # passages searched for a timeline
@@ -68,7 +69,6 @@ _EARLY_CUES = re.compile(
     r"\b(prior to|before|during the period between|initially|at first|first|earlier|originally)\b", re.IGNORECASE
 )
 _LATE_CUES = re.compile(r"\b(later|subsequently|afterwards|since then|following|then)\b", re.IGNORECASE)
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH}\s*$", re.IGNORECASE)
 _NUMBER = re.compile(
     r"(?<![\w.'’-])\$?(?P<n>\d(?:[\d,]*\d)?(?:\.\d+)?)%?(?![\w'’-])(?:\s+(?:million|billion|thousand))?"
@@ -208,7 +208,7 @@ def _figure_in(sentence: str, stems: set[str], asked: set[str]) -> tuple[str, st
         m
         for m in _NUMBER.finditer(sentence)
         if m.group("n") not in asked
-        and not _YEAR.fullmatch(m.group("n"))
+        and not YEAR.fullmatch(m.group("n"))
         and not _MONTH_BEFORE.search(sentence[: m.start()])
     ]
     if not numbers:

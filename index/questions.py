@@ -33,7 +33,7 @@ _NOT_NAMES = frozenset(
     "or she so that the their them there these they this those to was we were what when where which who whom whose "
     "why will with would you please thanks hi hello hey ok okay".split()
 )
-_YEAR = re.compile(r"(1[89]|20)\d\d")
+YEAR = re.compile(r"(?:1[89]|20)\d\d")  # a year dates an event; it counts nothing
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
     r"(number|toll|death toll|total|cost|price|score|amount|age|percentage|rate))\b",
@@ -83,7 +83,7 @@ def names_in(question: str) -> dict[str, set[str]]:
         if token.count(".") == 1:  # a full stop, not "U.S."
             token = token.rstrip(".")
         figure = token[:1].isdigit()
-        if figure and (_YEAR.fullmatch(token) or sum(ch.isdigit() for ch in token) < 3):
+        if figure and (YEAR.fullmatch(token) or sum(ch.isdigit() for ch in token) < 3):
             continue
         if n and (token[:1].isupper() or figure):
             words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES]
