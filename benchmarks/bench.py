@@ -47,10 +47,9 @@ ROOT = Path(__file__).parents[1]
 COLD_RUNS = 3  # new processes timed; the median is reported
 sys.path.insert(0, str(ROOT))
 
-from bot.answer import answer  # noqa: E402
-from bot.app import open_index  # noqa: E402
-from bot.evaluate import read_jsonl  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.app.service import Service  # noqa: E402
+from bot.app.settings import Settings  # noqa: E402
+from bot.core.evaluate import read_jsonl  # noqa: E402
 from index.embeddings import Embedder, load_embedder  # noqa: E402
 from index.vectors import passages, plan  # noqa: E402
 from index.loaders import load_file  # noqa: E402
@@ -98,18 +97,18 @@ def measure_encode(articles_file: Path, embedder: Embedder) -> tuple[int, float]
 
 
 def measure_newsqa(settings: Settings, articles_file: Path, embedder: Embedder, questions: list[dict]) -> dict:
-    opened = open_index(settings, embedder)
+    service = Service(settings, embedder)
     start = time.perf_counter()
-    report = opened.indexer.index_paths([articles_file])
+    report = service.indexer.index_paths([articles_file])
     index_s = time.perf_counter() - start
     start = time.perf_counter()
-    opened.indexer.index_paths([articles_file])
+    service.indexer.index_paths([articles_file])
     noop_s = time.perf_counter() - start
-    answer("warm up", opened.retriever)  # the first question builds the keyword index in memory
+    service.ask("warm up")  # the first question builds the keyword index in memory
     latencies = []
     for q in questions:
         start = time.perf_counter()
-        answer(q["question"], opened.retriever)
+        service.ask(q["question"])
         latencies.append((time.perf_counter() - start) * 1000)
     latencies.sort()
     return {

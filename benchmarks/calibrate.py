@@ -1,28 +1,41 @@
-"""Choose the refusal threshold (bot.answer.MIN_SIMILARITY) on an eval set.
+"""Choose the refusal threshold (``Params.min_similarity``) on an eval set.
 
 Usage: python benchmarks/calibrate.py EVAL_DIR [--data-dir DIR]
 
 EVAL_DIR holds articles.jsonl, questions.jsonl and unanswerable.jsonl (the
 format of the realtimeqa-2024 dev set). The articles are indexed into DIR
-(default: a folder under the system temp dir, reused between runs), every
-question is asked, and the support of its evidence (bot.answer.support) recorded.
-The threshold printed is the highest that still answers at least 95% of the
-answerable questions: declining a question the articles do answer is the worse
-failure for a news bot, and above that level every step of the threshold
-costs more answerable questions than it saves unanswerable ones.
+(default: a folder under the system temp dir, reused between runs), and every
+question is searched as ``newsqa eval`` asks it (on its own date). Each
+threshold is then tried through ``bot.core.answer.answerable``, the function
+that applies it when answering. The threshold printed is the highest that
+still answers at least 95% of the answerable questions: declining a question
+the articles do answer is the worse failure for a news bot, and above that
+level every step of the threshold costs more answerable questions than it
+saves unanswerable ones.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from bot.answer import support
-from bot.app import open_index
-from bot.evaluate import read_jsonl
-from bot.settings import Settings
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from bot.app.service import Service  # noqa: E402
+from bot.app.settings import Settings  # noqa: E402
+from bot.core import Filter  # noqa: E402
+from bot.core.answer import answerable, search  # noqa: E402
+from bot.core.evaluate import read_jsonl  # noqa: E402
+from bot.core.evidence import Found  # noqa: E402
+from bot.core.params import PARAMS  # noqa: E402
+from bot.core.question import read_question  # noqa: E402
+
+SHARE_ANSWERED = 0.95
 
 
 def main() -> None:
@@ -31,28 +44,29 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "newsqa-calibrate")
     args = parser.parse_args()
 
-    opened = open_index(Settings(NEWSQA_DATA_DIR=args.data_dir))
-    print(opened.indexer.index_paths([args.eval_dir / "articles.jsonl"]).summary())
-    answerable = [q for q in read_jsonl(args.eval_dir / "questions.jsonl") if q.get("answerable")]
-    unanswerable = read_jsonl(args.eval_dir / "unanswerable.jsonl")
+    service = Service(Settings(NEWSQA_DATA_DIR=args.data_dir, CHROMA_HOST=None))
+    print(service.indexer.index_paths([args.eval_dir / "articles.jsonl"]).summary())
+    sources = {e.source for e in service.retriever.entries().values()}
 
-    def top_similarity(question: str) -> float:
-        return support(opened.retriever.evidence(question))
+    def found(q: dict) -> Found:
+        today = date.fromisoformat(q["date"]) if q.get("date") else date.today()
+        return search(read_question(q["question"], today, sources), service.retriever, Filter(), PARAMS)[0]
 
-    pos = sorted(top_similarity(q["question"]) for q in answerable)
-    neg = sorted(top_similarity(q["question"]) for q in unanswerable)
-    best = max(
-        t for t in (round(x / 100, 2) for x in range(20, 90)) if sum(s >= t for s in pos) >= 0.95 * len(pos)
-    )
-    answered = sum(s >= best for s in pos) / len(pos)
-    declined = sum(s < best for s in neg) / len(neg)
+    pos = [found(q) for q in read_jsonl(args.eval_dir / "questions.jsonl") if q.get("answerable")]
+    neg = [found(q) for q in read_jsonl(args.eval_dir / "unanswerable.jsonl")]
+
+    def answered(evidence: list[Found], threshold: float) -> float:
+        params = replace(PARAMS, min_similarity=threshold)
+        return sum(answerable(f, params) for f in evidence) / len(evidence)
+
+    thresholds = [round(x / 100, 2) for x in range(20, 90)]
+    best = max(t for t in thresholds if answered(pos, t) >= SHARE_ANSWERED)
     print(json.dumps({
         "threshold": best,
-        "answered_share_of_answerable": round(answered, 3),
-        "declined_share_of_unanswerable": round(declined, 3),
-        "answerable_median_similarity": pos[len(pos) // 2],
-        "unanswerable_median_similarity": neg[len(neg) // 2],
-    }, indent=2))
+        "in_use": PARAMS.min_similarity,
+        "answered_share_of_answerable": round(answered(pos, best), 3),
+        "declined_share_of_unanswerable": round(1 - answered(neg, best), 3),
+    }, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -27,10 +27,10 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import cycle, islice
 from pathlib import Path
 
-from bot.answer import answer
-from bot.app import open_index, open_indexer
-from bot.evaluate import read_jsonl
-from bot.settings import Settings
+from bot.app.service import Service
+from bot.app.settings import Settings
+from bot.app.wiring import open_indexer
+from bot.core.evaluate import read_jsonl
 from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
 
 ROOT = Path(__file__).parents[1]
@@ -64,9 +64,9 @@ def soak(
     folder = data_dir / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     write_edition(records, folder, 0)
-    opened = open_index(settings, embedder)
-    opened.indexer.index_paths([folder])
-    answer(questions[0], opened.retriever)  # warm up before measuring memory
+    service = Service(settings, embedder)
+    service.indexer.index_paths([folder])
+    service.ask(questions[0])  # warm up before measuring memory
     rss_start = rss_mb()
 
     errors: list[str] = []
@@ -92,7 +92,7 @@ def soak(
         nonlocal answered
         start = time.perf_counter()
         try:
-            result = answer(question, opened.retriever)
+            result = service.ask(question)
         except Exception:
             errors.append(traceback.format_exc())
             return

@@ -44,6 +44,11 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     )
 
 
+def stems(words: Sequence[str]) -> list[str]:
+    """The English stems of ``words`` as keyword search stems them ("Americans": "american")."""
+    return _STEMMER.stemWords(list(words))
+
+
 class KeywordIndex:
     """BM25 over chunk texts, answering with chunk ids."""
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import ipaddress
 import shutil
 import socket
@@ -8,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Index, open_index, open_indexer
-from bot.settings import Settings
+from bot.app.service import Service
+from bot.app.wiring import open_indexer
+from bot.app.settings import Settings
 from index import SAMPLES_DIR
 from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
 from index.indexer import Indexer
@@ -95,22 +97,30 @@ def fake_indexer(settings: Settings) -> Indexer:
     return open_indexer(settings, CountingEmbedder(HashEmbedder()))
 
 
+def sharing(service: Service, settings: Settings) -> Service:
+    """A service over ``service``'s open index, with other settings (its own history, bot options)."""
+    shared = copy.copy(service)
+    shared.settings = settings
+    shared.__dict__.pop("history", None)
+    return shared
+
+
 def _settings_for(folder: Path) -> Settings:
     return Settings(NEWSQA_DATA_DIR=folder)
 
 
 @pytest.fixture(scope="session")
-def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Index:
+def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
     """The bundled sample article, indexed with the real model (shared, read-only)."""
-    opened = open_index(_settings_for(tmp_path_factory.mktemp("sample")), real_embedder)
-    assert opened.ensure_indexed()
+    opened = Service(_settings_for(tmp_path_factory.mktemp("sample")), real_embedder)
+    assert opened.fill_if_empty()
     return opened
 
 
 @pytest.fixture(scope="session")
-def slice_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Index:
+def slice_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
     """Fourteen real news articles and the sample, indexed with the real model (shared, read-only)."""
-    opened = open_index(_settings_for(tmp_path_factory.mktemp("slice")), real_embedder)
+    opened = Service(_settings_for(tmp_path_factory.mktemp("slice")), real_embedder)
     report = opened.indexer.index_paths([DATA / "realtimeqa-slice.jsonl", SAMPLES_DIR])
     assert report.added == 15 and not report.failed
     return opened

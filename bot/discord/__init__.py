@@ -8,10 +8,11 @@ import signal
 
 import discord
 
-from bot.discord.client import NewsBot, create_bot
-from bot.service import Service, configured_sources
-from bot.settings import Settings
-from index.errors import NewsqaError
+from bot.app.service import Service
+from bot.app.settings import Settings
+from bot.core import NewsqaError
+from bot.discord.client import NewsBot
+from bot.discord.commands import Commands
 
 __all__ = ["NewsBot", "create_bot", "run"]
 
@@ -27,12 +28,15 @@ def run(settings: Settings, service: Service | None = None) -> None:
             f"DISCORD_TOKEN is not set: copy your bot's token from {PORTAL} (Bot → Reset Token) into .env"
         )
     service = service or Service(settings)
-    report = service.prepare()
+    report = service.fill_if_empty(log.info)
     if report is not None:
-        log.info("the index was empty: %s %s", ", ".join(map(str, configured_sources(settings))), report.summary())
-        for failure in report.failed:
-            log.warning("failed: %s: %s", failure.path, failure.reason)
+        log.info("indexed: %s", report.summary())
     asyncio.run(_serve(create_bot(settings, service), settings.discord_token.get_secret_value()))
+
+
+def create_bot(settings: Settings, service: Service | None = None, *, sync_commands: bool = True) -> NewsBot:
+    """Build the bot, with its slash commands, from settings without connecting to Discord."""
+    return NewsBot(settings, service or Service(settings), [Commands], sync_commands=sync_commands)
 
 
 async def _serve(bot: NewsBot, token: str) -> None:

@@ -11,26 +11,26 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answer import Answer
-from bot.news import Event
+from bot.app.service import Service, configured_sources
+from bot.app.settings import Settings
+from bot.app.watch import watch
+from bot.core import Filter, NewsqaError
+from bot.core.answer import Answer
+from bot.core.timeline import Event
 from bot.discord.render import MESSAGE_MAX, render_answer, shorten
-from bot.service import Service, configured_sources
-from bot.settings import Settings
-from bot.watch import watch
-from index.errors import NewsqaError
-from index.filters import Filter
 
 log = logging.getLogger(__name__)
 
 GENERIC_ERROR = "Sorry, something went wrong on my side; the details are in the bot's log."
 HINT = "Ask me about the news, for example: “who was blamed first?”"
 Send = Callable[..., Awaitable[discord.Message | None]]
+Cog = Callable[["NewsBot"], commands.Cog]  # builds one of the bot's cogs for it
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsqa:vote:(?P<vote>up|down):(?P<id>\d+)"):
@@ -70,7 +70,9 @@ def vote_view(answer_id: int) -> discord.ui.View:
 class NewsBot(commands.Bot):
     """The bot; build it with :func:`create_bot`."""
 
-    def __init__(self, settings: Settings, service: Service, *, sync_commands: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, service: Service, cogs: Sequence[Cog] = (), *, sync_commands: bool = True
+    ) -> None:
         intents = discord.Intents.default()
         intents.message_content = settings.discord_message_content
         super().__init__(
@@ -81,6 +83,7 @@ class NewsBot(commands.Bot):
         )
         self.settings = settings
         self.service = service
+        self._cogs = list(cogs)
         self._sync_commands = sync_commands
         self._slots = asyncio.Semaphore(settings.discord_max_concurrent)
         self._cooldowns = commands.CooldownMapping.from_cooldown(
@@ -90,9 +93,8 @@ class NewsBot(commands.Bot):
         self.watching: asyncio.Future[None] | None = None
 
     async def setup_hook(self) -> None:
-        from bot.discord.commands import Commands
-
-        await self.add_cog(Commands(self))
+        for cog in self._cogs:
+            await self.add_cog(cog(self))
         self.add_dynamic_items(VoteButton)
         self.tree.on_error = self.on_tree_error
         if self.settings.discord_watch:
@@ -259,11 +261,4 @@ async def send_reply(interaction: discord.Interaction, text: str) -> None:
     await interaction.followup.send(text, ephemeral=True)
 
 
-def create_bot(
-    settings: Settings, service: Service | None = None, *, sync_commands: bool = True
-) -> NewsBot:
-    """Build the bot from settings without connecting to Discord."""
-    return NewsBot(settings, service or Service(settings), sync_commands=sync_commands)
-
-
-__all__ = ["NewsBot", "VoteButton", "create_bot", "send_reply"]
+__all__ = ["NewsBot", "VoteButton", "error_text", "send_reply"]

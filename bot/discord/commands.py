@@ -16,12 +16,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.service import configured_sources
+from bot.core import Filter, IndexReport, NewsqaError
 from bot.discord.client import NewsBot, error_text, send_reply
 from bot.discord.render import MESSAGE_MAX, render_sources, render_timeline, shorten
-from bot.service import configured_sources
-from index.errors import NewsqaError
-from index.filters import Filter
-from index.indexer import IndexReport
 
 PROGRESS_EVERY = 2.0  # seconds between edits of /reindex's reply (Discord rate-limits edits)
 HELP = """**Ask me about the indexed news**; every answer quotes its sources.

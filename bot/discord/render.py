@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.answer import Answer, Citation
-from bot.news import Event
-from bot.service import SourceRow
+from bot.core.answer import Answer, Citation
+from bot.core.timeline import Event
+from bot.app.wiring import SourceRow
 
 MESSAGE_MAX = 2000
 EMBEDS_PER_MESSAGE = 10

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import Settings
+from bot.app.settings import Settings
 
 
 @pytest.fixture

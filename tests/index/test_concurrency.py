@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.app import open_index, open_indexer
-from bot.settings import Settings
+from bot.app.service import Service
+from bot.app.wiring import open_indexer
+from bot.app.settings import Settings
 from tests.checks import assert_consistent
 from tests.fakes import HashEmbedder
 
@@ -32,7 +33,7 @@ def test_asking_during_indexing_never_sees_a_half_indexed_article(settings: Sett
     write_version(folder, "alpha", 12)
     writer = open_indexer(settings, HashEmbedder())
     writer.index_paths([folder])
-    retriever = open_index(settings, HashEmbedder()).retriever  # its own connections, as another process
+    retriever = Service(settings, HashEmbedder()).retriever  # its own connections, as another process
 
     done = threading.Event()
     errors: list[BaseException] = []
@@ -83,7 +84,7 @@ def test_a_search_between_writing_chunks_and_committing_sees_the_old_version(
     write_version(folder, "bravo", 20)
     writer = open_indexer(settings, HashEmbedder())
     writer.index_paths([folder])
-    retriever = open_index(settings, HashEmbedder()).retriever
+    retriever = Service(settings, HashEmbedder()).retriever
     seen: list[dict[str, set[str]]] = []
 
     def then_search(write: Callable[..., None]) -> Callable[..., None]:

@@ -94,7 +94,7 @@ def test_asking_process_does_not_load_pytorch(real_embedder: Embedder) -> None:
     """Once exported, the model runs without importing PyTorch: what makes a cold answer fast."""
     real_embedder.embed(["warm the cache"])
     script = (
-        "import sys; from bot.settings import Settings; from index.embeddings import DEFAULT_MODEL, load_embedder;"
+        "import sys; from bot.app.settings import Settings; from index.embeddings import DEFAULT_MODEL, load_embedder;"
         "e = load_embedder(DEFAULT_MODEL, Settings(_env_file=None).model_cache); e.embed(['a question']);"
         "print(sorted({'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)))"
     )

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import open_index, open_indexer
-from bot.settings import Settings
+from bot.app.service import Service
+from bot.app.wiring import open_indexer
+from bot.app.settings import Settings
 from index.errors import IndexBusyError, ModelMismatchError
 from index.indexer import Indexer, writer_lock
 from index.loaders import load_file
@@ -137,7 +138,7 @@ def test_batches_respect_the_store_limit(fake_indexer: Indexer, tmp_path: Path) 
 
 
 def test_keyword_search_keeps_in_step_with_every_index_run(settings: Settings, tmp_path: Path) -> None:
-    opened = open_index(settings, HashEmbedder())
+    opened = Service(settings, HashEmbedder())
     retriever = opened.retriever  # opened before the article exists, as a running bot would be
     story = tmp_path / "story.md"
     story.write_text("# Orchids\n\nBotanists found a zygomorphic orchid near the river.")

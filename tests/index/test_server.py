@@ -14,8 +14,9 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from bot.app import open_index, store_location
-from bot.settings import Settings
+from bot.app.service import Service
+from bot.app.wiring import store_location
+from bot.app.settings import Settings
 from index.errors import StoreUnavailableError
 from tests.checks import assert_consistent
 from tests.conftest import DATA
@@ -83,12 +84,12 @@ def test_indexer_and_reader_share_one_server(chroma_server: int, tmp_path: Path,
             NEWSQA_COLLECTION=name,
         )
 
-    writer = open_index(settings("server-share"), HashEmbedder())
+    writer = Service(settings("server-share"), HashEmbedder())
     assert str(writer.indexer.store.location) == f"chroma://127.0.0.1:{chroma_server}"
     report = writer.indexer.index_paths([articles_dir])
     assert report.added == 1 and report.chunks > 0
 
-    reader = open_index(settings("server-share"), HashEmbedder())  # another client, as another process
+    reader = Service(settings("server-share"), HashEmbedder())  # another client, as another process
     assert reader.indexer.store.count() == report.chunks
     passages = reader.retriever.search("death toll 84 people injured", k=3)
     assert any("84 people" in p.text for p in passages)
@@ -104,15 +105,15 @@ def test_a_local_store_and_a_server_keep_their_own_records(
         NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server, NEWSQA_COLLECTION="own-records"
     )
     assert server_settings.manifest_path != local_settings.manifest_path
-    local = open_index(local_settings, HashEmbedder())
+    local = Service(local_settings, HashEmbedder())
     assert local.indexer.index_paths([articles_dir]).added == 1
 
-    server = open_index(server_settings, HashEmbedder())
+    server = Service(server_settings, HashEmbedder())
     assert server.is_empty()
     assert server.indexer.index_paths([DATA / "realtimeqa-slice.jsonl"]).added == 14
     assert_consistent(server.indexer)
 
-    local = open_index(local_settings, HashEmbedder())
+    local = Service(local_settings, HashEmbedder())
     assert len(local.indexer.manifest.entries()) == 1
     report = local.indexer.index_paths([articles_dir], prune=True)
     assert (report.unchanged, report.removed, report.added) == (1, 0, 0)
@@ -129,14 +130,14 @@ def test_records_kept_beside_a_server_s_store_by_earlier_versions_are_adopted(
         NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server, NEWSQA_COLLECTION="adopted"
     )
     assert settings.index_dir == same_server.index_dir  # localhost is 127.0.0.1: one server, one set of records
-    first = open_index(settings, HashEmbedder())
+    first = Service(settings, HashEmbedder())
     assert first.indexer.index_paths([articles_dir]).added == 1
     first.indexer.manifest.close()
     for record in settings.index_dir.iterdir():  # the layout of earlier versions: records in the data folder
         record.rename(tmp_path / record.name)
     settings.index_dir.rmdir()
 
-    again = open_index(settings, HashEmbedder())
+    again = Service(settings, HashEmbedder())
     assert not again.is_empty() and len(again.indexer.manifest.entries()) == 1
     assert again.indexer.index_paths([articles_dir]).unchanged == 1
     assert_consistent(again.indexer)
@@ -153,17 +154,17 @@ def test_a_server_holding_another_data_folder_s_chunks_is_not_empty(
             NEWSQA_COLLECTION="other-folder",
         )  # fmt: skip
 
-    assert open_index(settings("a"), HashEmbedder()).indexer.index_paths([articles_dir]).added == 1
-    other = open_index(settings("b"), HashEmbedder())
+    assert Service(settings("a"), HashEmbedder()).indexer.index_paths([articles_dir]).added == 1
+    other = Service(settings("b"), HashEmbedder())
     assert not other.indexer.manifest.entries() and not other.is_empty()
-    assert other.ensure_indexed() is None and other.indexer.store.count() > 0
+    assert other.fill_if_empty() is None and other.indexer.store.count() > 0
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=_free_port())
     assert str(store_location(settings)).startswith("chroma://127.0.0.1:")
     with pytest.raises(StoreUnavailableError, match="cannot open the Chroma store at chroma://127.0.0.1"):
-        open_index(settings, HashEmbedder())
+        Service(settings, HashEmbedder())
 
 
 def test_tests_cannot_reach_the_network() -> None:
@@ -182,7 +183,7 @@ def test_separate_processes_and_a_server_restart_lose_nothing(tmp_path: Path) ->
         first = child(data_dir, folder, env)
         out, err = first.communicate(timeout=300)
         assert first.returncode == 0, err
-        reader = open_index(settings, HashEmbedder())  # the bot's side, in this process
+        reader = Service(settings, HashEmbedder())  # the bot's side, in this process
         before = snapshot(reader.indexer)
         assert len(before[0]) == 14 and reader.retriever.search("darts world championship final", k=3)
 

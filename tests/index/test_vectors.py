@@ -5,12 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.app import open_index
-from bot.settings import Settings
+from bot.app.service import Service
+from bot.app.settings import Settings
 from index.embeddings import Embedder
 from index.articles import Article
 from index.loaders import load_file
-from index.retrieval import Passage, _candidates
+from index.search import Passage, _spans
 from index.vectors import passages, plan
 from tests.checks import assert_consistent
 from tests.conftest import DATA, SAMPLE
@@ -59,17 +59,17 @@ def test_answers_use_the_kept_sentence_vectors_and_older_indexes_are_upgraded(
 
     In fp32, where a sentence's vector is the same when embedded alone or at indexing."""
     embedder = CountingEmbedder(fp32_embedder)
-    opened = open_index(settings, embedder)
+    opened = Service(settings, embedder)
     opened.indexer.index_paths([articles_dir])
     question = "Who was blamed for the attack?"
 
     def ask() -> tuple[list[str], int]:
         before = embedder.embedded
-        found = opened.retriever.retrieve(question)
-        return [ev.text for ev in found.evidence], embedder.embedded - before
+        spans, _ = opened.retriever.sentences(opened.retriever.search(question, 4))
+        return [span.text for span in spans], embedder.embedded - before
 
     with monkeypatch.context() as patched:
-        patched.setattr("index.retrieval.citable_spans", lambda text: pytest.fail("a passage was split when asked"))
+        patched.setattr("index.search.citable_spans", lambda text: pytest.fail("a passage was split when asked"))
         kept, calls = ask()
     assert calls == 1 and kept  # the question alone
 
@@ -99,5 +99,5 @@ def test_a_passage_has_the_same_sentences_from_the_kept_spans_as_from_its_text()
     found = [Passage(c.id, article.id, "", None, "", "", c.text, c.start, c.end, 0.0, 0.0) for c in chunks]
     assert any(p.text.startswith("He said") for p in found)  # a shared sentence leaning back
     for passage in found:
-        from_kept = [(c.start, c.end, c.text) for c in _candidates([passage], kept)]
-        assert from_kept == [(c.start, c.end, c.text) for c in _candidates([passage], {})]
+        from_kept = [(c.start, c.end, c.text) for c in _spans([passage], kept)]
+        assert from_kept == [(c.start, c.end, c.text) for c in _spans([passage], {})]

@@ -1,0 +1,1 @@
+"""The wiring: settings, and the service that runs the index and the answers for a front end."""

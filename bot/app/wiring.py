@@ -1,0 +1,121 @@
+"""Wiring: the index's parts built from settings, and what can be read of an index without its model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.app.settings import Settings
+from index.embeddings import Embedder, load_embedder
+from index.fetch import FetchOptions
+from index.indexer import Indexer, writer_lock
+from index.manifest import Manifest
+from index.search import Retriever
+from index.store import ChunkStore, StoreLocation, connect, drop_collection
+
+
+def store_location(settings: Settings) -> StoreLocation:
+    if settings.chroma_host:
+        return StoreLocation(host=settings.chroma_host, port=settings.chroma_port)
+    return StoreLocation(path=settings.chroma_path)
+
+
+@dataclass
+class Stats:
+    """Counts and configuration of an index."""
+
+    articles: int
+    chunks: int
+    stored_chunks: int
+    model: str
+    store: str
+    manifest: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def open_retriever(settings: Settings, indexer: Indexer) -> Retriever:
+    """Search what ``indexer`` writes: the same store, manifest and model."""
+    return Retriever(indexer.store, indexer.manifest, indexer.embedder, settings.keyword_dir)
+
+
+def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuild: bool = False) -> Indexer:
+    """Open (or create) the index described by ``settings``.
+
+    With ``rebuild``, the collection is dropped first, which is also the way
+    out of a model mismatch.
+    """
+    embedder = embedder or load_embedder(
+        settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
+    )
+    location = store_location(settings)
+    client = connect(location)
+    _adopt_server_records(settings)
+    manifest = Manifest(settings.manifest_path)
+    if rebuild:
+        with writer_lock(settings.lock_path):
+            drop_collection(client, settings.collection)
+            manifest.clear()
+    store = ChunkStore(client, settings.collection, embedder.name, location)
+    max_bytes = int(settings.max_file_mb * 1_000_000)
+    return Indexer(
+        store,
+        manifest,
+        embedder,
+        lock_path=settings.lock_path,
+        keyword_dir=settings.keyword_dir,
+        max_file_bytes=max_bytes,
+        fetch=FetchOptions(settings.fetch_cache_path, settings.fetch_timeout, max_bytes=max_bytes),
+    )
+
+
+def _adopt_server_records(settings: Settings) -> None:
+    """Move a server's records from where earlier versions kept them (the data folder itself)
+    to its own folder, when the data folder has no local store they could belong to."""
+    if not settings.chroma_host or settings.index_dir.exists() or settings.chroma_path.exists():
+        return
+    legacy = settings.data_dir
+    names = ["manifest.sqlite3", "manifest.sqlite3-wal", "manifest.sqlite3-shm", "keyword", "fetch.sqlite3"]
+    if not (legacy / "manifest.sqlite3").is_file():
+        return
+    settings.index_dir.mkdir(parents=True)
+    for name in names:
+        if (legacy / name).exists():
+            (legacy / name).rename(settings.index_dir / name)
+
+
+def stats_of(indexer: Indexer) -> Stats:
+    """Counts and configuration of the open index."""
+    articles, chunks = indexer.manifest.totals()
+    store = indexer.store
+    return Stats(articles, chunks, store.count(), store.model, str(store.location), str(indexer.manifest.path))
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """An indexed article as listed by ``sources``."""
+
+    id: str
+    title: str
+    published_at: str | None
+    source: str
+    url: str
+    chunks: int
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def list_sources(manifest: Manifest) -> list[SourceRow]:
+    """Every indexed article, newest first."""
+    return [
+        SourceRow(
+            id=e.id,
+            title=e.title,
+            published_at=e.published_at.isoformat() if e.published_at else None,
+            source=e.source,
+            url=e.url or e.origin,
+            chunks=e.chunks,
+        )
+        for e in manifest.entries().values()
+    ]

@@ -1,0 +1,37 @@
+"""The ``newsqa`` command line, a thin front end over ``bot.app.Service``.
+
+Exit status: 0 on success, 1 when some inputs failed or the command could not
+be carried out, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from bot.cli import ask, indexing, serve
+
+app = typer.Typer(
+    help="Answers questions about news articles, citing the passages it used.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+for command in (indexing.index, indexing.watch, indexing.sources, indexing.stats, ask.ask, ask.timeline, ask.chat):
+    app.command()(command)
+app.command("eval")(ask.eval_command)
+app.command("discord")(serve.discord_command)
+app.command()(serve.feedback)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Pages without an article are reported as failures; the extractor's own complaints add nothing.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    # Preparing the model for ONNX Runtime takes a while once per machine: say so.
+    logging.getLogger("index.onnx_model").setLevel(logging.INFO)
+    app()

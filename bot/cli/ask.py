@@ -1,0 +1,165 @@
+"""Asking: ``ask``, ``timeline``, ``chat`` and ``eval``."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from bot.app.service import Service
+from bot.app.settings import Settings
+from bot.cli.console import JsonFlag, edge, err, out, progress_bar
+from bot.core import Filter, NewsqaError
+from bot.core.answer import Answer
+from bot.core.evaluate import KEYS, read_jsonl, write_report
+
+
+def _open_for_asking(settings: Settings, quiet: bool) -> Service:
+    """The service; an empty index first gets the configured sources (or the samples), so a first question works."""
+    service = Service(settings)
+    service.fill_if_empty(lambda line: None if quiet else err.print(escape(line)))
+    return service
+
+
+def _print_answer(result: Answer) -> None:
+    out.print(escape(result.answer))
+    if result.note:
+        out.print(escape(result.note), style="dim")
+    if not result.citations:
+        return
+    out.print(f"\nSources (articles up to {result.as_of or 'an unknown date'}):")
+    for c in result.citations:
+        meta = " · ".join(x for x in (c.published_at or "undated", c.source) if x)
+        out.print(f"[{c.n}] [bold]{escape(c.title)}[/bold] ({escape(meta)})")
+        out.print(f"    {escape(c.url)}", style="dim")
+        out.print(f"    {escape(_quoted(c.text))}")
+
+
+def _quoted(text: str) -> str:
+    """Text in quotation marks, unless it is itself one quotation."""
+    text = " ".join(text.split())
+    return text if text.startswith(("“", '"')) and text.endswith(("”", '"')) else f"“{text}”"
+
+
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Only articles from this source, e.g. cnn or cnn.com.")
+]
+SinceOption = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or after this day.")
+]
+UntilOption = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or before this day.")
+]
+
+
+def _filter(source: str | None, since: datetime | None, until: datetime | None) -> Filter:
+    """The options as a filter; a date range that ends before it starts is a usage error."""
+    try:
+        return Filter.given((source,) if source else (), since.date() if since else None, until.date() if until else None)
+    except NewsqaError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--since' / '--until'") from None
+
+
+@edge
+def ask(
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, as you would ask a person.")],
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer a question from the indexed articles, citing the passages used.
+
+    Dates and sources named in the question ("this week", "in January 2024",
+    "according to CNN") restrict it too.
+    """
+    if not question.strip():
+        raise typer.BadParameter("the question is empty", param_hint="QUESTION")
+    where = _filter(source, since, until)
+    result = _open_for_asking(Settings(), quiet=as_json).ask(question, where=where)
+    if as_json:
+        out.print_json(data=result.as_dict())
+    else:
+        _print_answer(result)
+
+
+@edge
+def timeline(
+    topic: Annotated[str, typer.Argument(metavar="TOPIC", help="What the timeline is about.")],
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The dated claims about a topic across the indexed articles, oldest first."""
+    where = _filter(source, since, until)
+    events = _open_for_asking(Settings(), quiet=as_json).timeline(topic, where or None)
+    if as_json:
+        out.print_json(data={"topic": topic, "events": [e.as_dict() for e in events]})
+        return
+    for e in events:
+        out.print(f"[bold]{e.published_at or 'undated'}[/bold]  {escape(e.source)}: {escape(e.title)}")
+        out.print(f"    {escape(_quoted(e.text))}")
+        out.print(f"    {escape(e.url)}", style="dim")
+    out.print(f"{len(events)} article{'' if len(events) == 1 else 's'} about “{escape(topic)}”.")
+
+
+@edge
+def chat() -> None:
+    """Ask questions one after another (an empty line or Ctrl-D ends)."""
+    service = _open_for_asking(Settings(), quiet=False)
+    out.print("Ask about the indexed news; an empty line ends.")
+    while True:
+        try:
+            question = input("? ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            break
+        if not question:
+            break
+        _print_answer(service.ask(question))
+        out.print()
+
+
+@edge
+def eval_command(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder with articles.jsonl, questions.jsonl (and unanswerable.jsonl).")
+    ],
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Index here (kept, reused) instead of a fresh temporary folder.")
+    ] = None,
+    report: Annotated[Path, typer.Option(help="Where to write the per-question report (JSON Lines).")] = Path(
+        "eval-report.jsonl"
+    ),
+    as_json: JsonFlag = False,
+) -> None:
+    """Measure retrieval and answers on questions with gold answers."""
+    questions = read_jsonl(folder / "questions.jsonl")
+    unanswerable = read_jsonl(folder / "unanswerable.jsonl") if (folder / "unanswerable.jsonl").is_file() else []
+    with ExitStack() as stack:
+        if data_dir is None:
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsqa-eval-")))
+        service = Service(Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None))  # always a local store
+        with progress_bar(err.is_terminal) as progress:
+            start = time.perf_counter()
+            indexed = service.index([str(folder / "articles.jsonl")], progress=progress)
+            index_s = time.perf_counter() - start
+            metrics, results = service.evaluate(questions, unanswerable, progress)
+    if indexed.failed:
+        err.print(f"{len(indexed.failed)} articles could not be indexed; first: {escape(indexed.failed[0].reason)}")
+    metrics["index_s"] = round(index_s, 1)
+    metrics = {key: metrics[key] for key in KEYS}
+    write_report(report, results)
+    if as_json:
+        out.print_json(data=metrics)
+        return
+    for key, value in metrics.items():
+        out.print(f"{key:<12} {value}")
+    out.print(f"Asked {len(results)} questions; per-question report in {report}.")

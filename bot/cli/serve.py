@@ -1,0 +1,41 @@
+"""Serving: the Discord bot (``discord``) and the votes people gave its answers (``feedback``)."""
+
+from __future__ import annotations
+
+import logging
+
+from rich.markup import escape
+
+from bot.app.history import History
+from bot.app.settings import Settings
+from bot.cli.console import JsonFlag, edge, out
+
+
+@edge
+def discord_command() -> None:
+    """Run the Discord bot (DISCORD_TOKEN from the environment or .env) until Ctrl-C or SIGTERM."""
+    from bot.discord import run  # discord.py is only imported by this command
+
+    for name in ("bot", "discord"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    # The bot never joins voice channels: the missing voice libraries are no concern.
+    logging.getLogger("discord.client").addFilter(lambda record: "voice will NOT" not in record.getMessage())
+    run(Settings())
+
+
+@edge
+def feedback(as_json: JsonFlag = False) -> None:
+    """List the 👍/👎 votes given to the Discord bot's answers, newest first."""
+    history = History(Settings().history_path)
+    try:
+        votes = history.feedback()
+    finally:
+        history.close()
+    if as_json:
+        out.print_json(data=[v.as_dict() for v in votes])
+        return
+    for v in votes:
+        mark = "+" if v.vote == "up" else "-"
+        out.print(f"{mark} {v.voted_at}  {escape(v.question)}\n    {escape(' '.join(v.answer.split())[:200])}")
+    ups = sum(v.vote == "up" for v in votes)
+    out.print(f"{len(votes)} vote{'' if len(votes) == 1 else 's'}: {ups} up, {len(votes) - ups} down.")

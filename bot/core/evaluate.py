@@ -1,0 +1,213 @@
+"""``newsqa eval``: how often the bot finds and cites the answer, on questions with gold answers.
+
+The metrics follow the eval set's own definitions (lower-cased text with runs
+of white space made one space; scores over the answerable questions; a passage
+counts with at most 1,200 characters, what the bot would quote). Questions go
+through the same code as ``newsqa ask``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.core.answer import respond
+from bot.core.evidence import Evidence, Found, find, recent
+from bot.core.params import PARAMS, Params
+from bot.core.question import read_question
+from index.errors import NewsqaError
+from index.filters import Filter
+from index.search import Passage, Retriever
+
+PASSAGE_CHARS = 1200  # what the bot would quote of a passage (the eval contract)
+_QUOTES = "\"“”‘’'"
+_APOSTROPHES = str.maketrans("‘’", "''")
+KEYS = (
+    "answerable", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit",
+    "mc_accuracy", "refusal", "index_s", "ask_p50_ms", "ask_p95_ms",
+)  # fmt: skip
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class QuestionResult:
+    """One question's outcome, for the per-question report."""
+
+    id: str
+    question: str
+    gold: str | None
+    answered: bool
+    answer: str
+    cited: list[str]
+    gold_rank: int | None  # 1-based rank of the first passage holding the gold answer
+    answer_hit: bool
+    mc_pick: str | None
+    mc_right: bool | None
+    ms: float
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def gold_rank(passages: list[Passage], gold: str, k: int = 10) -> int | None:
+    """1-based rank of the first of the top ``k`` passages holding ``gold``, else None."""
+    needle = normalise(gold)
+    for rank, passage in enumerate(passages[:k], start=1):
+        if needle in normalise(passage.text[:PASSAGE_CHARS]):
+            return rank
+    return None
+
+
+def mentions(text: str, phrase: str) -> bool:
+    """Whether ``text`` names ``phrase`` as words of its own, not inside others.
+
+    "Rats" is not in "Democrats", nor "10" in "10,000"; quotes around the
+    phrase do not count, curly and straight apostrophes are the same.
+    """
+    needle = _plain(phrase).strip(f" .{_QUOTES}")
+    if not needle:
+        return False
+    return re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(needle)}(?!\w)(?![.,]\d)", _plain(text)) is not None
+
+
+def _plain(text: str) -> str:
+    return normalise(text).translate(_APOSTROPHES)
+
+
+def pick_choice(
+    retriever: Retriever,
+    question: str,
+    choices: list[str],
+    today: date,
+    found: Found | None = None,
+    params: Params = PARAMS,
+) -> int:
+    """The position of the choice best supported by the articles.
+
+    Each choice is searched together with the question; its support is the
+    most similar found sentence that names it (similarity weighted by
+    ``_weight``), or half the most similar one when none names it. Choices
+    named in the passages found for the question itself (``found``) gain
+    ``params.own_passage_weight`` / rank for each such passage.
+    """
+    if not choices:
+        raise ValueError("no choices to pick from")
+    found = found or find(read_question(question, today), retriever, params)
+    own = found.passages[: params.own_passages]
+    scores = []
+    for choice in choices:
+        evidence = find(read_question(f"{question} {choice}", today), retriever, params).evidence
+        naming = [_weight(ev, today, params) for ev in evidence if mentions(ev.text, choice)]
+        score = max(naming) if naming else max((_weight(ev, today, params) for ev in evidence), default=0.0) / 2
+        score += sum(
+            params.own_passage_weight / rank
+            for rank, passage in enumerate(own, start=1)
+            if mentions(passage.text[:PASSAGE_CHARS], choice)
+        )
+        scores.append(score)
+    return max(range(len(choices)), key=scores.__getitem__)
+
+
+def _weight(evidence: Evidence, today: date, params: Params) -> float:
+    """A sentence's similarity to the question, as many times more from a recent article as its passage counts."""
+    boost = recent(today, params)
+    return evidence.similarity * (boost.factor if boost.covers(evidence.passage.published) else 1.0)
+
+
+def evaluate(
+    retriever: Retriever,
+    questions: list[dict],
+    unanswerable: list[dict],
+    progress: Progress | None = None,
+    params: Params = PARAMS,
+) -> tuple[dict, list[QuestionResult]]:
+    """Ask every question; return the metrics (without indexing time) and per-question results."""
+    asked = [(q, True) for q in questions if q.get("answerable", True)] + [(q, False) for q in unanswerable]
+    results: list[QuestionResult] = []
+    for n, (q, answerable) in enumerate(asked, start=1):
+        results.append(_ask(retriever, q, answerable, params))
+        if progress:
+            progress("asking", n, len(asked))
+    scored = [r for r in results if r.gold is not None]
+    declined = [not r.answered for r in results if r.gold is None]
+    times = sorted(r.ms for r in results)
+    ranks = [r.gold_rank for r in scored]
+
+    def share(values: Iterable[bool]) -> float:
+        values = list(values)
+        return round(sum(values) / len(values), 4) if values else 0.0
+
+    metrics = {
+        "answerable": len(scored),
+        "recall@1": share(r is not None and r <= 1 for r in ranks),
+        "recall@5": share(r is not None and r <= 5 for r in ranks),
+        "recall@10": share(r is not None for r in ranks),
+        "mrr@10": round(statistics.fmean(1 / r if r else 0.0 for r in ranks), 4) if ranks else 0.0,
+        "answer_hit": share(r.answer_hit for r in scored),
+        "mc_accuracy": share(bool(r.mc_right) for r in scored),
+        "refusal": share(declined),
+        "ask_p50_ms": round(_percentile(times, 0.50), 1),
+        "ask_p95_ms": round(_percentile(times, 0.95), 1),
+    }
+    return metrics, results
+
+
+def _ask(retriever: Retriever, q: dict, answerable: bool, params: Params) -> QuestionResult:
+    start = time.perf_counter()
+    # Asked on the question's own date, as its readers did: "this week" is that week.
+    today = date.fromisoformat(q["date"]) if q.get("date") else date.today()
+    sources = {e.source for e in retriever.entries().values()}
+    result, found = respond(read_question(q["question"], today, sources), retriever, None, Filter(), params)
+    ms = (time.perf_counter() - start) * 1000
+    gold = q.get("answer") if answerable else None
+    choices = q.get("choices") if answerable else None
+    pick = pick_choice(retriever, q["question"], choices, today, found, params) if choices else None
+    return QuestionResult(
+        id=str(q.get("id", "")),
+        question=q["question"],
+        gold=gold,
+        answered=result.answered,
+        answer=result.answer,
+        cited=[c.text for c in result.citations],
+        gold_rank=gold_rank(found.passages, gold) if gold else None,
+        answer_hit=bool(gold) and result.answered and normalise(gold) in normalise(result.answer),
+        mc_pick=q["choices"][pick] if pick is not None else None,
+        mc_right=(pick == q.get("answer_index")) if pick is not None else None,
+        ms=round(ms, 1),
+    )
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Records of an eval file; a missing or broken file is a clear error."""
+    if not path.is_file():
+        raise NewsqaError(f"{path} not found: an eval folder holds articles.jsonl and questions.jsonl")
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise NewsqaError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+    return rows
+
+
+def write_report(path: Path, results: list[QuestionResult]) -> None:
+    """One JSON line per question: what was asked, the gold answer, what was cited, hit or miss."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for r in results:
+            out.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")

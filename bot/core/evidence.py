@@ -1,0 +1,120 @@
+"""The evidence for a question: the passages found for it, and their sentences ranked against it.
+
+The index finds passages and hands over their sentences with vectors; here each
+sentence is scored by its similarity to the question, the share of the
+question's words it holds, its passage, whether it looks like an answer (a name
+or number the question lacks) and how recent its article is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from bot.core.params import Params
+from bot.core.question import Question
+from bot.core.words import capitalised, has_count
+from index.filters import Filter
+from index.keyword import tokenize
+from index.search import Boost, Passage, Retriever, Span
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence (or two, when the second needs the first) inside a passage, scored for a question."""
+
+    passage: Passage
+    start: int  # offsets into the article
+    end: int
+    text: str
+    score: float
+    similarity: float  # cosine similarity to the question
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one search found: passages best first, and the sentences of the first few best first."""
+
+    passages: list[Passage]
+    evidence: list[Evidence]
+
+
+def recent(today: date, params: Params) -> Boost:
+    """The days whose articles count as the latest news on ``today``, and how much more they count."""
+    return Boost(today - timedelta(days=params.recent_days), today, params.recency_boost)
+
+
+def find(question: Question, retriever: Retriever, params: Params, where: Filter | None = None, k: int = 10) -> Found:
+    """The ``k`` best passages for ``question`` among the articles ``where`` admits, and their best sentences.
+
+    A follow-up's passages are searched for it together with the question it
+    follows, while sentences are ranked against it alone. Recent articles rank
+    higher, and so do their sentences, except for a question about order, which
+    compares reports over time.
+    """
+    if question.context:
+        query, topical = retriever.embed([question.topic, question.search_topic])
+    else:
+        query = topical = retriever.embed([question.topic])[0]
+    boost = recent(question.today, params)
+    passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
+    ranked = rank(question, query, passages[: params.sentence_passages], retriever, params,
+                  None if question.order else boost)  # fmt: skip
+    return Found(passages, ranked)
+
+
+def rank(
+    question: Question,
+    query: np.ndarray,
+    passages: list[Passage],
+    retriever: Retriever,
+    params: Params,
+    boost: Boost | None = None,
+) -> list[Evidence]:
+    """Every sentence of ``passages``, ranked against ``question`` (whose vector is ``query``), best first."""
+    spans, vectors = retriever.sentences(passages)
+    if not spans:
+        return []
+    sims = vectors @ query
+    ranked = []
+    for span, sim, terms in zip(spans, sims.tolist(), tokenize([s.text for s in spans])):
+        overlap = len(question.terms & set(terms)) / len(question.terms) if question.terms else 0.0
+        score = sim + params.w_overlap * overlap + _prior(span, len(passages), params)
+        score += params.w_passage * span.passage.similarity
+        score += params.w_shape * answer_shape(span.text, question, params)
+        if boost is not None and boost.covers(span.passage.published):
+            score += params.w_recent
+        ranked.append(Evidence(span.passage, span.start, span.end, span.text, score, sim))
+    return sorted(ranked, key=lambda e: e.score, reverse=True)
+
+
+def _prior(span: Span, passages: int, params: Params) -> float:
+    """A tie-breaker by the rank of the sentence's passage."""
+    return params.passage_rank_prior * (passages - span.rank) / passages
+
+
+def answer_shape(sentence: str, question: Question, params: Params) -> float:
+    """+1 for a sentence that adds a name or number to the question, less for ones that cannot answer.
+
+    A sentence that only restates the question (or is itself a question, or a
+    headline fragment) is similar to it without answering it.
+    """
+    new = capitalised(sentence) - question.capitalised
+    numbers = any(ch.isdigit() for token in new for ch in token) or has_count(sentence)
+    shape = 1.0 if (numbers if question.quantity else new) else 0.0
+    if sentence.rstrip().endswith("?"):
+        shape -= params.shape_question_penalty
+    if len(sentence.split()) < params.claim_min_words:
+        shape -= params.shape_short_penalty
+    return shape
+
+
+def support(evidence: list[Evidence]) -> float:
+    """How close the evidence comes to the question: its most similar sentence.
+
+    Taken over all candidates rather than the top-ranked one, so that refusing
+    does not depend on the finer points of ranking.
+    """
+    return max((ev.similarity for ev in evidence), default=0.0)

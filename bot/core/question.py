@@ -1,0 +1,109 @@
+"""A question, read once: what it is about, what it asks for beyond its topic, and what it restricts.
+
+Everything below the front ends takes a :class:`Question` and never reads the
+raw text again: retrieval searches its topic, ranking compares sentences with
+its terms and names, the answer arranges what it quotes by its order and
+declines when the evidence misses its names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.core.stated import read_stated
+from bot.core.words import FIGURE, capitalised, names_in
+from index.filters import Filter
+from index.keyword import tokenize
+
+# Order words that ask about time, not rank: "who was blamed first?", not "the first woman to".
+_EVENT = r"(?:the|a|an|his|her|their|its|this|that)"
+_EARLIEST = re.compile(
+    rf"\b(?:earliest|initially|originally|at first|prior to|(?:came|come|happened|occurred) first)\b"
+    rf"|\bfirst\s*[?.!]*\s*$|\b\w+ed\s+first\b|(?<!the )(?<!a )\bfirst\s+\w+ed\b"
+    rf"|\b(?:before|after)\s+{_EVENT}\b",
+    re.IGNORECASE,
+)
+_LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest)\b|\blast\s*[?.!]*\s*$", re.IGNORECASE)
+# The words of a question about order that only say how to arrange the evidence.
+_ORDER_WORDS = re.compile(
+    r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b|\blast(?=\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
+    r"(number|toll|death toll|total|cost|price|score|amount|age|percentage|rate))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks, read once (see :func:`read_question`)."""
+
+    text: str  # as asked, white space folded
+    searched: str  # without the dates and sources it states
+    topic: str  # what it is about: ``searched`` without its order words
+    stated: Filter  # the dates and sources it states
+    today: date  # the day it is asked: "this week" and recency count from it
+    order: str | None  # "earliest" or "latest" for a question about order
+    quantity: bool  # answered by a number ("how many…")
+    names: dict[str, set[str]]  # names and figures it is about, each with its plain words
+    capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
+    terms: frozenset[str]  # its topic's keyword stems
+    figures: frozenset[str]  # numbers it gives itself (no answer to it)
+    context: str | None = field(default=None)  # the earlier question it follows up
+
+    @property
+    def search_topic(self) -> str:
+        """What passages are searched for: the topic, with the question it follows up."""
+        return topic_of(f"{self.context} {self.topic}") if self.context else self.topic
+
+
+def read_question(
+    text: str, today: date, sources: set[str] | None = None, context: str | None = None
+) -> Question:
+    """Read ``text`` asked on ``today``; with ``sources`` (the indexed ones), also the dates and sources it states.
+
+    Without ``sources`` nothing is taken as a restriction: the whole text is searched.
+    """
+    text = " ".join(text.split())
+    searched, stated = read_stated(text, today, sources) if sources is not None else (text, Filter())
+    topic = topic_of(searched)
+    return Question(
+        text=text,
+        searched=searched,
+        topic=topic,
+        stated=stated,
+        today=today,
+        order=order_asked(searched),
+        quantity=bool(_QUANTITY_QUESTION.search(topic)),
+        names=names_in(searched),
+        capitalised=frozenset(capitalised(topic)),
+        terms=frozenset(tokenize([topic])[0]),
+        figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),
+        context=context,
+    )
+
+
+def order_asked(question: str) -> str | None:
+    """ "earliest" or "latest" when the question asks about order, else None."""
+    if _EARLIEST.search(question):
+        return "earliest"
+    if _LATEST.search(question):
+        return "latest"
+    return None
+
+
+def topic_of(question: str) -> str:
+    """What a question is about: without its order words when it asks about order.
+
+    Those words say how to arrange the evidence, not what it is about, and only
+    dilute the match ("who was blamed first" is matched as "who was blamed").
+    Where "first" ranks rather than orders ("the first woman to lead…") it stays.
+    """
+    if not order_asked(question):
+        return question
+    topic = " ".join(_ORDER_WORDS.sub(" ", question).split())
+    return re.sub(r" (?=[?!.,])", "", topic) or question

@@ -1,0 +1,53 @@
+"""Timelines: what the articles say about a topic, one dated claim per article, oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.compose import chronological
+from bot.core.evidence import Evidence, rank
+from bot.core.params import PARAMS, Params
+from bot.core.question import read_question
+from index.filters import Filter
+from index.search import Passage, Retriever
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated claim about a topic, quoted from one article."""
+
+    published_at: str | None
+    text: str
+    article_id: str
+    title: str
+    source: str
+    url: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def timeline(retriever: Retriever, topic: str, where: Filter | None = None, params: Params = PARAMS) -> list[Event]:
+    """What the articles say about ``topic``, one claim per article, oldest first.
+
+    Articles count when one of their passages is close enough to the topic;
+    from each, the sentence that best matches it is quoted. No article counts
+    more for being recent: a timeline spans time.
+    """
+    question = read_question(topic, date.today())
+    query = retriever.embed([question.topic])[0]
+    passages = retriever.search(question.topic, params.timeline_passages, where, query=query)
+    best: dict[str, Passage] = {}
+    for p in passages:
+        if p.similarity >= params.timeline_min_similarity and p.article_id not in best:
+            best[p.article_id] = p
+    claims: dict[str, Evidence] = {}
+    ranked = rank(question, query, list(best.values())[: params.timeline_articles], retriever, params)
+    for ev in sorted(ranked, key=lambda ev: len(ev.text.split()) < params.claim_min_words):  # stable: rank kept
+        claims.setdefault(ev.passage.article_id, ev)
+    return [
+        Event(ev.passage.published_at, ev.text, ev.passage.article_id, ev.passage.title, ev.passage.source,
+              ev.passage.location)
+        for ev in chronological(list(claims.values()))
+    ]

@@ -1,0 +1,267 @@
+"""Searching the index: hybrid passage search, and the sentences of the passages found.
+
+Passages come from two searches fused by reciprocal rank: dense similarity
+(Chroma) and BM25 keywords, so that both paraphrases ("killed" for "deaths")
+and exact names and numbers are found. The sentences of the best passages come
+with their vectors (kept since indexing), so that the answer can rank them
+against the question without another model call.
+
+Everything here takes plain values (a topic, a query vector, a filter, a
+recency boost); what a question means is read in ``bot.core``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from index.chunking import article_of, chunk_id, citable_spans
+from index.embeddings import Embedder
+from index.filters import Filter
+from index.keyword import KeywordIndex, load_or_build
+from index.manifest import Entry, Manifest
+from index.store import ChunkStore, Hit
+
+# Reciprocal rank fusion constant; 60 is the value of the original RRF paper
+# and works without tuning across collections.
+RRF_K = 60
+CANDIDATES = 40  # hits taken from each search before fusion
+FILTERED_KEYWORD_FACTOR = 10  # with a filter, keyword hits are taken deeper, then filtered
+# With a filter admitting at most this many chunks, their vectors are compared
+# with the question directly instead of a filtered Chroma search: on the dev
+# set (18,357 chunks; "this week" admits 10 to 1,258) 22 ms against 60 ms.
+EXACT_SEARCH_CHUNKS = 2000
+# Sentences of articles indexed without their vectors are embedded when asked
+# (about 7 ms a sentence on two CPU cores); short texts: small batches waste
+# less on padding.
+SENTENCE_BATCH = 16
+SentenceKey = tuple[str, int, int]  # article id, start and end offsets in the article
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with what a citation needs to name its article."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    published_at: str | None
+    source: str
+    location: str
+    text: str
+    start: int
+    end: int
+    score: float
+    similarity: float  # cosine similarity to the query, 0 when found by keywords only
+    content_hash: str = ""  # of the article the passage was cut from
+
+    @property
+    def published(self) -> date | None:
+        """``published_at`` as a date (None when unknown or not a date)."""
+        try:
+            return date.fromisoformat(self.published_at) if self.published_at else None
+        except ValueError:
+            return None
+
+    @classmethod
+    def from_hit(cls, hit: Hit, score: float, similarity: float) -> Passage:
+        meta = hit.metadata
+        return cls(
+            chunk_id=hit.id,
+            article_id=str(meta.get("article_id", "")),
+            title=str(meta.get("title", "")),
+            published_at=meta.get("published_at"),
+            source=str(meta.get("source", "")),
+            location=str(meta.get("location", "")),
+            text=hit.text,
+            start=int(meta.get("start", 0)),
+            end=int(meta.get("end", len(hit.text))),
+            score=score,
+            similarity=similarity,
+            content_hash=str(meta.get("content_hash", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Span:
+    """A citable sentence (or two, when the second needs the first) inside a passage."""
+
+    passage: Passage
+    rank: int  # of its passage among those it was taken from, 0 first
+    start: int  # offsets into the article
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Boost:
+    """Passages of articles published from ``since`` to ``until`` score ``factor`` times higher."""
+
+    since: date
+    until: date
+    factor: float
+
+    def covers(self, published: date | None) -> bool:
+        return published is not None and self.since <= published <= self.until
+
+
+class Retriever:
+    """Searches one index; keeps its keyword index in step with the manifest.
+
+    Only committed articles are found: a chunk counts when the manifest lists
+    its article with the same content hash. The manifest row is written after
+    an article's chunks, so an article being indexed meanwhile is invisible
+    until it is complete.
+    """
+
+    def __init__(self, store: ChunkStore, manifest: Manifest, embedder: Embedder, keyword_dir: Path) -> None:
+        self.store = store
+        self.manifest = manifest
+        self.embedder = embedder
+        self._keyword_dir = keyword_dir
+        self._keyword: KeywordIndex | None = None
+        self._entries: dict[str, Entry] = {}
+        self._generation = -1
+        self._refreshing = threading.Lock()
+
+    def keyword_index(self) -> KeywordIndex:
+        with self._refreshing:  # threads asking at once rebuild it once
+            generation = self.manifest.generation
+            if self._keyword is None or generation != self._generation:
+                self._keyword = load_or_build(self._keyword_dir, generation, self.store.chunks())
+                self._entries = self.manifest.entries()
+                self._generation = generation
+            return self._keyword
+
+    def _is_committed(self, hit: Hit) -> bool:
+        entry = self._entries.get(str(hit.metadata.get("article_id")))
+        return entry is not None and entry.content_hash == hit.metadata.get("content_hash")
+
+    def entries(self) -> dict[str, Entry]:
+        """The committed articles, as of the latest search."""
+        self.keyword_index()
+        return self._entries
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors of ``texts``, from the index's own model."""
+        return self.embedder.embed(texts)
+
+    def search(
+        self,
+        topic: str,
+        k: int = 10,
+        where: Filter | None = None,
+        *,
+        query: np.ndarray | None = None,
+        boost: Boost | None = None,
+    ) -> list[Passage]:
+        """The ``k`` best passages for ``topic``, best first, from the articles ``where`` admits.
+
+        ``query`` is the topic's vector when the caller has it already (it is
+        embedded otherwise); ``boost`` favours articles of some dates.
+        """
+        query = self.embedder.embed([topic])[0] if query is None else query
+        keyword_index = self.keyword_index()  # also refreshes the committed articles
+        if where:
+            found = self._filtered(topic, query, where, keyword_index)
+            if found is None:
+                return []
+            dense, keyword = found
+        else:
+            dense = self.store.query(query, CANDIDATES)
+            keyword = keyword_index.search(topic, CANDIDATES)
+        fused: dict[str, float] = {}
+        for rank, chunk in enumerate([h.id for h in dense]):
+            fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (chunk, _) in enumerate(keyword):
+            fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if boost is not None:
+            for chunk in fused:
+                entry = self._entries.get(article_of(chunk))
+                if entry is not None and boost.covers(entry.published_at):
+                    fused[chunk] *= boost.factor
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
+        hits = {h.id: h for h in dense}
+        hits.update({h.id: h for h in self.store.get([i for i in best if i not in hits], query)})
+        ranked = [hits[i] for i in best if i in hits and self._is_committed(hits[i])][:k]
+        return [Passage.from_hit(h, fused[h.id], 1.0 - h.distance) for h in ranked]
+
+    def _filtered(
+        self, topic: str, query: np.ndarray, where: Filter, keyword_index: KeywordIndex
+    ) -> tuple[list[Hit], list[tuple[str, float]]] | None:
+        """Dense and keyword hits among the articles ``where`` admits; None when no source matches."""
+        sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
+        if not sources:
+            return None
+        admitted = {a for a, entry in self._entries.items() if where.admits(entry)}
+        chunks = [chunk_id(a, i) for a in admitted for i in range(self._entries[a].chunks)]
+        if len(chunks) <= EXACT_SEARCH_CHUNKS:
+            dense = self.store.nearest(chunks, query, CANDIDATES)
+        else:
+            dense = self.store.query(query, CANDIDATES, where=where.chroma(sources))
+        keyword = [
+            (chunk, score)
+            for chunk, score in keyword_index.search(topic, CANDIDATES * FILTERED_KEYWORD_FACTOR)
+            if article_of(chunk) in admitted
+        ][:CANDIDATES]
+        return dense, keyword
+
+    def sentences(self, passages: list[Passage]) -> tuple[list[Span], np.ndarray]:
+        """Every citable span of ``passages`` once, in passage order, and their vectors (one row each)."""
+        kept = self.manifest.sentence_vectors({p.article_id: p.content_hash for p in passages})
+        spans = _spans(passages, kept)
+        vectors = np.empty((len(spans), self.embedder.dimension), dtype=np.float32)
+        missing = []
+        for i, span in enumerate(spans):
+            key = (span.passage.article_id, span.start, span.end)
+            if key in kept:
+                vectors[i] = kept[key]
+            else:
+                missing.append(i)
+        if missing:  # an article indexed by an older version, without its sentences' vectors
+            vectors[missing] = self.embedder.embed([spans[i].text for i in missing], batch_size=SENTENCE_BATCH)
+        return spans, vectors
+
+
+def _spans(passages: list[Passage], kept: dict[SentenceKey, np.ndarray]) -> list[Span]:
+    """Every citable span of the passages once.
+
+    The spans are those kept with their vectors at indexing; the passages of
+    articles indexed without them are split into sentences now.
+    """
+    by_article: dict[str, list[tuple[int, int]]] = {}
+    for article_id, start, end in kept:
+        by_article.setdefault(article_id, []).append((start, end))
+    spans: list[Span] = []
+    seen: set[SentenceKey] = set()
+    for rank, passage in enumerate(passages):
+        if passage.article_id in by_article:
+            inside = _own_spans(by_article[passage.article_id], passage)
+        else:
+            inside = [(passage.start + s, passage.start + e) for s, e in citable_spans(passage.text)]
+        for start, end in inside:
+            key = (passage.article_id, start, end)
+            if key in seen:
+                continue
+            seen.add(key)
+            spans.append(Span(passage, rank, start, end, passage.text[start - passage.start : end - passage.start]))
+    return spans
+
+
+def _own_spans(spans: list[tuple[int, int]], passage: Passage) -> list[tuple[int, int]]:
+    """The citable spans of ``passage`` among its article's: those inside it, one per sentence end.
+
+    Neighbouring passages share a sentence. A shared sentence opening with "He"
+    is quoted with the sentence before it in the passage it ends, and alone in
+    the next one, where it comes first; in the passage it ends, only the
+    longer span is its own.
+    """
+    own: dict[int, int] = {}
+    for start, end in spans:
+        if passage.start <= start and end <= passage.end:
+            own[end] = min(start, own.get(end, start))
+    return sorted((start, end) for end, start in own.items())

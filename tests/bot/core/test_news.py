@@ -1,0 +1,154 @@
+"""News-aware answers: order, dates and sources in the question, timelines, figures that disagree."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.answer import answer
+from bot.app.service import Service
+from bot.core.stated import read_stated
+from bot.core.timeline import timeline
+from bot.app.settings import Settings
+from index import SAMPLES_DIR
+from index.embeddings import Embedder
+from index.filters import Filter
+
+SOURCES = {"usatoday.com", "cnn.com", "local"}
+FRIDAY = date(2024, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("question", "rest", "where"),
+    [
+        ("What did Boeing say this week?", "What did Boeing say?", Filter((), date(2023, 12, 30), date(2024, 1, 5))),
+        ("What did Boeing say last week?", "What did Boeing say?", Filter((), date(2023, 12, 23), date(2023, 12, 29))),
+        ("Who won the vote in January 2024?", "Who won the vote?", Filter((), date(2024, 1, 1), date(2024, 1, 31))),
+        ("What happened on January 3, 2024?", "What happened?", Filter((), date(2024, 1, 3), date(2024, 1, 3))),
+        ("What changed since 2024-01-02?", "What changed?", Filter((), date(2024, 1, 2), None)),
+        ("Who led before December 2023?", "Who led?", Filter((), None, date(2023, 11, 30))),
+        ("Who won the Super Bowl in 2023?", "Who won the Super Bowl in 2023?", Filter()),  # the event's year
+        ("What was the verdict, according to CNN?", "What was the verdict?", Filter(("CNN",))),
+        ("What did Fox report, according to Fox News?", "What did Fox report, according to Fox News?", Filter()),
+        ("How may prices rise in March?", "How may prices rise?", Filter((), date(2023, 3, 1), date(2023, 3, 31))),
+        ("Who was blamed first?", "Who was blamed first?", Filter()),
+        ("What happened between Jan 2 and Jan 5?", "What happened?", Filter((), date(2024, 1, 2), date(2024, 1, 5))),
+        ("According to CNN, what was the verdict?", "what was the verdict?", Filter(("CNN",))),
+        ("What was the verdict according to cnn?", "What was the verdict?", Filter(("cnn",))),
+        ("what was the verdict, according to cnn.com", "what was the verdict", Filter(("cnn.com",))),
+        ("according to cnn, what was the verdict?", "what was the verdict?", Filter(("cnn",))),
+        ("How many died according to local officials?", "How many died according to local officials?", Filter()),
+        ("Officials say 40 may have died", "Officials say 40 may have died", Filter()),
+        ("What did sept 11 survivors say?", "What did sept 11 survivors say?", Filter()),
+    ],
+)
+def test_dates_and_sources_in_the_question_are_read_relative_to_today(question: str, rest: str, where: Filter) -> None:
+    assert read_stated(question, FRIDAY, SOURCES) == (rest, where)
+
+
+def test_who_was_blamed_first_orders_the_accusation_before_the_claim(sample_index: Service) -> None:
+    result = answer("Who was blamed first?", sample_index.retriever)
+    first, then = result.answer.split(" Then: ")
+    assert first.startswith("First: ") and "Israel" in first and "Raisi" in first and first.endswith("[1]")
+    assert "ISIS has claimed responsibility" in then and then.endswith("[2]")
+    israel, isis = result.citations
+    assert "accusations were made against Israel" in israel.text
+    assert "ISIS has claimed responsibility" in isis.text
+    assert israel.start > isis.start  # later in the article, earlier in time ("during the period between")
+    assert result.as_of == "2024-01-04"
+
+
+def test_who_was_blamed_first_among_many_articles(slice_index: Service) -> None:
+    result = answer("Who was blamed first for the Kerman attack?", slice_index.retriever)
+    assert result.answer.startswith("First: ") and " Then: " in result.answer
+    assert "Israel" in result.citations[0].text and "ISIS has claimed" in result.citations[1].text
+
+
+def test_the_latest_report_comes_first_with_its_date(slice_index: Service) -> None:
+    result = answer("What is the latest news about Alaska Airlines?", slice_index.retriever)
+    assert result.answer.startswith("Most recently (2024-01-09): ")
+    assert " Before that (2024-01-06): " in result.answer
+    assert [c.published_at for c in result.citations] == ["2024-01-09", "2024-01-06"]
+    assert result.as_of == "2024-01-09"
+
+
+def test_this_week_restricts_to_the_week_of_today(slice_index: Service) -> None:
+    question = "What happened with Alaska Airlines this week?"
+    result = answer(question, slice_index.retriever, today=date(2024, 1, 14))
+    assert result.answered and {c.published_at for c in result.citations} == {"2024-01-09"}
+    assert result.note == "Only articles published 2024-01-08 to 2024-01-14."
+    earlier = answer(question, slice_index.retriever, today=date(2024, 1, 7))
+    assert {c.published_at for c in earlier.citations} == {"2024-01-06"}
+
+
+def test_according_to_a_source_and_explicit_filters(slice_index: Service) -> None:
+    result = answer("What verdict was reached against Ford, according to CNN?", slice_index.retriever)
+    assert result.answered and {c.source for c in result.citations} == {"cnn.com"}
+    assert result.note == "Only articles from CNN."
+    nothing = answer("What verdict was reached against Ford?", slice_index.retriever,
+                     where=Filter(("cnn",), date(2024, 1, 1), None))
+    assert not nothing.answered and not nothing.citations
+    elsewhere = answer("What verdict was reached against Ford?", slice_index.retriever, where=Filter(("usatoday",)))
+    assert "cnn.com" not in {c.source for c in elsewhere.citations}
+
+
+def test_a_stated_date_that_finds_nothing_falls_back_and_says_so(slice_index: Service) -> None:
+    result = answer("What happened with Alaska Airlines in March 2019?", slice_index.retriever)
+    assert result.answered and result.citations[0].published_at.startswith("2024-01")
+    assert result.note == (
+        "Nothing published 2019-03-01 to 2019-03-31 answers this; all articles were searched instead."
+    )
+
+
+def test_timeline_is_oldest_first_with_one_claim_per_article(slice_index: Service) -> None:
+    events = timeline(slice_index.retriever, "Iowa caucuses")
+    dates = [e.published_at for e in events]
+    assert dates == sorted(dates) and len(dates) >= 2
+    assert len({e.article_id for e in events}) == len(events)
+    assert all("Iowa" in e.text or "caucus" in e.text.lower() for e in events)
+    assert timeline(slice_index.retriever, "Iowa caucuses", Filter((), date(2024, 1, 15), None)) == [
+        e for e in events if e.published_at >= "2024-01-15"
+    ]
+
+
+@pytest.fixture(scope="module")
+def two_tolls(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
+    """The sample (84 dead, 2024-01-04) and an earlier report of the same attack with the first toll."""
+    folder = tmp_path_factory.mktemp("tolls")
+    (folder / "first-report.md").write_text(
+        "---\ntitle: Twin blasts near Soleimani's tomb in Kerman\ndate: 2024-01-03\nsource: irna.ir\n---\n"
+        "Two explosions struck a crowd of mourners near the tomb of Qasem Soleimani in the city of Kerman on "
+        "Wednesday. Iranian state media said 103 people were killed in the explosions, and more than 170 were "
+        "wounded. Officials called the blasts a terrorist attack.\n",
+        encoding="utf-8",
+    )
+    opened = Service(Settings(NEWSQA_DATA_DIR=folder / "data", CHROMA_HOST=None), real_embedder)
+    assert opened.indexer.index_paths([folder, SAMPLES_DIR]).added == 2
+    return opened
+
+
+def test_differing_death_tolls_are_each_shown_with_who_reported_them(two_tolls: Service) -> None:
+    result = answer("How many people were killed in the Kerman explosions?", two_tolls.retriever)
+    assert result.answer.startswith("Reports differ: ")
+    assert "103 according to Iranian state media (2024-01-03) [" in result.answer
+    assert "84 according to local (2024-01-04) [" in result.answer
+    by_date = {c.published_at: c.text for c in result.citations}
+    assert "103 people were killed" in by_date["2024-01-03"] and "84 people" in by_date["2024-01-04"]
+
+
+def test_one_figure_is_answered_plainly(sample_index: Service) -> None:
+    result = answer("How many people were injured?", sample_index.retriever)
+    assert not result.answer.startswith("Reports differ") and "284" in result.answer
+
+
+def test_numbers_of_other_things_are_no_differing_figures(slice_index: Service) -> None:
+    for question in ("How much was the Ford verdict?", "How many states raised the minimum wage?"):
+        result = answer(question, slice_index.retriever)
+        assert result.answered and not result.answer.startswith("Reports differ"), result.answer
+
+
+def test_unrelated_stories_are_not_put_in_order(slice_index: Service) -> None:
+    """Without a topic, "blamed first" finds a leg injury (2015) and a border dispute (2023): no order."""
+    result = answer("Who was blamed first?", slice_index.retriever)
+    assert result.answered and "First" not in result.answer and "Then:" not in result.answer

@@ -1,0 +1,53 @@
+"""What a question asks for beyond its topic, read once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.question import order_asked, read_question, topic_of
+from bot.core.words import names_in, plain_words
+
+
+def test_order_words() -> None:
+    assert order_asked("Who was blamed first?") == "earliest"
+    assert order_asked("What happened before the vote?") == "earliest"
+    assert order_asked("What came first, the strike or the lockout?") == "earliest"
+    assert order_asked("What is the latest on the strike?") == "latest"
+    assert order_asked("Which report came out last?") == "latest"
+    assert order_asked("What happened last week?") is None
+    assert order_asked("Who was blamed first for the attack?") == "earliest"
+    assert order_asked("Which outlet first reported the leak?") == "earliest"
+    assert order_asked("Who became the first woman to lead the party?") is None  # rank, not time
+    assert order_asked("Who was the first elected mayor?") is None
+    assert order_asked("Which team had never won before?") is None
+    assert order_asked("How many people died?") is None
+
+
+def test_order_words_leave_the_topic_only_when_they_ask_about_order() -> None:
+    assert topic_of("Who was blamed first for the attack?") == "Who was blamed for the attack?"
+    assert topic_of("What is the latest on the strike?") == "What is the on the strike?"
+    assert topic_of("Which report came out last?") == "Which report came out?"
+    assert topic_of("What happened last week?") == "What happened last week?"
+    assert topic_of("Who became the first woman to lead the party?") == "Who became the first woman to lead the party?"
+
+
+def test_quantity_questions() -> None:
+    today = date(2024, 1, 5)
+    assert read_question("How many were injured?", today).quantity
+    assert read_question("What was the death toll of the quake?", today).quantity
+    assert not read_question("Who was blamed first?", today).quantity
+
+
+def test_names_are_the_capitalised_words_and_figures_after_the_first() -> None:
+    assert names_in("Which automaker recalled more than 112,000 vehicles this week?") == {"112,000": {"112000"}}
+    assert names_in("Did Louis Rees-Zammit quit? What does U.S. law say?") == {
+        "Louis": {"loui"}, "Rees-Zammit": {"ree", "zammit"}, "U.S.": {"us"}
+    }  # fmt: skip
+    assert names_in("Which event put millions of Americans under alerts?") == {"Americans": {"american"}}
+    assert names_in("how many people were killed in the attack?") == {}  # lower case names nothing
+    assert names_in("Who won the 2024 race in the past 48 hours, I'm asking?") == {}  # years, counts, "I'm"
+
+
+def test_plain_words_match_names_as_articles_write_them() -> None:
+    words = set(plain_words("An American said the U.S. plan, Biden’s, would cost 112,000 dollars."))
+    assert {"american", "us", "biden", "112000"} <= words
