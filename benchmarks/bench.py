@@ -51,9 +51,9 @@ from bot.answer import answer  # noqa: E402
 from bot.app import open_index  # noqa: E402
 from bot.evaluate import read_jsonl  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.embeddings import Embedder, load_embedder  # noqa: E402
+from index.embed.base import Embedder, load_embedder  # noqa: E402
+from index.read.files import load_file  # noqa: E402
 from index.vectors import passages, plan  # noqa: E402
-from index.loaders import load_file  # noqa: E402
 
 KEYS = [
     "articles",
@@ -143,7 +143,7 @@ def measure_langchain(articles_file: Path, store: Path) -> tuple[int, int, float
     from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from index.embeddings import bundled_model_path
+    from index.embed.bundled import bundled_model_path
 
     embeddings = HuggingFaceEmbeddings(model_name=bundled_model_path())
     embeddings.embed_query("warm up")

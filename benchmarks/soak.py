@@ -31,7 +31,8 @@ from bot.answer import answer
 from bot.app import open_index, open_indexer
 from bot.evaluate import read_jsonl
 from bot.settings import Settings
-from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
+from index.embed.base import Embedder, load_embedder
+from index.embed.bundled import DEFAULT_MODEL
 
 ROOT = Path(__file__).parents[1]
 EDITED_PER_ROUND = 3

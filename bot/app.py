@@ -7,10 +7,12 @@ from pathlib import Path
 
 from bot.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import Embedder, load_embedder
-from index.fetch import FetchOptions
-from index.indexer import Indexer, IndexReport, writer_lock
+from index.embed.base import Embedder, load_embedder
+from index.indexer import Indexer
+from index.lock import writer_lock
 from index.manifest import Manifest
+from index.read.http import FetchOptions
+from index.report import IndexReport
 from index.retrieval import Retriever
 from index.store import ChunkStore, StoreLocation, connect, drop_collection
 

@@ -19,10 +19,10 @@ from bot.settings import Settings
 from bot.watch import Round
 from bot.watch import watch as run_schedule
 from index import SAMPLES_DIR
-from index.fetch import is_url
-from index.indexer import IndexReport
 from index.manifest import Manifest
-from index.sources import Source
+from index.read.http import is_url
+from index.read.sources import Source
+from index.report import IndexReport
 
 
 @app.command()

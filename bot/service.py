@@ -15,11 +15,12 @@ from bot.llm import writer_from_settings
 from bot.news import Event, timeline
 from bot.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.filters import Filter
-from index.indexer import IndexReport, Progress
+from index.indexer import Progress
 from index.manifest import Manifest
-from index.sources import Source, plain_sources, read_sources
+from index.read.sources import Source, plain_sources, read_sources
+from index.report import IndexReport
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import pytest
 from bot.app import Index, open_index, open_indexer
 from bot.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
+from index.embed.base import Embedder, load_embedder
+from index.embed.bundled import DEFAULT_MODEL
 from index.indexer import Indexer
 from tests.fakes import CountingEmbedder, HashEmbedder
 from tests.site import NewsSite, serve

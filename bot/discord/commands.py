@@ -21,7 +21,7 @@ from bot.discord.render import MESSAGE_MAX, render_sources, render_timeline, sho
 from bot.service import configured_sources
 from index.errors import NewsqaError
 from index.filters import Filter
-from index.indexer import IndexReport
+from index.report import IndexReport
 
 PROGRESS_EVERY = 2.0  # seconds between edits of /reindex's reply (Discord rate-limits edits)
 HELP = """**Ask me about the indexed news**; every answer quotes its sources.

@@ -9,9 +9,9 @@ import pytest
 from bot.answer import DECLINED, answer, is_fragment, respond, select
 from bot.app import Index, open_index
 from bot.settings import Settings
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.filters import Filter
-from index.loaders import load_file
+from index.read.files import load_file
 from index.retrieval import Evidence, Passage
 from tests.conftest import DATA, SAMPLE
 

@@ -24,7 +24,7 @@ from bot.discord.client import GENERIC_ERROR, NewsBot
 from bot.history import History
 from bot.service import Service
 from bot.settings import Settings
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.errors import NewsqaError
 from index.filters import Filter
 from tests.fakes import HashEmbedder
@@ -376,7 +376,7 @@ async def test_reindex_indexes_the_configured_sources_and_shows_progress(fresh_b
 
 
 async def test_reindex_while_another_writer_holds_the_index_says_busy(fresh_bot: NewsBot) -> None:
-    from index.indexer import writer_lock
+    from index.lock import writer_lock
 
     cog, interaction = commands_of(fresh_bot), FakeInteraction(fresh_bot, manage_guild=True)
     with writer_lock(fresh_bot.settings.lock_path):

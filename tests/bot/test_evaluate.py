@@ -10,7 +10,7 @@ import pytest
 from bot.app import open_index
 from bot.evaluate import KEYS, gold_rank, mentions, normalise, pick_choice
 from bot.settings import Settings
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.retrieval import Passage
 from tests.bot.test_cli import run
 from tests.conftest import DATA

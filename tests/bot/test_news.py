@@ -11,7 +11,7 @@ from bot.app import Index, open_index
 from bot.news import read_question, timeline
 from bot.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.filters import Filter
 
 SOURCES = {"usatoday.com", "cnn.com", "local"}

@@ -8,8 +8,9 @@ import pytest
 from bot.app import open_index, open_indexer
 from bot.settings import Settings
 from index.errors import IndexBusyError, ModelMismatchError
-from index.indexer import Indexer, writer_lock
-from index.loaders import load_file
+from index.indexer import Indexer
+from index.lock import writer_lock
+from index.read.files import load_file
 from index.vectors import passages, plan
 from tests.checks import assert_consistent, stored_ids
 from tests.conftest import DATA, SAMPLE
