@@ -50,9 +50,9 @@ sys.path.insert(0, str(ROOT))
 from bot.app.service import Service  # noqa: E402
 from bot.app.settings import Settings  # noqa: E402
 from bot.core.evaluate import read_jsonl  # noqa: E402
-from index.embeddings import Embedder, load_embedder  # noqa: E402
+from index.embed.base import Embedder, load_embedder  # noqa: E402
+from index.read.files import load_file  # noqa: E402
 from index.vectors import passages, plan  # noqa: E402
-from index.loaders import load_file  # noqa: E402
 
 KEYS = [
     "articles",
@@ -142,7 +142,7 @@ def measure_langchain(articles_file: Path, store: Path) -> tuple[int, int, float
     from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from index.embeddings import bundled_model_path
+    from index.embed.bundled import bundled_model_path
 
     embeddings = HuggingFaceEmbeddings(model_name=bundled_model_path())
     embeddings.embed_query("warm up")

@@ -31,7 +31,8 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import open_indexer
 from bot.core.evaluate import read_jsonl
-from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
+from index.embed.base import Embedder, load_embedder
+from index.embed.bundled import DEFAULT_MODEL
 
 ROOT = Path(__file__).parents[1]
 EDITED_PER_ROUND = 3

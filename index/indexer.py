@@ -10,22 +10,21 @@ store and manifest, which removes whatever an interrupted run left half done.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from index.articles import Article
 from index.chunking import Chunk, chunk_id
-from index.embeddings import Embedder
-from index.errors import IndexBusyError, LoadError
-from index.fetch import Fetcher, FetchOptions, is_url
-from index.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Failure, Loaded, discover, iter_loaded
+from index.embed.base import Embedder
+from index.errors import LoadError
 from index.keyword import KeywordIndex, build_and_save
+from index.lock import writer_lock
 from index.manifest import Entry, Manifest
-from index.remote import load_url
+from index.read.feeds import load_url
+from index.read.files import DEFAULT_MAX_BYTES, Failure, Loaded, discover, iter_loaded
+from index.read.http import Fetcher, FetchOptions, is_url
+from index.report import IndexReport
 from index.store import ChunkStore
 from index.vectors import passages, plan
 
@@ -34,57 +33,6 @@ from index.vectors import passages, plan
 EMBED_BATCH = 256
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class IndexReport:
-    """What an indexing run did. ``chunks`` counts chunks embedded in this run."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    failed: list[Failure] = field(default_factory=list)
-    chunks: int = 0
-    downloaded: int = 0
-    not_modified: int = 0
-    passed_over: int = 0  # files in the folders given that are of no supported type
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    def summary(self) -> str:
-        parts = [
-            f"{self.added} added",
-            f"{self.updated} updated",
-            f"{self.unchanged} unchanged",
-            f"{self.removed} removed",
-            f"{len(self.failed)} failed",
-        ]
-        fetched = ""
-        if self.downloaded or self.not_modified:
-            fetched = f"; {self.downloaded} downloaded, {self.not_modified} not modified since last time"
-        others = ""
-        if self.passed_over:
-            kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
-            others = f"; {self.passed_over} other file{'s' if self.passed_over > 1 else ''} passed over (not {kinds})"
-        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded{fetched}{others}."
-
-
-@contextmanager
-def writer_lock(path: Path) -> Iterator[None]:
-    """One writer at a time per index; a second fails at once rather than wait."""
-    lock = FileLock(path)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise IndexBusyError(
-            f"the index is busy: another indexing run holds {path}; wait for it to finish and try again"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 class Indexer:

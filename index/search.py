@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunking import article_of, chunk_id, citable_spans
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.filters import Filter
 from index.keyword import KeywordIndex, load_or_build
 from index.manifest import Entry, Manifest

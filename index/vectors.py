@@ -22,7 +22,7 @@ import numpy as np
 
 from index.articles import Article
 from index.chunking import Chunk, chunk_article, citable_among
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 
 # Room kept for the title when a passage is sized: passages were sized to fit
 # the model together with the title when they were embedded whole, and their

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.app.service import Service
-from bot.app.wiring import open_indexer
 from bot.app.settings import Settings
+from bot.app.wiring import open_indexer
 from index import SAMPLES_DIR
-from index.embeddings import DEFAULT_MODEL, Embedder, load_embedder
+from index.embed.base import Embedder, load_embedder
+from index.embed.bundled import DEFAULT_MODEL
 from index.indexer import Indexer
 from tests.fakes import CountingEmbedder, HashEmbedder
 from tests.site import NewsSite, serve

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 

@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from tests.conftest import DATA
 
 ROOT = Path(__file__).parents[1]

@@ -13,19 +13,26 @@ from pathlib import Path
 
 from bot.app.history import History
 from bot.app.settings import Settings
-from bot.app.wiring import SourceRow, Stats, list_sources, open_indexer, open_retriever, stats_of
+from bot.app.wiring import (
+    SourceRow,
+    Stats,
+    list_sources,
+    open_indexer,
+    open_retriever,
+    stats_of,
+)
 from bot.core.answer import Answer, Writer, answer
 from bot.core.evaluate import QuestionResult, evaluate
 from bot.core.llm import chat_model, make_writer
 from bot.core.timeline import Event, timeline
 from index import SAMPLES_DIR
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.errors import NewsqaError
-from index.fetch import is_url
 from index.filters import Filter
-from index.indexer import IndexReport, Progress
-from index.sources import Source, plain_sources, read_sources
-
+from index.indexer import Progress
+from index.read.http import is_url
+from index.read.sources import Source, plain_sources, read_sources
+from index.report import IndexReport
 
 __all__ = ["Service", "Source", "configured_sources", "writer_from_settings"]
 

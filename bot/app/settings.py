@@ -14,8 +14,8 @@ from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.embeddings import Backend, Precision
-from index.sources import parse_interval
+from index.embed.types import Backend, Precision
+from index.read.sources import parse_interval
 
 
 class Settings(BaseSettings):

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.errors import NewsqaError
-from index.indexer import IndexReport
-from index.sources import Schedule, Source
+from index.read.sources import Schedule, Source
+from index.report import IndexReport
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.app.settings import Settings
-from index.embeddings import Embedder, load_embedder
-from index.fetch import FetchOptions
-from index.indexer import Indexer, writer_lock
+from index.embed.base import Embedder, load_embedder
+from index.indexer import Indexer
+from index.lock import writer_lock
 from index.manifest import Manifest
+from index.read.http import FetchOptions
 from index.search import Retriever
 from index.store import ChunkStore, StoreLocation, connect, drop_collection
 

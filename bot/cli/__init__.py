@@ -33,5 +33,5 @@ def main() -> None:
     # Pages without an article are reported as failures; the extractor's own complaints add nothing.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     # Preparing the model for ONNX Runtime takes a while once per machine: say so.
-    logging.getLogger("index.onnx_model").setLevel(logging.INFO)
+    logging.getLogger("index.embed.export").setLevel(logging.INFO)
     app()

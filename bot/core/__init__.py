@@ -8,6 +8,7 @@ they never import ``index`` themselves.
 from index import SAMPLES_DIR
 from index.errors import IndexBusyError, NewsqaError
 from index.filters import Filter
-from index.indexer import IndexReport, Progress
+from index.indexer import Progress
+from index.report import IndexReport
 
 __all__ = ["SAMPLES_DIR", "Filter", "IndexBusyError", "IndexReport", "NewsqaError", "Progress"]

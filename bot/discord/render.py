@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.app.wiring import SourceRow
 from bot.core.answer import Answer, Citation
 from bot.core.timeline import Event
-from bot.app.wiring import SourceRow
 
 MESSAGE_MAX = 2000
 EMBEDS_PER_MESSAGE = 10

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.app.wiring import open_indexer
 from bot.app.settings import Settings
+from bot.app.wiring import open_indexer
 from index import indexer as indexer_module
 from tests.fakes import HashEmbedder
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.app.wiring import open_indexer
 from bot.app.settings import Settings
+from bot.app.wiring import open_indexer
 from index.indexer import Indexer
 from tests.checks import stored_ids
 from tests.conftest import DATA

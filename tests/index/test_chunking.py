@@ -3,9 +3,9 @@ from __future__ import annotations
 import json
 
 from index.chunking import chunk_article, split_sentences
-from index.embeddings import Embedder
+from index.embed.base import Embedder
+from index.read.files import load_file
 from index.vectors import TITLE_TOKENS
-from index.loaders import load_file
 from tests.conftest import DATA, SAMPLE
 from tests.fakes import HashEmbedder
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.app.service import Service
-from bot.app.wiring import open_indexer
 from bot.app.settings import Settings
+from bot.app.wiring import open_indexer
 from tests.checks import assert_consistent
 from tests.fakes import HashEmbedder
 

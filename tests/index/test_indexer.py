@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 
 from bot.app.service import Service
-from bot.app.wiring import open_indexer
 from bot.app.settings import Settings
+from bot.app.wiring import open_indexer
 from index.errors import IndexBusyError, ModelMismatchError
-from index.indexer import Indexer, writer_lock
-from index.loaders import load_file
+from index.indexer import Indexer
+from index.lock import writer_lock
+from index.read.files import load_file
 from index.vectors import passages, plan
 from tests.checks import assert_consistent, stored_ids
 from tests.conftest import DATA, SAMPLE

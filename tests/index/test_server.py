@@ -15,8 +15,8 @@ import chromadb
 import pytest
 
 from bot.app.service import Service
-from bot.app.wiring import store_location
 from bot.app.settings import Settings
+from bot.app.wiring import store_location
 from index.errors import StoreUnavailableError
 from tests.checks import assert_consistent
 from tests.conftest import DATA

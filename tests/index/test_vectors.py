@@ -7,9 +7,9 @@ import pytest
 
 from bot.app.service import Service
 from bot.app.settings import Settings
-from index.embeddings import Embedder
 from index.articles import Article
-from index.loaders import load_file
+from index.embed.base import Embedder
+from index.read.files import load_file
 from index.search import Passage, _spans
 from index.vectors import passages, plan
 from tests.checks import assert_consistent

@@ -14,8 +14,8 @@ from pathlib import Path
 from bot.app.settings import Settings
 from bot.app.watch import Round, watch
 from index.errors import IndexBusyError
-from index.indexer import IndexReport
-from index.sources import Source
+from index.read.sources import Source
+from index.report import IndexReport
 from tests.conftest import DATA
 from tests.site import RSS, Item, NewsSite, day, page, rss, slice_articles
 

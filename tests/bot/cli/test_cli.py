@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.app.service import Service
-from bot.cli import app
 from bot.app.settings import Settings
+from bot.cli import app
 from index import SAMPLES_DIR
 from tests.conftest import DATA
 
@@ -182,8 +182,8 @@ def test_discord_without_a_token_is_one_line_and_exit_1(env: Settings, monkeypat
 
 
 def test_feedback_lists_votes(env: Settings) -> None:
-    from bot.core.answer import Answer, Citation
     from bot.app.history import History
+    from bot.core.answer import Answer, Citation
 
     history = History(env.history_path)
     cited = Citation(1, "a1", "Kerman blasts", "2024-01-04", "local", "", "At least 84 died.", 0, 17, 1.0)

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.service import Service
+from bot.app.settings import Settings
 from bot.core.answer import DECLINED, answer, respond
 from bot.core.compose import is_fragment, select
 from bot.core.evidence import Evidence
 from bot.core.params import PARAMS
 from bot.core.question import read_question
-from bot.app.service import Service
-from bot.app.settings import Settings
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.filters import Filter
-from index.loaders import load_file
+from index.read.files import load_file
 from index.search import Passage
 from tests.conftest import DATA, SAMPLE
 

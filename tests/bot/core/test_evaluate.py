@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.app.service import Service
-from bot.core.evaluate import KEYS, gold_rank, mentions, normalise, pick_choice
 from bot.app.settings import Settings
-from index.embeddings import Embedder
+from bot.core.evaluate import KEYS, gold_rank, mentions, normalise, pick_choice
+from index.embed.base import Embedder
 from index.search import Passage
 from tests.bot.cli.test_cli import run
 from tests.conftest import DATA

@@ -4,10 +4,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
-from bot.core.answer import Citation, answer
 from bot.app.service import Service
+from bot.core.answer import Citation, answer
 from bot.core.llm import chat_model, keep_cited, make_writer, render_messages
-from bot.app.settings import Settings
 from index.errors import NewsqaError
 
 

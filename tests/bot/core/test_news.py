@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from bot.core.answer import answer
 from bot.app.service import Service
+from bot.app.settings import Settings
+from bot.core.answer import answer
 from bot.core.stated import read_stated
 from bot.core.timeline import timeline
-from bot.app.settings import Settings
 from index import SAMPLES_DIR
-from index.embeddings import Embedder
+from index.embed.base import Embedder
 from index.filters import Filter
 
 SOURCES = {"usatoday.com", "cnn.com", "local"}

@@ -15,19 +15,18 @@ import discord
 import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
-from pydantic import SecretStr
 from discord.ext.test import backend, factories
+from pydantic import SecretStr
 
-from bot.app.service import Service
-from bot.discord import create_bot, run
-from tests.conftest import sharing
-from bot.discord.client import GENERIC_ERROR, NewsBot
 from bot.app.history import History
 from bot.app.service import Service
 from bot.app.settings import Settings
-from index.embeddings import Embedder
+from bot.discord import create_bot, run
+from bot.discord.client import GENERIC_ERROR, NewsBot
+from index.embed.base import Embedder
 from index.errors import NewsqaError
 from index.filters import Filter
+from tests.conftest import sharing
 from tests.fakes import HashEmbedder
 from tests.site import NewsSite, page, slice_articles
 
@@ -377,7 +376,7 @@ async def test_reindex_indexes_the_configured_sources_and_shows_progress(fresh_b
 
 
 async def test_reindex_while_another_writer_holds_the_index_says_busy(fresh_bot: NewsBot) -> None:
-    from index.indexer import writer_lock
+    from index.lock import writer_lock
 
     cog, interaction = commands_of(fresh_bot), FakeInteraction(fresh_bot, manage_guild=True)
     with writer_lock(fresh_bot.settings.lock_path):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from bot.app.wiring import SourceRow
 from bot.core.answer import Answer, Citation
 from bot.discord.render import (
     DESCRIPTION_MAX,
@@ -13,7 +14,6 @@ from bot.discord.render import (
     render_answer,
     render_sources,
 )
-from bot.app.wiring import SourceRow
 
 
 def citation(n: int, text: str, title: str = "Twin blasts kill dozens in Kerman", url: str = "") -> Citation:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from index.errors import FetchError
-from index.loaders import DEFAULT_MAX_BYTES
+from index.read.files import DEFAULT_MAX_BYTES
 
 try:
     _VERSION = version("newsqa")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import LoadError
-from index.loaders import discover, iter_loaded, load_file
+from index.read.files import discover, iter_loaded, load_file
 from tests.conftest import DATA, SAMPLE
 
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 from datetime import date
 
 from index.chunking import chunk_id
-from index.fetch import USER_AGENT
 from index.indexer import Indexer
 from index.manifest import Entry
-from index.remote import PAGES_AT_ONCE
+from index.read.feeds import PAGES_AT_ONCE
+from index.read.http import USER_AGENT
 from tests.checks import assert_consistent
 from tests.site import ATOM, RSS, Item, NewsSite, atom, day, page, rss, slice_articles
 

@@ -9,12 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embeddings import DEFAULT_MODEL, Embedder, Precision, SentenceTransformerEmbedder, load_embedder
+from index.embed.base import Embedder, load_embedder
+from index.embed.bundled import DEFAULT_MODEL
+from index.embed.export import GRAPHS, INT8_MIN_COSINE, supports
+from index.embed.onnx_runner import TOKEN_BUDGET, OnnxEmbedder, _batches
+from index.embed.torch_runner import SentenceTransformerEmbedder
+from index.embed.types import Precision
 from index.errors import NewsqaError
-from index.onnx_model import GRAPHS, INT8_MIN_COSINE, TOKEN_BUDGET, OnnxEmbedder, _batches, supports
 from tests.conftest import DATA, SAMPLE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_counting_tokens_while_another_thread_embeds(real_embedder: Embedder) -> None:
@@ -64,7 +68,7 @@ def test_texts_keep_their_order_across_windows_and_runs(
 ) -> None:
     """Each text's vector lands in its own row, whatever run and window computed it."""
     assert isinstance(fp32_embedder, OnnxEmbedder)
-    monkeypatch.setattr("index.onnx_model.WINDOW", 16)
+    monkeypatch.setattr("index.embed.onnx_runner.WINDOW", 16)
     texts = [f"report {i} on the storm " * (1 + (i * 7) % 60) for i in range(40)]
     vectors = fp32_embedder.embed(texts)
     for i in (0, 1, 15, 16, 17, 31, 39):
@@ -94,7 +98,8 @@ def test_asking_process_does_not_load_pytorch(real_embedder: Embedder) -> None:
     """Once exported, the model runs without importing PyTorch: what makes a cold answer fast."""
     real_embedder.embed(["warm the cache"])
     script = (
-        "import sys; from bot.app.settings import Settings; from index.embeddings import DEFAULT_MODEL, load_embedder;"
+        "import sys; from bot.app.settings import Settings; from index.embed.base import load_embedder;"
+        "from index.embed.bundled import DEFAULT_MODEL;"
         "e = load_embedder(DEFAULT_MODEL, Settings(_env_file=None).model_cache); e.embed(['a question']);"
         "print(sorted({'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)))"
     )

@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from index.errors import SourcesError
-from index.fetch import is_url
+from index.read.http import is_url
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}

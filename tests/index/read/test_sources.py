@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import SourcesError
-from index.sources import Schedule, Source, parse_interval, read_sources
+from index.read.sources import Schedule, Source, parse_interval, read_sources
 
 HOUR = timedelta(hours=1)
 

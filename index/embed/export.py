@@ -1,10 +1,4 @@
-"""The bundled embedding model served by ONNX Runtime.
-
-Loading sentence-transformers means importing PyTorch, transformers and
-scikit-learn: five seconds or more before the first question can be embedded.
-ONNX Runtime and the model's own fast tokenizer load in a fraction of that and,
-in fp32, compute the same vectors (cosine 1.0 to the sentence-transformers
-ones), so every answer starts sooner and takes less memory.
+"""The bundled model's ONNX graph: exported once per machine, quantised to int8, kept in a cache folder.
 
 The ONNX graph is exported from the packaged weights the first time it is
 needed (PyTorch does that once, in a few seconds), its attention, layer norms
@@ -29,16 +23,16 @@ import hashlib
 import json
 import logging
 import os
-import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from filelock import FileLock
 
-from index.embeddings import Precision
+from index.embed.pooling import _vectors
+from index.embed.types import Precision
 from index.errors import NewsqaError
 
 log = logging.getLogger(__name__)
@@ -46,107 +40,12 @@ log = logging.getLogger(__name__)
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OPSET = 17
 FORMAT = f"bert-fused-last-hidden-state-opset{OPSET}"  # part of the cache key: a new format is a new export
-BATCH = 32  # texts per run; they are sorted by length first, so padding stays small
-# Tokens per run (texts x the longest one's tokens). ONNX Runtime keeps the
-# memory of its largest run: 32 texts of 256 tokens took the process to about
-# 1 GB, 8 of them (this budget) to under 0.4 GB, at the same speed.
-TOKEN_BUDGET = 2048
-WINDOW = 1024  # texts tokenized and sorted together; a long list is taken in windows
 EXPORT_TOLERANCE = 1e-4  # largest difference allowed between the graph's output and PyTorch's
 # Lowest cosine allowed between an int8 graph's sentence vectors and the fp32 graph's
 # (measured: 0.972 at worst over 2,841 news sentences).
 INT8_MIN_COSINE = 0.95
 GRAPHS: dict[str, str] = {"fp32": "model.onnx", "int8": "model-int8.onnx"}  # file names in the cache folder
 LOCK = "export.lock"  # held while a graph is written to the cache folder
-
-
-class OnnxEmbedder:
-    """A mean-pooled sentence-transformers model (the bundled one) run by ONNX Runtime."""
-
-    def __init__(
-        self, name: str, model_dir: Path, cache_dir: Path, batch_size: int = BATCH, precision: Precision = "int8"
-    ) -> None:
-        self.name = name
-        self.precision = precision
-        self._model_dir = Path(model_dir)
-        self._cache_dir = Path(cache_dir)
-        self._batch_size = batch_size
-        self._session: Any = None
-        self._tokenizer: Any = None
-        self._counter: Any = None
-        self._loading = threading.Lock()
-        config = json.loads((self._model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
-        self._max_tokens = int(config["max_seq_length"])
-        self._dimension = int(json.loads((self._model_dir / "config.json").read_text(encoding="utf-8"))["hidden_size"])
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    @property
-    def max_tokens(self) -> int:
-        return self._max_tokens
-
-    def _load(self) -> None:
-        with self._loading:
-            if self._session is not None:
-                return
-            from tokenizers import Tokenizer
-
-            tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
-            tokenizer.no_padding()  # the file pads to a fixed length; batches are padded here instead
-            counter = Tokenizer.from_str(tokenizer.to_str())
-            counter.no_truncation()
-            tokenizer.enable_truncation(self._max_tokens)
-            session = _session(self._model_dir, self._cache_dir, self.precision)
-            self._tokenizer, self._counter, self._session = tokenizer, counter, session
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        if not texts:
-            return []
-        self._load()
-        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
-
-    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
-        texts = list(texts)
-        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        if not texts:
-            return out
-        self._load()
-        size = batch_size or self._batch_size
-        for first in range(0, len(texts), WINDOW):
-            encodings = self._tokenizer.encode_batch(texts[first : first + WINDOW])
-            for rows in _batches([len(e.ids) for e in encodings], size):
-                out[[first + r for r in rows]] = _vectors(self._session, [encodings[r] for r in rows])
-        return out
-
-
-def _vectors(session: Any, encodings: list[Any]) -> np.ndarray:
-    """Unit sentence vectors of tokenized texts, run by ``session`` as one padded batch."""
-    width = max(len(e.ids) for e in encodings)
-    ids = np.zeros((len(encodings), width), dtype=np.int64)
-    mask = np.zeros_like(ids)
-    for row, encoding in enumerate(encodings):
-        ids[row, : len(encoding.ids)] = encoding.ids
-        mask[row, : len(encoding.ids)] = 1
-    feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-    (hidden,) = session.run(None, feed)
-    return _normalised(_mean_pool(hidden, mask))
-
-
-def _batches(lengths: list[int], most: int) -> list[list[int]]:
-    """Positions grouped into runs, longest first: at most ``most`` texts and ``TOKEN_BUDGET`` padded tokens each.
-
-    Texts of like length run together, so little is padding; a text longer
-    than the budget runs alone.
-    """
-    order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
-    batches, start = [], 0
-    while start < len(order):
-        size = max(1, min(most, TOKEN_BUDGET // max(1, lengths[order[start]])))
-        batches.append(order[start : start + size])
-        start += size
-    return batches
 
 
 def supports(model_dir: Path) -> bool:
@@ -339,12 +238,3 @@ QUANTIZE_CHECK = [
     "The Islamic State group claimed responsibility for the bombings in a statement posted on its Telegram channels, "
     "a day after Iranian officials vowed revenge and pointed at the United States and Israel.",
 ]
-
-
-def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    weights = mask[:, :, None].astype(hidden.dtype)
-    return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-
-
-def _normalised(vectors: np.ndarray) -> np.ndarray:
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)

@@ -1,0 +1,46 @@
+"""What an indexing run did: the articles added, updated, unchanged and removed, what failed, and a summary.
+
+It is what users are told after each run, by the command line, the watcher
+and the Discord bot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from index.read.files import SUPPORTED_SUFFIXES, Failure
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did. ``chunks`` counts chunks embedded in this run."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    chunks: int = 0
+    downloaded: int = 0
+    not_modified: int = 0
+    passed_over: int = 0  # files in the folders given that are of no supported type
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.unchanged} unchanged",
+            f"{self.removed} removed",
+            f"{len(self.failed)} failed",
+        ]
+        fetched = ""
+        if self.downloaded or self.not_modified:
+            fetched = f"; {self.downloaded} downloaded, {self.not_modified} not modified since last time"
+        others = ""
+        if self.passed_over:
+            kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
+            others = f"; {self.passed_over} other file{'s' if self.passed_over > 1 else ''} passed over (not {kinds})"
+        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded{fetched}{others}."
