@@ -1,9 +1,11 @@
 """``newsqa eval``: how often the bot finds and cites the answer, on questions with gold answers.
 
-The metrics follow the eval set's own definitions (lower-cased text with runs
-of white space made one space; scores over the answerable questions; a passage
-counts with at most 1,200 characters, what the bot would quote). Questions go
-through the same code as ``newsqa ask``.
+The metrics follow the eval set's own contract: a gold answer occurs in a text
+when every one of its words occurs there as a whole word (after NFKC, lower
+case and folding curly quotes); scores are over the answerable questions, and
+again over the grounded ones (an article reports the event asked about) with
+the suffix ``_grounded``; a passage counts with at most 1,200 characters, what
+the bot would quote. Questions go through the same code as ``newsqa ask``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import re
 import statistics
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -28,9 +31,12 @@ from index.search import Passage, Retriever
 PASSAGE_CHARS = 1200  # what the bot would quote of a passage (the eval contract)
 _QUOTES = "\"“”‘’'"
 _APOSTROPHES = str.maketrans("‘’", "''")
+_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+_WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+SCORES = ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit", "mc_accuracy")
 KEYS = (
-    "answerable", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit",
-    "mc_accuracy", "refusal", "index_s", "ask_p50_ms", "ask_p95_ms",
+    "answerable", *SCORES, "refusal", "grounded", *(f"{k}_grounded" for k in SCORES),
+    "index_s", "ask_p50_ms", "ask_p95_ms",
 )  # fmt: skip
 
 Progress = Callable[[str, int, int], None]
@@ -46,6 +52,7 @@ class QuestionResult:
     answered: bool
     answer: str
     cited: list[str]
+    grounded: bool  # an article reports the event asked about
     gold_rank: int | None  # 1-based rank of the first passage holding the gold answer
     answer_hit: bool
     mc_pick: str | None
@@ -57,11 +64,22 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def words(text: str) -> set[str]:
+    """The contract's words: NFKC, lower-cased, quotes folded, runs of letters and digits
+    (an apostrophe or hyphen inside a word keeps it whole)."""
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text or "").translate(_FOLD).lower()))
+
+
+def occurs(gold: str, text: str) -> bool:
+    """Whether every word of ``gold`` occurs in ``text`` as a whole word ("84" is not in "284")."""
+    wanted = words(gold)
+    return bool(wanted) and wanted <= words(text)
+
+
 def gold_rank(passages: list[Passage], gold: str, k: int = 10) -> int | None:
     """1-based rank of the first of the top ``k`` passages holding ``gold``, else None."""
-    needle = normalise(gold)
     for rank, passage in enumerate(passages[:k], start=1):
-        if needle in normalise(passage.text[:PASSAGE_CHARS]):
+        if occurs(gold, passage.text[:PASSAGE_CHARS]):
             return rank
     return None
 
@@ -137,27 +155,35 @@ def evaluate(
         if progress:
             progress("asking", n, len(asked))
     scored = [r for r in results if r.gold is not None]
-    declined = [not r.answered for r in results if r.gold is None]
+    grounded = [r for r in scored if r.grounded]
     times = sorted(r.ms for r in results)
-    ranks = [r.gold_rank for r in scored]
-
-    def share(values: Iterable[bool]) -> float:
-        values = list(values)
-        return round(sum(values) / len(values), 4) if values else 0.0
-
     metrics = {
         "answerable": len(scored),
-        "recall@1": share(r is not None and r <= 1 for r in ranks),
-        "recall@5": share(r is not None and r <= 5 for r in ranks),
-        "recall@10": share(r is not None for r in ranks),
-        "mrr@10": round(statistics.fmean(1 / r if r else 0.0 for r in ranks), 4) if ranks else 0.0,
-        "answer_hit": share(r.answer_hit for r in scored),
-        "mc_accuracy": share(bool(r.mc_right) for r in scored),
-        "refusal": share(declined),
+        **_scores(scored),
+        "refusal": _share(not r.answered for r in results if r.gold is None),
+        "grounded": len(grounded),
+        **{f"{key}_grounded": value for key, value in _scores(grounded).items()},
         "ask_p50_ms": round(_percentile(times, 0.50), 1),
         "ask_p95_ms": round(_percentile(times, 0.95), 1),
     }
     return metrics, results
+
+
+def _scores(scored: list[QuestionResult]) -> dict[str, float]:
+    ranks = [r.gold_rank for r in scored]
+    return {
+        "recall@1": _share(r is not None and r <= 1 for r in ranks),
+        "recall@5": _share(r is not None and r <= 5 for r in ranks),
+        "recall@10": _share(r is not None for r in ranks),
+        "mrr@10": round(statistics.fmean(1 / r if r else 0.0 for r in ranks), 4) if ranks else 0.0,
+        "answer_hit": _share(r.answer_hit for r in scored),
+        "mc_accuracy": _share(bool(r.mc_right) for r in scored),
+    }
+
+
+def _share(values: Iterable[bool]) -> float:
+    values = list(values)
+    return round(sum(values) / len(values), 4) if values else 0.0
 
 
 def _ask(retriever: Retriever, q: dict, answerable: bool, params: Params) -> QuestionResult:
@@ -177,8 +203,9 @@ def _ask(retriever: Retriever, q: dict, answerable: bool, params: Params) -> Que
         answered=result.answered,
         answer=result.answer,
         cited=[c.text for c in result.citations],
+        grounded=bool(gold) and bool(q.get("grounded", True)),
         gold_rank=gold_rank(found.passages, gold) if gold else None,
-        answer_hit=bool(gold) and result.answered and normalise(gold) in normalise(result.answer),
+        answer_hit=bool(gold) and result.answered and occurs(gold, result.answer),
         mc_pick=q["choices"][pick] if pick is not None else None,
         mc_right=(pick == q.get("answer_index")) if pick is not None else None,
         ms=round(ms, 1),

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app.service import Service
 from bot.app.settings import Settings
-from bot.core.evaluate import KEYS, gold_rank, mentions, normalise, pick_choice
+from bot.core.evaluate import KEYS, gold_rank, mentions, normalise, occurs, pick_choice
 from index.embed.base import Embedder
 from index.search import Passage
 from tests.bot.cli.test_cli import run
@@ -27,6 +27,17 @@ def test_gold_rank_follows_the_metric_definition() -> None:
     # Only the first 1,200 characters of a passage count.
     assert gold_rank([passage("x" * 1200 + " Tetris")], "Tetris") is None
     assert normalise("  A\tB \n c ") == "a b c"
+
+
+def test_a_gold_answer_occurs_when_all_its_words_do_as_whole_words() -> None:
+    """The eval contract's rule, with its own examples."""
+    assert occurs("“Sinners”", 'The film "Sinners" leads the 98th Academy Awards')
+    assert occurs("Conan O’Brien", "Conan O'Brien returns as host")
+    assert occurs("Davos, Switzerland", "Davos, where the forum meets, is a town in Switzerland.")
+    assert not occurs("84", "284 people were injured")
+    assert not occurs("Rats", "Democrats won")
+    assert occurs("Al-Furqan", "its media wing al-Furqan said")
+    assert not occurs("", "anything")
 
 
 def test_a_choice_counts_as_named_only_as_whole_words() -> None:
