@@ -12,11 +12,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from bot.app.history import topic
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.cli.console import JsonFlag, edge, err, out, progress_bar
 from bot.core import Filter, NewsqaError
 from bot.core.answer import Answer
+from bot.core.question import follows_up
 from bot.core.evaluate import KEYS, read_jsonl, write_report
 
 
@@ -112,9 +114,14 @@ def timeline(
 
 @edge
 def chat() -> None:
-    """Ask questions one after another (an empty line or Ctrl-D ends)."""
+    """Ask questions one after another (an empty line or Ctrl-D ends).
+
+    A question that points back and names nothing new ("who will he face in the
+    final?") follows up the conversation before it, as a reply does in Discord.
+    """
     service = _open_for_asking(Settings(), quiet=False)
     out.print("Ask about the indexed news; an empty line ends.")
+    context: str | None = None
     while True:
         try:
             question = input("? ").strip()
@@ -123,7 +130,9 @@ def chat() -> None:
             break
         if not question:
             break
-        _print_answer(service.ask(question))
+        following = context if context and follows_up(question) else None
+        _print_answer(service.ask(question, context=following))
+        context = topic(following, question)
         out.print()
 
 

@@ -66,10 +66,13 @@ def compose(
 def select(evidence: list[Evidence], params: Params, margin: float | None = None) -> list[Evidence]:
     """The best sentence and those within ``margin`` behind it (at most ``params.max_sentences``), without overlaps.
 
-    Headings and captions ("Alaska Airlines Flight 1282") are passed over while
-    there are whole sentences close enough to the question to quote.
+    The article's own questions ("Who will Littler face in the finals?") answer
+    nothing and are passed over while there is anything else; headings and
+    captions ("Alaska Airlines Flight 1282") while there are whole sentences
+    close enough to the question to quote.
     """
     margin = params.score_margin if margin is None else margin
+    evidence = [ev for ev in evidence if not ev.text.rstrip().endswith("?")] or evidence
     whole = [ev for ev in evidence if not is_fragment(ev.text, params)]
     if whole and support(whole) >= params.min_similarity:
         evidence = whole

@@ -56,6 +56,8 @@ def find(question: Question, retriever: Retriever, params: Params, where: Filter
     """
     if question.context:
         query, topical = retriever.embed([question.topic, question.search_topic])
+        if question.points_back:  # "who will he face?": "he" is only known from the conversation
+            query = topical
     else:
         query = topical = retriever.embed([question.topic])[0]
     boost = recent(question.today, params)

@@ -31,6 +31,8 @@ _ORDER_WORDS = re.compile(
     r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b|\blast(?=\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
+# Words that point back at something said before: "who will he face?", "when is it?".
+_POINTING_BACK = re.compile(r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.I)
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
     r"(number|toll|death toll|total|cost|price|score|amount|age|percentage|rate))\b",
@@ -54,6 +56,11 @@ class Question:
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
     context: str | None = field(default=None)  # the earlier question it follows up
+
+    @property
+    def points_back(self) -> bool:
+        """It names nothing of its own and points at what was said before ("when is it?")."""
+        return follows_up(self.text)
 
     @property
     def search_topic(self) -> str:
@@ -107,3 +114,12 @@ def topic_of(question: str) -> str:
         return question
     topic = " ".join(_ORDER_WORDS.sub(" ", question).split())
     return re.sub(r" (?=[?!.,])", "", topic) or question
+
+
+def follows_up(text: str) -> bool:
+    """Whether ``text`` continues the conversation before it rather than starting a new one.
+
+    It points back ("who will he face in the final?", "when is it?") and names
+    nothing of its own; a question naming someone or something starts afresh.
+    """
+    return bool(_POINTING_BACK.search(text)) and not names_in(text)

@@ -28,6 +28,22 @@ _NOT_NAMES = frozenset(
 )
 
 
+# Days and months date an event; they do not name what a question is about.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+# Where a report comes from, not what it is about: "…, according to an NBC investigation?"
+_ATTRIBUTION = re.compile(r"\b(?:according to|reported by|says?|said)\b[^?!.;]*", re.IGNORECASE)
+# Names an article may write another way: a country, its people and its abbreviation.
+_VARIANTS = [
+    "britain british uk", "america american americans us usa", "europe european eu", "china chinese",
+    "russia russian", "ukraine ukrainian", "israel israeli", "mexico mexican", "canada canadian",
+    "france french", "germany german", "japan japanese", "india indian", "iran iranian", "korea korean",
+    "zelensky zelenskyy",
+]
+
+
 def has_count(text: str) -> bool:
     """Whether ``text`` gives any number, in digits or words."""
     return bool(_COUNT.search(text))
@@ -40,26 +56,36 @@ def capitalised(text: str) -> set[str]:
 
 def names_in(question: str) -> dict[str, set[str]]:
     """The names and figures a question is about, as written ("Rees-Zammit", "112,000"), each with
-    its plain words ({"rees", "zammit"}, {"112000"}).
+    the plain words an article may name it by ({"rees", "zammit"}, {"112000"}, "British": {"uk", …}).
 
-    Capitalised words after the first count, and figures of three digits or
-    more other than years (an article about "the 2024 race" or "the past 48
-    hours" need not repeat the year or the count); lower-case questions name
-    nothing this way.
+    Capitalised words count, the first one too ("Israel is grappling with…"),
+    unless they only open a clause ("Which", "How"); so do figures of three
+    digits or more other than years (an article about "the 2024 race" or "the
+    past 48 hours" need not repeat the year or the count). Days, months and who
+    reported something ("according to an NBC investigation") are left out.
+    Lower-case questions name nothing this way.
     """
     names: dict[str, set[str]] = {}
-    for n, match in enumerate(_TOKEN.finditer(question)):
+    for match in _TOKEN.finditer(_ATTRIBUTION.sub(" ", question)):
         token = match.group(0)
         if token.count(".") == 1:  # a full stop, not "U.S."
             token = token.rstrip(".")
         figure = token[:1].isdigit()
         if figure and (YEAR.fullmatch(token) or sum(ch.isdigit() for ch in token) < 3):
             continue
-        if n and (token[:1].isupper() or figure):
-            words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES]
+        if token[:1].isupper() or figure:
+            words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES and w not in _CALENDAR]
             if words:
-                names.setdefault(token, set()).update(stems(words))
+                names.setdefault(token, set()).update(_variants(stems(words)))
     return names
+
+
+def _variants(words: list[str]) -> set[str]:
+    found = set(words)
+    for group in _VARIANT_STEMS:
+        if found & group:
+            found |= group
+    return found
 
 
 def plain_words(text: str) -> list[str]:
@@ -72,3 +98,6 @@ def _parts(token: str) -> list[str]:
     word = token.lower().replace(".", "").replace(",", "").replace("’", "'")
     word = re.sub(r"(n't|'(s|m|d|ll|re|ve)?)$", "", word)  # "Biden's", "I'm", "Don't"
     return [part for part in re.split(r"[-&_]", word) if part]
+
+
+_VARIANT_STEMS = [frozenset(stems(group.split())) for group in _VARIANTS]

@@ -162,6 +162,16 @@ def test_chat_answers_until_an_empty_line(env: Settings) -> None:
     assert result.stdout.count("Sources (articles up to") == 1
 
 
+def test_chat_takes_a_question_that_points_back_as_a_follow_up(env: Settings) -> None:
+    """ "Who will he face…" after "Who is Luke Littler?" is answered from the Littler report; a question
+    naming its own topic starts afresh."""
+    assert run("index", str(DATA / "realtimeqa-slice.jsonl"))[0] == 0
+    talk = "Who is Luke Littler?\nWho will he face in the final?\nWhat did Doug Burgum say about the border?\n\n"
+    answers = runner.invoke(app, ["chat"], input=talk).stdout.split("\n? ")
+    assert "Littler" in answers[2].split("Sources")[0] and "darts" in answers[2]
+    assert "Burgum" in answers[3] and "Littler" not in answers[3]
+
+
 def test_empty_question_is_a_usage_error(env: Settings) -> None:
     assert run("ask", "   ")[0] == 2
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.question import order_asked, read_question, topic_of
+from bot.core.question import follows_up, order_asked, read_question, topic_of
 from bot.core.words import names_in, plain_words
 
 
@@ -41,9 +41,9 @@ def test_quantity_questions() -> None:
 def test_names_are_the_capitalised_words_and_figures_after_the_first() -> None:
     assert names_in("Which automaker recalled more than 112,000 vehicles this week?") == {"112,000": {"112000"}}
     assert names_in("Did Louis Rees-Zammit quit? What does U.S. law say?") == {
-        "Louis": {"loui"}, "Rees-Zammit": {"ree", "zammit"}, "U.S.": {"us"}
+        "Louis": {"loui"}, "Rees-Zammit": {"ree", "zammit"}, "U.S.": {"us", "usa", "america", "american"}
     }  # fmt: skip
-    assert names_in("Which event put millions of Americans under alerts?") == {"Americans": {"american"}}
+    assert names_in("Which event put millions of Americans under alerts?") == {"Americans": {"american", "america", "us", "usa"}}
     assert names_in("how many people were killed in the attack?") == {}  # lower case names nothing
     assert names_in("Who won the 2024 race in the past 48 hours, I'm asking?") == {}  # years, counts, "I'm"
 
@@ -51,3 +51,20 @@ def test_names_are_the_capitalised_words_and_figures_after_the_first() -> None:
 def test_plain_words_match_names_as_articles_write_them() -> None:
     words = set(plain_words("An American said the U.S. plan, Biden’s, would cost 112,000 dollars."))
     assert {"american", "us", "biden", "112000"} <= words
+
+
+def test_a_question_that_points_back_follows_up_the_conversation() -> None:
+    today = date(2024, 1, 5)
+    assert follows_up("who will he face in the final?") and follows_up("When is it?")
+    assert not follows_up("Who is Luke Littler?") and not follows_up("What did Burgum say about it?")
+    followed = read_question("Who will he face in the final?", today, context="Who is Luke Littler?")
+    assert followed.search_topic == "Who is Luke Littler? Who will he face in the final?" and followed.points_back
+
+
+def test_a_leading_name_and_variants_count_but_dates_and_reporters_do_not() -> None:
+    assert names_in("Israel is grappling with its worst school shooting. In which province?") == {
+        "Israel": {"israel", "isra"}
+    }  # fmt: skip
+    assert set(names_in("Which British teens feel addicted, according to a Cambridge study?")) == {"British"}
+    assert {"uk", "britain"} <= names_in("Which British teens?")["British"]
+    assert names_in("Which festival runs from August 15th?") == {}
