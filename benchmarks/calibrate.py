@@ -46,7 +46,7 @@ def main() -> None:
 
     service = Service(Settings(NEWSQA_DATA_DIR=args.data_dir, CHROMA_HOST=None))
     print(service.indexer.index_paths([args.eval_dir / "articles.jsonl"]).summary())
-    sources = {e.source for e in service.retriever.entries().values()}
+    sources = service.retriever.sources()
 
     def found(q: dict) -> Found:
         today = date.fromisoformat(q["date"]) if q.get("date") else date.today()

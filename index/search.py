@@ -146,6 +146,10 @@ class Retriever:
         self.keyword_index()
         return self._entries
 
+    def sources(self) -> set[str]:
+        """The sources of the committed articles, as of the latest search."""
+        return {e.source for e in self.entries().values()}
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors of ``texts``, from the index's own model."""
         return self.embedder.embed(texts)

@@ -1,4 +1,4 @@
-"""Wiring: the index's parts built from settings, and what can be read of an index without its model."""
+"""Wiring: the index's parts built from settings, and what the open index says of itself (stats, articles)."""
 
 from __future__ import annotations
 

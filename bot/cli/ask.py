@@ -18,8 +18,8 @@ from bot.app.settings import Settings
 from bot.cli.console import JsonFlag, edge, err, out, progress_bar
 from bot.core import Filter, NewsqaError
 from bot.core.answer import Answer
-from bot.core.question import follows_up
 from bot.core.evaluate import KEYS, read_jsonl, write_report
+from bot.core.question import follows_up
 
 
 def _open_for_asking(settings: Settings, quiet: bool) -> Service:

@@ -26,7 +26,7 @@ from bot.core.params import PARAMS, Params
 from bot.core.question import read_question
 from index.errors import NewsqaError
 from index.filters import Filter
-from index.search import Passage, Retriever
+from index.search import Boost, Passage, Retriever
 
 PASSAGE_CHARS = 1200  # what the bot would quote of a passage (the eval contract)
 _QUOTES = "\"“”‘’'"
@@ -120,11 +120,12 @@ def pick_choice(
         raise ValueError("no choices to pick from")
     found = found or find(read_question(question, today), retriever, params)
     own = found.passages[: params.own_passages]
+    boost = recent(today, params)
     scores = []
     for choice in choices:
         evidence = find(read_question(f"{question} {choice}", today), retriever, params).evidence
-        naming = [_weight(ev, today, params) for ev in evidence if mentions(ev.text, choice)]
-        score = max(naming) if naming else max((_weight(ev, today, params) for ev in evidence), default=0.0) / 2
+        naming = [_weight(ev, boost) for ev in evidence if mentions(ev.text, choice)]
+        score = max(naming) if naming else max((_weight(ev, boost) for ev in evidence), default=0.0) / 2
         score += sum(
             params.own_passage_weight / rank
             for rank, passage in enumerate(own, start=1)
@@ -134,9 +135,8 @@ def pick_choice(
     return max(range(len(choices)), key=scores.__getitem__)
 
 
-def _weight(evidence: Evidence, today: date, params: Params) -> float:
+def _weight(evidence: Evidence, boost: Boost) -> float:
     """A sentence's similarity to the question, as many times more from a recent article as its passage counts."""
-    boost = recent(today, params)
     return evidence.similarity * (boost.factor if boost.covers(evidence.passage.published) else 1.0)
 
 
@@ -190,8 +190,8 @@ def _ask(retriever: Retriever, q: dict, answerable: bool, params: Params) -> Que
     start = time.perf_counter()
     # Asked on the question's own date, as its readers did: "this week" is that week.
     today = date.fromisoformat(q["date"]) if q.get("date") else date.today()
-    sources = {e.source for e in retriever.entries().values()}
-    result, found = respond(read_question(q["question"], today, sources), retriever, None, Filter(), params)
+    question = read_question(q["question"], today, retriever.sources())
+    result, found = respond(question, retriever, None, Filter(), params)
     ms = (time.perf_counter() - start) * 1000
     gold = q.get("answer") if answerable else None
     choices = q.get("choices") if answerable else None

@@ -55,12 +55,8 @@ class Question:
     capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
+    points_back: bool  # names nothing of its own and points at what was said before ("when is it?")
     context: str | None = field(default=None)  # the earlier question it follows up
-
-    @property
-    def points_back(self) -> bool:
-        """It names nothing of its own and points at what was said before ("when is it?")."""
-        return follows_up(self.text)
 
     @property
     def search_topic(self) -> str:
@@ -90,6 +86,7 @@ def read_question(
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(tokenize([topic])[0]),
         figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),
+        points_back=follows_up(text),
         context=context,
     )
 
