@@ -30,7 +30,10 @@ def _open_for_asking(settings: Settings, quiet: bool) -> Service:
 
 
 def _print_answer(result: Answer) -> None:
-    out.print(escape(result.answer))
+    if result.short_answer:
+        out.print(f"[bold]{escape(result.short_answer)}[/bold] — {escape(result.answer)}")
+    else:
+        out.print(escape(result.answer))
     if result.note:
         out.print(escape(result.note), style="dim")
     if not result.citations:

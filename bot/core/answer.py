@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from bot.core.compose import compose
+from bot.core.kind import short_answer
 from bot.core.evidence import Evidence, Found, find, support
 from bot.core.params import PARAMS, Params
 from bot.core.question import Question, read_question
@@ -48,6 +49,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     as_of: str | None = None  # publication date of the newest article cited
     note: str | None = None  # which articles were searched, when the question was restricted
+    short_answer: str | None = None  # what the question asks for, in a few words, from the first quote
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -96,9 +98,11 @@ def respond(
         written = writer(question.text, citations)
         if written is not None:
             return replace(written, as_of=_newest(written.citations), note=note), found
-    if text is None:
+    short = None
+    if text is None:  # quoted sentences; order and differing figures keep their own form
         text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-    return Answer(question.text, True, text, citations, _newest(citations), note), found
+        short = short_answer(question.kind, [c.text for c in citations], question.text)
+    return Answer(question.text, True, text, citations, _newest(citations), note, short), found
 
 
 def answerable(found: Found, params: Params) -> bool:
@@ -109,12 +113,13 @@ def answerable(found: Found, params: Params) -> bool:
 def search(question: Question, retriever: Retriever, where: Filter, params: Params) -> tuple[Found, str | None]:
     """Search with the restrictions given and those the question states, and say which articles were used.
 
-    When what the question states in words finds nothing to answer from, the
-    search is repeated without it, and the answer says so.
+    When what the question states in words finds nothing to answer from
+    (nothing close enough, or nothing naming all its names), the search is
+    repeated without it, and the answer says so.
     """
     combined = where.narrowed(question.stated)
     found = find(question, retriever, params, combined or None)
-    if question.stated and not answerable(found, params):
+    if question.stated and not (answerable(found, params) and not unmentioned(question, found, params)):
         found = find(question, retriever, params, where or None)
         searched = f"articles {where.describe()}" if where else "all articles"
         return found, f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."

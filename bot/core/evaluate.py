@@ -33,7 +33,7 @@ _QUOTES = "\"“”‘’'"
 _APOSTROPHES = str.maketrans("‘’", "''")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
-SCORES = ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit", "mc_accuracy")
+SCORES = ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit", "short_answer_hit", "mc_accuracy")
 KEYS = (
     "answerable", *SCORES, "refusal", "grounded", *(f"{k}_grounded" for k in SCORES),
     "index_s", "ask_p50_ms", "ask_p95_ms",
@@ -51,10 +51,12 @@ class QuestionResult:
     gold: str | None
     answered: bool
     answer: str
+    short_answer: str | None
     cited: list[str]
     grounded: bool  # an article reports the event asked about
     gold_rank: int | None  # 1-based rank of the first passage holding the gold answer
     answer_hit: bool
+    short_answer_hit: bool  # the gold answer occurs in the short answer
     mc_pick: str | None
     mc_right: bool | None
     ms: float
@@ -177,6 +179,7 @@ def _scores(scored: list[QuestionResult]) -> dict[str, float]:
         "recall@10": _share(r is not None for r in ranks),
         "mrr@10": round(statistics.fmean(1 / r if r else 0.0 for r in ranks), 4) if ranks else 0.0,
         "answer_hit": _share(r.answer_hit for r in scored),
+        "short_answer_hit": _share(r.short_answer_hit for r in scored),
         "mc_accuracy": _share(bool(r.mc_right) for r in scored),
     }
 
@@ -202,10 +205,12 @@ def _ask(retriever: Retriever, q: dict, answerable: bool, params: Params) -> Que
         gold=gold,
         answered=result.answered,
         answer=result.answer,
+        short_answer=result.short_answer,
         cited=[c.text for c in result.citations],
         grounded=bool(gold) and bool(q.get("grounded", True)),
         gold_rank=gold_rank(found.passages, gold) if gold else None,
         answer_hit=bool(gold) and result.answered and occurs(gold, result.answer),
+        short_answer_hit=bool(gold) and result.answered and occurs(gold, result.short_answer or ""),
         mc_pick=q["choices"][pick] if pick is not None else None,
         mc_right=(pick == q.get("answer_index")) if pick is not None else None,
         ms=round(ms, 1),

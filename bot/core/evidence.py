@@ -15,7 +15,8 @@ import numpy as np
 
 from bot.core.params import Params
 from bot.core.question import Question
-from bot.core.words import capitalised, has_count
+from bot.core.kind import answers_kind
+from bot.core.words import capitalised
 from index.filters import Filter
 from index.keyword import tokenize
 from index.search import Boost, Passage, Retriever, Span
@@ -98,14 +99,17 @@ def _prior(span: Span, passages: int, params: Params) -> float:
 
 
 def answer_shape(sentence: str, question: Question, params: Params) -> float:
-    """+1 for a sentence that adds a name or number to the question, less for ones that cannot answer.
+    """+1 for a sentence that holds what the question asks for, less for ones that cannot answer.
 
-    A sentence that only restates the question (or is itself a question, or a
-    headline fragment) is similar to it without answering it.
+    What it asks for is a span of its kind that it lacks ("Which state…": a
+    place it does not name); for a question of no particular kind, any name or
+    number it lacks. A sentence that only restates the question (or is itself
+    a question, or a headline fragment) is similar to it without answering it.
     """
-    new = capitalised(sentence) - question.capitalised
-    numbers = any(ch.isdigit() for token in new for ch in token) or has_count(sentence)
-    shape = 1.0 if (numbers if question.quantity else new) else 0.0
+    if question.kind is not None:
+        shape = 1.0 if answers_kind(question.kind, sentence, question.text) else 0.0
+    else:
+        shape = 1.0 if capitalised(sentence) - question.capitalised else 0.0
     if sentence.rstrip().endswith("?"):
         shape -= params.shape_question_penalty
     if len(sentence.split()) < params.claim_min_words:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.core.kind import DURATION, NUMBER, kind_asked
 from bot.core.stated import read_stated
 from bot.core.words import FIGURE, capitalised, names_in
 from index.filters import Filter
@@ -33,13 +34,6 @@ _ORDER_WORDS = re.compile(
 )
 # Words that point back at something said before: "who will he face?", "when is it?".
 _POINTING_BACK = re.compile(r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.I)
-_QUANTITY_QUESTION = re.compile(
-    r"\b(how (many|much|long|old|far|big|large|tall|often)|what (was|is|were|are) the "
-    r"(number|toll|death toll|total|cost|price|score|amount|age|percentage|rate))\b",
-    re.IGNORECASE,
-)
-
-
 @dataclass(frozen=True)
 class Question:
     """What a question asks, read once (see :func:`read_question`)."""
@@ -50,13 +44,18 @@ class Question:
     stated: Filter  # the dates and sources it states
     today: date  # the day it is asked: "this week" and recency count from it
     order: str | None  # "earliest" or "latest" for a question about order
-    quantity: bool  # answered by a number ("how many…")
+    kind: str | None  # what it asks for (``bot.core.kind``): "person", "place", "number", …
     names: dict[str, set[str]]  # names and figures it is about, each with its plain words
     capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
     points_back: bool  # names nothing of its own and points at what was said before ("when is it?")
     context: str | None = field(default=None)  # the earlier question it follows up
+
+    @property
+    def quantity(self) -> bool:
+        """Whether it is answered by a number or an amount of time ("how many…", "how long…")."""
+        return self.kind in (NUMBER, DURATION)
 
     @property
     def search_topic(self) -> str:
@@ -81,7 +80,7 @@ def read_question(
         stated=stated,
         today=today,
         order=order_asked(searched),
-        quantity=bool(_QUANTITY_QUESTION.search(topic)),
+        kind=kind_asked(topic),
         names=names_in(searched),
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(tokenize([topic])[0]),

@@ -11,12 +11,6 @@ YEAR = re.compile(r"(?:1[89]|20)\d\d")  # a year dates an event; it counts nothi
 FIGURE = re.compile(
     r"(?<![\w.'’-])\$?(?P<n>\d(?:[\d,]*\d)?(?:\.\d+)?)%?(?![\w'’-])(?:\s+(?:million|billion|thousand))?"
 )
-# Any count at all, in digits or in words: what a "how many" answer holds.
-_COUNT = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-    r"thousands?|millions?|billions?)\b",
-    re.IGNORECASE,
-)
 # Capitalised words after a sentence's first, and numbers: what answers to news questions mostly are.
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'’.&-]+")
@@ -29,7 +23,7 @@ _NOT_NAMES = frozenset(
 
 
 # Days and months date an event; they do not name what a question is about.
-_CALENDAR = frozenset(
+CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
@@ -42,11 +36,6 @@ _VARIANTS = [
     "france french", "germany german", "japan japanese", "india indian", "iran iranian", "korea korean",
     "zelensky zelenskyy",
 ]
-
-
-def has_count(text: str) -> bool:
-    """Whether ``text`` gives any number, in digits or words."""
-    return bool(_COUNT.search(text))
 
 
 def capitalised(text: str) -> set[str]:
@@ -74,7 +63,7 @@ def names_in(question: str) -> dict[str, set[str]]:
         if figure and (YEAR.fullmatch(token) or sum(ch.isdigit() for ch in token) < 3):
             continue
         if token[:1].isupper() or figure:
-            words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES and w not in _CALENDAR]
+            words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES and w not in CALENDAR]
             if words:
                 names.setdefault(token, set()).update(_variants(stems(words)))
     return names

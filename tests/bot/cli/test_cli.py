@@ -137,7 +137,7 @@ def test_ask_json_has_the_documented_shape(env: Settings) -> None:
     code, stdout, _ = run("ask", "--json", "who was blamed first")
     assert code == 0
     data = json.loads(stdout)
-    assert set(data) == {"question", "answered", "answer", "citations", "as_of", "note"}
+    assert set(data) == {"question", "answered", "answer", "citations", "as_of", "note", "short_answer"}
     assert data["as_of"] == "2024-01-04" and data["note"] is None
     assert data["question"] == "who was blamed first"
     assert data["answered"] is True

@@ -1,0 +1,235 @@
+"""The kind of answer a question asks for, and the spans of that kind a sentence holds.
+
+"Which state…" asks for a place, "Who…" for a person, "How long…" for a
+duration. A sentence answers such a question only if it holds a span of that
+kind that the question does not already hold; the first such span of the
+answer's best sentence is the short answer shown before the quote.
+
+Spans are found by rules over the sentence's text: capitalised runs for names
+(typed as places by the country and subdivision names of ISO 3166, as
+organisations by the word that ends them), figures for numbers, a number and a
+unit of time for durations, and calendar expressions for dates. On the dev set
+these rules gave the short answer as often as spaCy's small English pipeline
+did, without its three seconds of loading on every new process (see
+``docs/ARCHITECTURE.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bot.core.stated import MONTH
+from bot.core.words import CALENDAR, FIGURE, YEAR, plain_words
+
+PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
+    "person", "organisation", "place", "number", "percentage", "duration", "date", "title", "name"
+)  # fmt: skip
+
+# "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
+_THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were)\b)[\w'’-]+\s+){0,2}?"
+# Checked in this order: "which US state" is a place, not a person ("who").
+_ASKED = [
+    (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.I)),
+    (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.I)),
+    (NUMBER, re.compile(
+        r"\bhow (?:many|much|old|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
+        r"|death toll|total|cost|price|score|amount|age|rate|sum|value|fine|salary|budget)\b|\bwhat (?:number|amount|"
+        r"fraction|price|score|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.I)),
+    (DATE, re.compile(
+        rf"^\s*when\b|\b{_THING}(?:year|date|day|month|time)\b|\bwhen (?:is|was|will|did)\b", re.I)),
+    (PLACE, re.compile(
+        rf"^\s*where\b|\bwhere (?:is|was|were|did|will|does)\b|\b{_THING}(?:countr(?:y|ies)|states?|city|cities|"
+        r"province|county|region|island|nation|town|capital|continent|territory|village|place|location|venue|"
+        r"stadium|airport|port|border|neighbou?rhood|district)\b", re.I)),
+    (ORGANISATION, re.compile(
+        rf"\b{_THING}(?:compan(?:y|ies)|airlines?|carrier|organi[sz]ations?|teams?|club|university|college|school|"
+        r"agency|party|network|automaker|carmaker|brand|group|bank|firm|retailer|newspaper|broadcaster|channel|"
+        r"manufacturer|start-?up|chain|union|league|institution|studio|outlet|publisher|charity|tech giant|giant|"
+        r"streaming service|service|platform|conference|government|department|ministry|court|committee)\b",
+        re.I)),
+    (TITLE, re.compile(
+        rf"\b{_THING}(?:film|movie|book|song|album|show|series|video game|game|play|novel|documentary|musical"
+        r"|painting|podcast)\b", re.I)),
+    (PERSON, re.compile(
+        rf"^\s*(?:who|whom|whose)\b|\bwho (?:is|was|were|will|did|has|had|won|beat|became)\b|\b{_THING}"
+        r"(?:person|people|politician|player|singer|actor|actress|president|leader|ceo|star|rapper|artist|author|"
+        r"candidate|minister|senator|governor|judge|musician|athlete|champion|director|comedian|billionaire|"
+        r"celebrity|host|coach|driver|footballer|golfer|official|man|woman|prince|princess|king|queen|pope|"
+        r"lawmaker|chef|writer|journalist|founder|executive|boxer|striker|superstar|public figure|member of|"
+        r"character)\b", re.I)),
+    # Any other name: "What is the name of the storm…?", "What is it called?", "Which beer…?"
+    (NAME, re.compile(r"\bwhat (?:is|was|were|are) (?:the )?names?\b|\bcalled\b|\bnamed\b|^\s*which\b|\bwhich \w+", re.I)),
+]  # fmt: skip
+
+# A name ends with an organisation's word: "Alaska Airlines", "Boeing Co.", "University of Iowa".
+_ORGANISATION_WORDS = frozenset(
+    "airlines airways air inc corp corporation co company ltd llc plc group bank university college institute "
+    "school party association council ministry department agency motors fc united club foundation commission "
+    "committee court network news times post journal press studios entertainment pictures records league "
+    "federation union board authority police army navy force forces service services industries holdings "
+    "technologies systems labs hospital church".split()
+)
+# Capitalised words that open a sentence or a clause without naming anything.
+_OPENERS = frozenset(
+    "a an the this that these those it its he she they we i you his her their our my your there here "
+    "in on at of for from by with after before during while when where what which who why how but and or "
+    "so yet if as since until although though however meanwhile also still then now today yesterday "
+    "last next earlier later according some many most several all both each every no not one two three "
+    "mr mrs ms dr sir breaking live watch read see photo video related update updated".split()
+)
+_JOINERS = frozenset({"of", "de", "for", "the", "&", "von", "van", "der", "al", "bin", "la", "le", "du"})
+_POSSESSIVE = re.compile(r"['’]s$")
+_MONTH = re.compile(MONTH)
+_WORD = re.compile(r"[\w'’.&-]+")
+_QUOTED = re.compile(r"[\"“](?P<t>[^\"“”]{2,80})[\"”]")
+_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
+_AMOUNT = r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|several|dozens of|hundreds of|a few)"
+_DURATION = re.compile(rf"\b{_AMOUNT}(?:[\s-]+(?:and a half|half))?[\s-]+{_UNIT}\b", re.I)
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_DATE = re.compile(
+    rf"\b(?:(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{4}}"
+    rf"|{_WEEKDAY}|(?:19|20)\d\d)\b",
+    re.I,
+)
+_PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.I)
+_COUNT_WORDS = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?)(?:\s+(?:hundred|thousand|million|billion))?\b",
+    re.I,
+)
+
+
+def kind_asked(question: str) -> str | None:
+    """What ``question`` asks for: one of the kinds above, or None when it asks for something else."""
+    for kind, pattern in _ASKED:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a sentence of some kind: its text and where it starts."""
+
+    text: str
+    start: int
+    kind: str | None = None  # for names: PLACE, ORGANISATION, or None when the rules cannot tell
+
+
+def spans_of(kind: str, sentence: str) -> list[Span]:
+    """The spans of ``sentence`` that may answer a question asking for ``kind``, in order."""
+    if kind == NUMBER:
+        return _numbers(sentence)
+    if kind == PERCENTAGE:
+        return [Span(m.group(0), m.start()) for m in _PERCENT.finditer(sentence)]
+    if kind == DURATION:
+        return [Span(m.group(0), m.start()) for m in _DURATION.finditer(sentence)]
+    if kind == DATE:
+        return [Span(m.group(0), m.start()) for m in _DATE.finditer(sentence)]
+    names = _names(sentence)
+    if kind in (TITLE, NAME):
+        return [Span(m.group("t").strip(), m.start("t")) for m in _QUOTED.finditer(sentence)] + names
+    if kind == PERSON:  # a person's name is neither a place nor an organisation's
+        return [n for n in names if n.kind is None] or [n for n in names if n.kind == ORGANISATION]
+    typed = [n for n in names if n.kind == kind]
+    return typed + [n for n in names if n.kind is None]
+
+
+def short_answer(kind: str | None, sentences: list[str], question: str) -> str | None:
+    """The first span of the asked kind in ``sentences`` whose words the question does not all hold."""
+    if kind is None:
+        return None
+    asked = _words_of(question)
+    for sentence in sentences:
+        for span in spans_of(kind, sentence):
+            words = set(plain_words(span.text))
+            if words and not words <= asked:
+                return span.text
+    return None
+
+
+def answers_kind(kind: str | None, sentence: str, question: str) -> bool:
+    """Whether ``sentence`` holds a span of the asked kind that the question lacks."""
+    return short_answer(kind, [sentence], question) is not None
+
+
+@cache
+def _words_of(question: str) -> frozenset[str]:
+    return frozenset(plain_words(question))
+
+
+def _numbers(sentence: str) -> list[Span]:
+    found = [
+        Span(m.group(0), m.start())
+        for m in FIGURE.finditer(sentence)
+        if not YEAR.fullmatch(m.group("n"))
+    ]
+    found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
+    return sorted(found, key=lambda s: s.start)
+
+
+def _names(sentence: str) -> list[Span]:
+    """Runs of capitalised words ("Luke Humphries", "University of Iowa"), typed where the rules can tell.
+
+    A single word opening the sentence ("Passengers said…") and a run in
+    capitals ("LOS ANGELES —", a dateline) are not taken for names; a single
+    word in capitals ("ISIS") is.
+    """
+    runs: list[Span] = []
+    words = list(_WORD.finditer(sentence))
+    i = 0
+    while i < len(words):
+        if not _is_name_word(words[i].group(0)):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and not sentence[words[j - 1].end() : words[j].start()].strip():  # no comma between
+            word = words[j].group(0)
+            if _is_name_word(word) or (word[:1].isdigit() and word[-1:].isalpha()) or (  # "Philadelphia 76ers"
+                word.lower() in _JOINERS and j + 1 < len(words) and _is_name_word(words[j + 1].group(0))
+            ):
+                j += 1
+            else:
+                break
+        start, end = words[i].start(), words[j - 1].end()
+        text = _POSSESSIVE.sub("", sentence[start:end].rstrip(".,’'"))
+        opening = i == 0 and j == 1 and not text.isupper()
+        dateline = j - i > 1 and text.isupper()
+        if text and not opening and not dateline:
+            runs.append(Span(text, start, _type_of(text)))
+        i = j
+    return runs
+
+
+def _is_name_word(word: str) -> bool:
+    plain = _POSSESSIVE.sub("", word.lower().strip(".’'"))
+    return word[:1].isupper() and plain not in _OPENERS and plain not in CALENDAR and not _MONTH.fullmatch(plain)
+
+
+def _type_of(name: str) -> str | None:
+    words = name.replace("’", "'").split()
+    last = words[-1].lower().rstrip(".") if words else ""
+    if last in _ORGANISATION_WORDS or (len(words) > 2 and words[0].lower() in _ORGANISATION_WORDS):
+        return ORGANISATION
+    if name.lower() in _places():
+        return PLACE
+    return None
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Country and subdivision names (ISO 3166, as pycountry ships them), lower case."""
+    import pycountry  # its tables are read on first use only
+
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.add(value.lower())
+    for division in pycountry.subdivisions:
+        names.add(division.name.lower())
+    names |= {"us", "u.s.", "uk", "u.k.", "britain", "england", "scotland", "wales", "gaza", "west bank"}
+    return frozenset(names)

@@ -1,0 +1,80 @@
+"""The kind of answer a question asks for, and the spans of that kind in a sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.kind import (
+    DATE, DURATION, NUMBER, ORGANISATION, PERCENTAGE, PERSON, PLACE, TITLE, kind_asked, short_answer,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who beat darts prodigy Luke Littler to become the PDC world champion?", PERSON),
+        ("Which US state became the first in which Kennedy qualified for the ballot?", PLACE),
+        ("In which province did the shooting happen?", PLACE),
+        ("Where did CNN's Republican primary debate take place this week?", PLACE),
+        ("Which airline said this week it found loose bolts?", ORGANISATION),
+        ("Which school won the College Football Playoff National Championship?", ORGANISATION),
+        ("How many people were injured?", NUMBER),
+        ("What percentage of US adults have received the latest vaccine?", PERCENTAGE),
+        ("How long did the siege last?", DURATION),
+        ("When is the final?", DATE),
+        ("What year did Captain's Catch Seafood open for business?", DATE),
+        ("Which film won five awards at the 2024 Golden Globes?", TITLE),
+        ("Which former president scored an Emmy this week?", PERSON),
+        ("South Korea passed a law this week banning the sale of what?", None),
+    ],
+)
+def test_the_kind_asked_for(question: str, kind: str | None) -> None:
+    assert kind_asked(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "short"),
+    [
+        (
+            "Who beat 16-year-old darts prodigy Luke Littler to become the PDC world champion?",
+            "Luke Humphries beat Luke Littler 7-4 in the final at Alexandra Palace.",
+            "Luke Humphries",
+        ),
+        (
+            "Which US state became the first in which Robert F. Kennedy Jr. qualified for the ballot?",
+            "Kennedy, who met Governor Spencer Cox, qualified for the ballot in Utah, his campaign said.",
+            "Utah",
+        ),
+        (
+            "Which airline found loose bolts on its grounded planes?",
+            "Boeing said on Monday that United Airlines had found loose bolts on several planes.",
+            "United Airlines",
+        ),
+        ("How many people were killed?", "At least 84 people were killed in 2024 and 284 injured.", "84"),
+        ("How long did the siege last?", "The siege lasted three weeks before police moved in.", "three weeks"),
+        ("When is the final?", "The final is on Wednesday, January 3 in London.", "Wednesday, January 3"),
+        ("Which film won five awards?", "“Oppenheimer” won five awards at the Golden Globes.", "Oppenheimer"),
+    ],
+)
+def test_the_short_answer_is_the_first_span_of_the_kind_the_question_lacks(
+    question: str, sentence: str, short: str
+) -> None:
+    assert short_answer(kind_asked(question), [sentence], question) == short
+
+
+def test_no_short_answer_without_a_span_of_the_kind_or_a_kind() -> None:
+    assert short_answer(NUMBER, ["Officials gave no figure for the dead."], "How many died?") is None
+    # The only name is the one the question already holds.
+    assert short_answer(PERSON, ["Luke Littler lost the final."], "Who beat Luke Littler?") is None
+    assert short_answer(None, ["Luke Humphries won."], "Tell me about darts") is None
+
+
+def test_a_person_is_not_a_place_and_a_year_is_no_count() -> None:
+    question = "Who won the election in Taiwan?"
+    assert short_answer(PERSON, ["In Taiwan, Lai Ching-te won the vote."], question) == "Lai Ching-te"
+    assert short_answer(NUMBER, ["In 2024, 3,000 homes flooded."], "How many homes flooded?") == "3,000"
+
+
+def test_the_later_sentences_are_read_when_the_first_holds_no_span() -> None:
+    sentences = ["The storm hit the coast on Sunday.", "The storm was named Henk by forecasters."]
+    assert short_answer(kind_asked("Who named the storm?"), sentences, "Who named the storm?") == "Henk"
