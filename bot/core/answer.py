@@ -23,6 +23,7 @@ from index.filters import Filter
 from index.search import Retriever
 
 DECLINED = "The indexed articles do not answer this question."
+NOT_ENGLISH = "I understand questions in English only: please ask it in English."
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def respond(
     question: Question, retriever: Retriever, writer: Writer | None, where: Filter, params: Params
 ) -> tuple[Answer, Found]:
     """The answer to ``question``, and everything found for it (for evaluation)."""
+    if not question.english:  # the articles and the model are English: nothing found would be about it
+        return Answer(question.text, False, NOT_ENGLISH), Found([], [])
     found, note = search(question, retriever, where, params)
     if not answerable(found, params):
         return Answer(question.text, False, DECLINED, note=note), found

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.kind import DURATION, NUMBER, kind_asked
+from bot.core.language import is_english
 from bot.core.stated import read_stated
 from bot.core.words import FIGURE, capitalised, names_in
 from index.filters import Filter
@@ -49,6 +50,7 @@ class Question:
     capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
+    english: bool  # asked in English, the language of the articles and the model (``bot.core.language``)
     points_back: bool  # names nothing of its own and points at what was said before ("when is it?")
     context: str | None = field(default=None)  # the earlier question it follows up
 
@@ -85,6 +87,7 @@ def read_question(
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(tokenize([topic])[0]),
         figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),
+        english=is_english(text),
         points_back=follows_up(text),
         context=context,
     )

@@ -49,6 +49,16 @@ def test_a_long_answer_is_split_between_words_and_nothing_is_lost() -> None:
     assert [len(r.embeds) for r in replies] == [0] * (len(replies) - 1) + [3]  # sources follow the text
 
 
+def test_the_short_answer_leads_in_bold_and_is_made_inert() -> None:
+    result = Answer("q", True, "At least 84 people died. [1]", [citation(1, "At least 84 people died.")])
+    result.short_answer = "84"
+    assert render_answer(result)[0].content == "**84** — At least 84 people died. [1]"
+    result.short_answer = "*@everyone*"
+    assert render_answer(result)[0].content.startswith("**\\*@\u200beveryone\\*** — ")
+    result.short_answer = None
+    assert render_answer(result)[0].content == "At least 84 people died. [1]"
+
+
 def test_emoji_and_non_latin_text_are_counted_as_discord_counts_them() -> None:
     # Discord counts code points, as len() does: 🕯️ is two (the candle and a variation selector).
     text = " ".join(["伊朗克尔曼发生两起爆炸", "🕯️🙏", "Взрывы в Кермане"] * 400)
