@@ -119,6 +119,16 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedd
 
 
 @pytest.fixture(scope="session")
+def mixed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
+    """The slice and the sample among 52 more real articles about blame, bombings and Iran (shared, read-only)."""
+    opened = Service(_settings_for(tmp_path_factory.mktemp("mixed")), real_embedder)
+    paths = [DATA / "realtimeqa-blame.jsonl", DATA / "realtimeqa-slice.jsonl", SAMPLES_DIR]
+    report = opened.indexer.index_paths(paths)
+    assert report.added == 67 and not report.failed
+    return opened
+
+
+@pytest.fixture(scope="session")
 def slice_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
     """Fourteen real news articles and the sample, indexed with the real model (shared, read-only)."""
     opened = Service(_settings_for(tmp_path_factory.mktemp("slice")), real_embedder)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.core.evidence import Evidence, support
+from bot.core.kind import answers_kind
 from bot.core.params import Params
 from bot.core.question import Question
 from bot.core.stated import MONTH
@@ -49,7 +50,7 @@ def compose(
     with who reported it. Otherwise the text is None: the quoted sentences.
     """
     if question.order:
-        chosen = _to_order(evidence, embed, params)
+        chosen = _to_order(question, evidence, embed, params)
         if len(chosen) > 1:
             arranged = chronological(chosen)
             if question.order == "latest":
@@ -57,9 +58,10 @@ def compose(
             return _in_order(arranged, question.order), arranged
     if question.quantity:
         close = select(evidence, params, params.figure_margin)
-        found = figures(question, [ev for ev in close if ev.similarity >= params.min_similarity])
+        found = figures(question, [ev for ev in close if ev.similarity >= params.min_similarity], embed, params)
         if len(found) > 1:
-            return _differing(found), [f.evidence for f in found]
+            text, found = differing(found)
+            return text, [f.evidence for f in found]
     return None, select(evidence, params)
 
 
@@ -92,30 +94,42 @@ def is_fragment(text: str, params: Params) -> bool:
     return len(text.split()) < params.claim_min_words and not text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
 
 
-def _to_order(evidence: list[Evidence], embed: Embed, params: Params) -> list[Evidence]:
-    """What a question about order compares: the best sentence of each article close to the best,
-    or, when one article holds them all, its best sentences (the order its cue words give)."""
-    near = [ev for ev in evidence if ev.score >= evidence[0].score - params.order_margin]
-    per_article: dict[str, Evidence] = {}
-    for ev in near:
-        per_article.setdefault(ev.passage.article_id, ev)
-    first, *rest = per_article.values()
-    if rest:  # other articles count only when they report the same story
-        vectors = embed([first.passage.text] + [ev.passage.text for ev in rest])
-        same = [ev for ev, like in zip(rest, vectors[1:] @ vectors[0]) if like >= params.same_story]
-        if same:
-            return [first, same[0]]
-        near = [ev for ev in near if ev.passage.article_id == first.passage.article_id]
-    # Within one article: the best sentence, and the one most like it that is
-    # also close to the question (another claim of responsibility, not the
-    # death toll of the attack both mention).
-    best, others = near[0], [ev for ev in near[1:] if not _overlaps(ev, near[0])]
-    if not others:
+def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params: Params) -> list[Evidence]:
+    """What a question about order compares: two claims of one story that answer what it asks.
+
+    Claims are sentences that hold a span of the kind it asks for and lacks
+    ("Who was blamed…": a name). A claim fits the question as far as it is
+    both about it and answers its predicate ("Who was blamed"): the lesser of
+    its similarities to the two, which tells a claim of blame from everything
+    else said about the bombing. A question asking for no kind ("What is the
+    latest news about…") compares any sentences, by their similarity to it. The first claim fits best; the second is, among those
+    within ``params.order_margin`` of it, the one most like the first (another
+    claim of blame, not the death toll): from another report of the same
+    story if there is one (reports over time are what order compares), else
+    from the first one's article.
+    """
+    claims = [ev for ev in evidence if answers_kind(question.kind, ev.text, question.text)] or evidence[:1]
+    vectors = embed([question.predicate] + [ev.text for ev in claims])
+    if question.kind is None:  # "What is the latest news about…": no claim asked for, only reports
+        fit = [ev.similarity for ev in claims]
+    else:
+        fit = [min(ev.similarity, float(like)) for ev, like in zip(claims, vectors[1:] @ vectors[0])]
+    first = max(range(len(claims)), key=fit.__getitem__)
+    best = claims[first]
+    near = [
+        i for i, ev in enumerate(claims) if fit[i] >= fit[first] - params.order_margin and not _overlaps(ev, best)
+    ]
+    if not near:
         return [best]
-    vectors = embed([best.text] + [ev.text for ev in others])
-    likeness = vectors[1:] @ vectors[0]
-    second = max(range(len(others)), key=lambda i: likeness[i] + others[i].similarity)
-    return [best, others[second]]
+    likeness = vectors[1:][near] @ vectors[1 + first]
+    ranked = [claims[i] for _, i in sorted(zip(likeness + [fit[i] for i in near], near), reverse=True)]
+    elsewhere: dict[str, Evidence] = {}
+    for ev in ranked:
+        if ev.passage.article_id != best.passage.article_id:
+            elsewhere.setdefault(ev.passage.article_id, ev)
+    across = same_story(best, list(elsewhere.values()), embed, params)
+    within = [ev for ev in ranked if ev.passage.article_id == best.passage.article_id]
+    return [best, (across or within)[0]] if across or within else [best]
 
 
 def chronological(evidence: list[Evidence]) -> list[Evidence]:
@@ -139,11 +153,36 @@ def _in_order(arranged: list[Evidence], order: str) -> str:
     return " ".join(parts)
 
 
-def figures(question: Question, evidence: list[Evidence]) -> list[Figure]:
-    """Different numbers given for the same thing by different articles, one per value; else [].
+def same_story(first: Evidence, others: list[Evidence], embed: Embed, params: Params) -> list[Evidence]:
+    """Those of ``others`` from articles reporting the same story as ``first``'s.
+
+    Their passages are alike, and they were published within
+    ``params.story_days`` of each other (when both dates are known): a
+    bombing in 2024 and the killing it commemorates in 2020 are two stories
+    about one man, a flood and a bombing two stories of one week.
+    """
+    if not others:
+        return []
+    vectors = embed([first.passage.text] + [ev.passage.text for ev in others])
+    return [
+        ev
+        for ev, like in zip(others, vectors[1:] @ vectors[0])
+        if like >= params.same_story and _days_apart(first, ev) <= params.story_days
+    ]
+
+
+def _days_apart(a: Evidence, b: Evidence) -> int:
+    if a.passage.published is None or b.passage.published is None:
+        return 0
+    return abs((a.passage.published - b.passage.published).days)
+
+
+def figures(question: Question, evidence: list[Evidence], embed: Embed, params: Params) -> list[Figure]:
+    """Different numbers given for the same thing in one story by different articles, one per value; else [].
 
     The same thing: the word after the number is the same ("84 people", "103
-    people"). Numbers from one article are its own account, not a disagreement.
+    people"), in articles reporting the same story (:func:`same_story`).
+    Numbers from one article are its own account, not a disagreement.
     """
     by_unit: dict[str, list[Figure]] = {}
     for ev in evidence:
@@ -154,7 +193,11 @@ def figures(question: Question, evidence: list[Evidence]) -> list[Figure]:
         group = by_unit.setdefault(unit, [])
         if all(f.value != value and f.evidence.passage.article_id != ev.passage.article_id for f in group):
             group.append(Figure(value, _reporter(ev), ev))
-    return max(by_unit.values(), key=len, default=[]) if any(len(g) > 1 for g in by_unit.values()) else []
+    stories = []
+    for first, *rest in by_unit.values():
+        alike = {id(ev) for ev in same_story(first.evidence, [f.evidence for f in rest], embed, params)}
+        stories.append([first] + [f for f in rest if id(f.evidence) in alike])
+    return max(stories, key=len, default=[]) if any(len(g) > 1 for g in stories) else []
 
 
 def _figure_in(sentence: str, question: Question) -> tuple[str, str] | None:
@@ -186,12 +229,23 @@ def _reporter(ev: Evidence) -> str:
     return ev.passage.source or ev.passage.title
 
 
-def _differing(found: list[Figure]) -> str:
+def differing(found: list[Figure]) -> tuple[str, list[Figure]]:
+    """The text giving each figure with who reported it, and the figures in the order cited.
+
+    Reports of different days are a revision, shown newest first ("Latest: 23
+    according to … ; earlier: 19 according to …"); reports of one day differ.
+    """
+    days = {f.evidence.passage.published_at for f in found}
+    revised = len(days) > 1 and None not in days
+    if revised:
+        found = sorted(found, key=lambda f: f.evidence.passage.published_at or "", reverse=True)
     reports = [
         f"{f.value} according to {f.by} ({f.evidence.passage.published_at or 'undated'}) [{n}]"
         for n, f in enumerate(found, start=1)
     ]
-    return "Reports differ: " + "; ".join(reports) + "."
+    if revised:
+        return f"Latest: {reports[0]}; earlier: " + "; ".join(reports[1:]) + ".", found
+    return "Reports differ: " + "; ".join(reports) + ".", found
 
 
 def _overlaps(a: Evidence, b: Evidence) -> bool:

@@ -63,8 +63,9 @@ def find(question: Question, retriever: Retriever, params: Params, where: Filter
         query = topical = retriever.embed([question.topic])[0]
     boost = recent(question.today, params)
     passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
-    ranked = rank(question, query, passages[: params.sentence_passages], retriever, params,
-                  None if question.order else boost)  # fmt: skip
+    # A question about order compares claims that may lie further down (the claim made second).
+    scored = passages[: params.order_passages if question.order else params.sentence_passages]
+    ranked = rank(question, query, scored, retriever, params, None if question.order else boost)
     return Found(passages, ranked)
 
 

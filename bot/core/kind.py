@@ -151,8 +151,8 @@ def short_answer(kind: str | None, sentences: list[str], question: str) -> str |
 
 
 def answers_kind(kind: str | None, sentence: str, question: str) -> bool:
-    """Whether ``sentence`` holds a span of the asked kind that the question lacks."""
-    return short_answer(kind, [sentence], question) is not None
+    """Whether ``sentence`` holds a span of the asked kind that the question lacks (any sentence, for no kind)."""
+    return kind is None or short_answer(kind, [sentence], question) is not None
 
 
 @cache

@@ -24,7 +24,7 @@ _EVENT = r"(?:the|a|an|his|her|their|its|this|that)"
 _EARLIEST = re.compile(
     rf"\b(?:earliest|initially|originally|at first|prior to|(?:came|come|happened|occurred) first)\b"
     rf"|\bfirst\s*[?.!]*\s*$|\b\w+ed\s+first\b|(?<!the )(?<!a )\bfirst\s+\w+ed\b"
-    rf"|\b(?:before|after)\s+{_EVENT}\b",
+    rf"|\b(?:happened|came|occurred|took place)\s+(?:before|after)\s+{_EVENT}\b",
     re.IGNORECASE,
 )
 _LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest)\b|\blast\s*[?.!]*\s*$", re.IGNORECASE)
@@ -32,6 +32,10 @@ _LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest)\b|\blast\s*[?.!]*\
 _ORDER_WORDS = re.compile(
     r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b|\blast(?=\s*[?.!]*\s*$)",
     re.IGNORECASE,
+)
+# Where what a question asks ends and what it is asked of begins: "who was blamed | for the bombing…".
+_PREPOSITIONS = frozenset(
+    "for in near of at on after before during against over about from to with by since following".split()
 )
 # Words that point back at something said before: "who will he face?", "when is it?".
 _POINTING_BACK = re.compile(r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.I)
@@ -42,6 +46,7 @@ class Question:
     text: str  # as asked, white space folded
     searched: str  # without the dates and sources it states
     topic: str  # what it is about: ``searched`` without its order words
+    predicate: str  # what it asks of its subject, its topic up to the first preposition ("Who was blamed")
     stated: Filter  # the dates and sources it states
     today: date  # the day it is asked: "this week" and recency count from it
     order: str | None  # "earliest" or "latest" for a question about order
@@ -79,6 +84,7 @@ def read_question(
         text=text,
         searched=searched,
         topic=topic,
+        predicate=predicate_of(topic),
         stated=stated,
         today=today,
         order=order_asked(searched),
@@ -113,6 +119,20 @@ def topic_of(question: str) -> str:
         return question
     topic = " ".join(_ORDER_WORDS.sub(" ", question).split())
     return re.sub(r" (?=[?!.,])", "", topic) or question
+
+
+def predicate_of(topic: str) -> str:
+    """What a question asks of what it is about: "Who was blamed for the bombing near…?" asks "Who was blamed".
+
+    Its words up to the first preposition after the second; sentences
+    answering a question about order answer this part (the claims of blame,
+    not everything said about the bombing).
+    """
+    words = topic.rstrip("?!. ").split()
+    for i in range(2, len(words)):
+        if words[i].lower() in _PREPOSITIONS:
+            return " ".join(words[:i])
+    return " ".join(words)
 
 
 def follows_up(text: str) -> bool:

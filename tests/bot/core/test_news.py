@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from bot.app.service import Service
 from bot.app.settings import Settings
-from bot.core.answer import answer
+from bot.core.answer import Answer, answer
 from bot.core.stated import read_stated
 from bot.core.timeline import timeline
 from index import SAMPLES_DIR
@@ -112,29 +113,58 @@ def test_timeline_is_oldest_first_with_one_claim_per_article(slice_index: Servic
     ]
 
 
-@pytest.fixture(scope="module")
-def two_tolls(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
-    """The sample (84 dead, 2024-01-04) and an earlier report of the same attack with the first toll."""
-    folder = tmp_path_factory.mktemp("tolls")
-    (folder / "first-report.md").write_text(
-        "---\ntitle: Twin blasts near Soleimani's tomb in Kerman\ndate: 2024-01-03\nsource: irna.ir\n---\n"
-        "Two explosions struck a crowd of mourners near the tomb of Qasem Soleimani in the city of Kerman on "
-        "Wednesday. Iranian state media said 103 people were killed in the explosions, and more than 170 were "
-        "wounded. Officials called the blasts a terrorist attack.\n",
-        encoding="utf-8",
-    )
-    opened = Service(Settings(NEWSQA_DATA_DIR=folder / "data", CHROMA_HOST=None), real_embedder)
-    assert opened.indexer.index_paths([folder, SAMPLES_DIR]).added == 2
+def _index_with_sample(folder: Path, reports: dict[str, str], embedder: Embedder) -> Service:
+    """The sample (84 dead, 2024-01-04) and the reports given (file name: text), indexed together."""
+    for name, text in reports.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    opened = Service(Settings(NEWSQA_DATA_DIR=folder / "data", CHROMA_HOST=None), embedder)
+    assert opened.indexer.index_paths([folder, SAMPLES_DIR]).added == len(reports) + 1
     return opened
 
 
-def test_differing_death_tolls_are_each_shown_with_who_reported_them(two_tolls: Service) -> None:
+_FIRST_REPORT = (
+    "---\ntitle: Twin blasts near Soleimani's tomb in Kerman\ndate: {day}\nsource: irna.ir\n---\n"
+    "Two explosions struck a crowd of mourners near the tomb of Qasem Soleimani in the city of Kerman on "
+    "Wednesday. Iranian state media said 103 people were killed in the explosions, and more than 170 were "
+    "wounded. Officials called the blasts a terrorist attack.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def two_tolls(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
+    """The sample and an earlier report of the same attack with the first toll."""
+    folder = tmp_path_factory.mktemp("tolls")
+    return _index_with_sample(folder, {"first-report.md": _FIRST_REPORT.format(day="2024-01-03")}, real_embedder)
+
+
+def test_a_revised_toll_is_shown_as_a_revision_newest_first(two_tolls: Service) -> None:
     result = answer("How many people were killed in the Kerman explosions?", two_tolls.retriever)
+    assert result.answer.startswith("Latest: 84 according to local (2024-01-04) [1]; earlier: ")
+    assert "103 according to Iranian state media (2024-01-03) [2]" in result.answer
+    assert [c.published_at for c in result.citations] == ["2024-01-04", "2024-01-03"]
+    assert "84 people" in result.citations[0].text and "103 people were killed" in result.citations[1].text
+
+
+def test_differing_tolls_of_one_day_are_each_shown_with_who_reported_them(
+    tmp_path: Path, real_embedder: Embedder
+) -> None:
+    same_day = _index_with_sample(tmp_path, {"other.md": _FIRST_REPORT.format(day="2024-01-04")}, real_embedder)
+    result = answer("How many people were killed in the Kerman explosions?", same_day.retriever)
     assert result.answer.startswith("Reports differ: ")
-    assert "103 according to Iranian state media (2024-01-03) [" in result.answer
+    assert "103 according to Iranian state media (2024-01-04) [" in result.answer
     assert "84 according to local (2024-01-04) [" in result.answer
-    by_date = {c.published_at: c.text for c in result.citations}
-    assert "103 people were killed" in by_date["2024-01-03"] and "84 people" in by_date["2024-01-04"]
+
+
+def test_figures_of_two_stories_are_not_set_against_each_other(tmp_path: Path, real_embedder: Embedder) -> None:
+    """A flood of the same week also killed people: its toll is no other account of the bombing's."""
+    flood = (
+        "---\ntitle: Floods sweep through Bahia\ndate: 2024-01-04\nsource: floodnews.example\n---\n"
+        "Heavy rains caused floods across the state of Bahia this week. Local officials said 12 people were "
+        "killed in the floods and thousands were forced from their homes. Rescue teams searched for the missing.\n"
+    )
+    index = _index_with_sample(tmp_path, {"flood.md": flood}, real_embedder)
+    result = answer("How many people were killed?", index.retriever)
+    assert result.answered and not result.answer.startswith(("Reports differ", "Latest:")), result.answer
 
 
 def test_one_figure_is_answered_plainly(sample_index: Service) -> None:
@@ -148,7 +178,20 @@ def test_numbers_of_other_things_are_no_differing_figures(slice_index: Service) 
         assert result.answered and not result.answer.startswith("Reports differ"), result.answer
 
 
-def test_unrelated_stories_are_not_put_in_order(slice_index: Service) -> None:
-    """Without a topic, "blamed first" finds a leg injury (2015) and a border dispute (2023): no order."""
-    result = answer("Who was blamed first?", slice_index.retriever)
-    assert result.answered and "First" not in result.answer and "Then:" not in result.answer
+def test_the_claims_of_blame_are_ordered_among_unrelated_stories(slice_index: Service) -> None:
+    """Without a topic, "blamed" also finds a leg injury (2015) and a border dispute (2023): the claims
+    ordered are those of one story that answer who was blamed."""
+    _assert_israel_then_isis(answer("Who was blamed first?", slice_index.retriever))
+
+
+def test_the_mission_question_is_answered_in_a_mixed_index(mixed_index: Service) -> None:
+    """Among 66 other articles, many about Iran, bombings and blame, the claims are still the sample's two."""
+    result = answer("Who was blamed first for the bombing near Soleimani's grave?", mixed_index.retriever)
+    _assert_israel_then_isis(result)
+
+
+def _assert_israel_then_isis(result: Answer) -> None:
+    first, then = result.answer.split(" Then: ")
+    assert first.startswith("First: ") and "accusations were made against Israel by President Raisi" in first
+    assert then.startswith("ISIS has claimed responsibility"), result.answer
+    assert len({c.article_id for c in result.citations}) == 1  # one article: the sample

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.question import follows_up, order_asked, read_question, topic_of
+from bot.core.question import follows_up, order_asked, predicate_of, read_question, topic_of
 from bot.core.words import names_in, plain_words
 
 
@@ -20,7 +20,16 @@ def test_order_words() -> None:
     assert order_asked("Who became the first woman to lead the party?") is None  # rank, not time
     assert order_asked("Who was the first elected mayor?") is None
     assert order_asked("Which team had never won before?") is None
+    assert order_asked("Who endorsed Trump before the Iowa caucus?") is None  # when, not which came first
+    assert order_asked("What happened after the vote?") == "earliest"
     assert order_asked("How many people died?") is None
+
+
+def test_the_predicate_is_what_the_question_asks_of_its_subject() -> None:
+    assert predicate_of("Who was blamed for the bombing near Soleimani's grave?") == "Who was blamed"
+    assert predicate_of("Which outlet reported the leak?") == "Which outlet reported the leak"
+    assert predicate_of("Who in the party was blamed?") == "Who in the party was blamed"  # not after one word
+    assert read_question("Who was blamed first for the attack?", date(2024, 1, 5)).predicate == "Who was blamed"
 
 
 def test_order_words_leave_the_topic_only_when_they_ask_about_order() -> None:
