@@ -116,9 +116,7 @@ def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params
         fit = [min(ev.similarity, float(like)) for ev, like in zip(claims, vectors[1:] @ vectors[0])]
     first = max(range(len(claims)), key=fit.__getitem__)
     best = claims[first]
-    near = [
-        i for i, ev in enumerate(claims) if fit[i] >= fit[first] - params.order_margin and not _overlaps(ev, best)
-    ]
+    near = [i for i, ev in enumerate(claims) if fit[i] >= fit[first] - params.order_margin and not _overlaps(ev, best)]
     if not near:
         return [best]
     likeness = vectors[1:][near] @ vectors[1 + first]

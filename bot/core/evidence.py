@@ -8,15 +8,16 @@ or number the question lacks) and how recent its article is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 
+from bot.core.kind import kind_fit
 from bot.core.params import Params
 from bot.core.question import Question
-from bot.core.kind import answers_kind
-from bot.core.words import capitalised
+from bot.core.words import capitalised, initials, plain_words
 from index.filters import Filter
 from index.keyword import tokenize
 from index.search import Boost, Passage, Retriever, Span
@@ -69,6 +70,23 @@ def find(question: Question, retriever: Retriever, params: Params, where: Filter
     return Found(passages, ranked)
 
 
+def missed_names(question: Question, passages: list[Passage]) -> list[str]:
+    """The names of ``question`` that none of ``passages`` mentions (in its text, title or address: a
+    story's web address or file name often names what it is about); an acronym is also its capitalised
+    words' initials ("FAA": "Federal Aviation Administration")."""
+    if not question.names:
+        return []
+    address = " ".join(re.split(r"[^\w]+", " ".join(p.location for p in passages)))  # "qantas.txt": "qantas txt"
+    said = set(plain_words(address)) | {w for p in passages for w in plain_words(f"{p.title} {p.text}")}
+    if any(_is_acronym(name) for name in question.names):
+        said |= {i for p in passages for i in initials(f"{p.title} {p.text}")}
+    return [name for name, words in question.names.items() if not words & said]
+
+
+def _is_acronym(name: str) -> bool:
+    return name.isupper() and name.isalpha() and 2 <= len(name) <= 5
+
+
 def rank(
     question: Question,
     query: np.ndarray,
@@ -108,7 +126,7 @@ def answer_shape(sentence: str, question: Question, params: Params) -> float:
     a question, or a headline fragment) is similar to it without answering it.
     """
     if question.kind is not None:
-        shape = 1.0 if answers_kind(question.kind, sentence, question.text) else 0.0
+        shape = kind_fit(question.kind, sentence, question.text, params.unsure_kind)
     else:
         shape = 1.0 if capitalised(sentence) - question.capitalised else 0.0
     if sentence.rstrip().endswith("?"):

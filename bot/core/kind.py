@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.core.stated import MONTH
-from bot.core.words import CALENDAR, FIGURE, YEAR, plain_words
+from bot.core.words import CALENDAR, FIGURE, YEAR, places, plain_words
 
 PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
     "person", "organisation", "place", "number", "percentage", "duration", "date", "title", "name"
@@ -31,36 +31,36 @@ PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were)\b)[\w'’-]+\s+){0,2}?"
 # Checked in this order: "which US state" is a place, not a person ("who").
 _ASKED = [
-    (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.I)),
-    (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.I)),
+    (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.IGNORECASE)),
+    (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.IGNORECASE)),
     (NUMBER, re.compile(
         r"\bhow (?:many|much|old|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
         r"|death toll|total|cost|price|score|amount|age|rate|sum|value|fine|salary|budget)\b|\bwhat (?:number|amount|"
-        r"fraction|price|score|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.I)),
+        r"fraction|price|score|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.IGNORECASE)),
     (DATE, re.compile(
-        rf"^\s*when\b|\b{_THING}(?:year|date|day|month|time)\b|\bwhen (?:is|was|will|did)\b", re.I)),
+        rf"^\s*when\b|\b{_THING}(?:year|date|day|month|time)\b|\bwhen (?:is|was|will|did)\b", re.IGNORECASE)),
     (PLACE, re.compile(
         rf"^\s*where\b|\bwhere (?:is|was|were|did|will|does)\b|\b{_THING}(?:countr(?:y|ies)|states?|city|cities|"
         r"province|county|region|island|nation|town|capital|continent|territory|village|place|location|venue|"
-        r"stadium|airport|port|border|neighbou?rhood|district)\b", re.I)),
+        r"stadium|airport|port|border|neighbou?rhood|district)\b", re.IGNORECASE)),
     (ORGANISATION, re.compile(
         rf"\b{_THING}(?:compan(?:y|ies)|airlines?|carrier|organi[sz]ations?|teams?|club|university|college|school|"
         r"agency|party|network|automaker|carmaker|brand|group|bank|firm|retailer|newspaper|broadcaster|channel|"
         r"manufacturer|start-?up|chain|union|league|institution|studio|outlet|publisher|charity|tech giant|giant|"
         r"streaming service|service|platform|conference|government|department|ministry|court|committee)\b",
-        re.I)),
+        re.IGNORECASE)),
     (TITLE, re.compile(
         rf"\b{_THING}(?:film|movie|book|song|album|show|series|video game|game|play|novel|documentary|musical"
-        r"|painting|podcast)\b", re.I)),
+        r"|painting|podcast)\b", re.IGNORECASE)),
     (PERSON, re.compile(
         rf"^\s*(?:who|whom|whose)\b|\bwho (?:is|was|were|will|did|has|had|won|beat|became)\b|\b{_THING}"
         r"(?:person|people|politician|player|singer|actor|actress|president|leader|ceo|star|rapper|artist|author|"
         r"candidate|minister|senator|governor|judge|musician|athlete|champion|director|comedian|billionaire|"
         r"celebrity|host|coach|driver|footballer|golfer|official|man|woman|prince|princess|king|queen|pope|"
         r"lawmaker|chef|writer|journalist|founder|executive|boxer|striker|superstar|public figure|member of|"
-        r"character)\b", re.I)),
+        r"character)\b", re.IGNORECASE)),
     # Any other name: "What is the name of the storm…?", "What is it called?", "Which beer…?"
-    (NAME, re.compile(r"\bwhat (?:is|was|were|are) (?:the )?names?\b|\bcalled\b|\bnamed\b|^\s*which\b|\bwhich \w+", re.I)),
+    (NAME, re.compile(r"\bwhat (?:is|was|were|are) (?:the )?names?\b|\bcalled\b|\bnamed\b|^\s*which\b|\bwhich \w+", re.IGNORECASE)),
 ]  # fmt: skip
 
 # A name ends with an organisation's word: "Alaska Airlines", "Boeing Co.", "University of Iowa".
@@ -86,18 +86,18 @@ _WORD = re.compile(r"[\w'’.&-]+")
 _QUOTED = re.compile(r"[\"“](?P<t>[^\"“”]{2,80})[\"”]")
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
 _AMOUNT = r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|several|dozens of|hundreds of|a few)"
-_DURATION = re.compile(rf"\b{_AMOUNT}(?:[\s-]+(?:and a half|half))?[\s-]+{_UNIT}\b", re.I)
+_DURATION = re.compile(rf"\b{_AMOUNT}(?:[\s-]+(?:and a half|half))?[\s-]+{_UNIT}\b", re.IGNORECASE)
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DATE = re.compile(
     rf"\b(?:(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{4}}"
     rf"|{_WEEKDAY}|(?:19|20)\d\d)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.I)
+_PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORECASE)
 _COUNT_WORDS = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
     r"thousands?|millions?|billions?|dozens?)(?:\s+(?:hundred|thousand|million|billion))?\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -152,7 +152,25 @@ def short_answer(kind: str | None, sentences: list[str], question: str) -> str |
 
 def answers_kind(kind: str | None, sentence: str, question: str) -> bool:
     """Whether ``sentence`` holds a span of the asked kind that the question lacks (any sentence, for no kind)."""
-    return kind is None or short_answer(kind, [sentence], question) is not None
+    return kind is None or kind_fit(kind, sentence, question) > 0
+
+
+def kind_fit(kind: str, sentence: str, question: str, unsure: float = 0.5) -> float:
+    """1 when ``sentence`` holds a new span surely of the asked kind, ``unsure`` when only a name the rules
+    cannot type (asked for a place: "Kerman"; asked for a person: a one-word name), else 0."""
+    asked = _words_of(question)
+    new = [span for span in spans_of(kind, sentence) if not set(plain_words(span.text)) <= asked]
+    if not new:
+        return 0.0
+    return 1.0 if any(_sure(kind, span) for span in new) else unsure
+
+
+def _sure(kind: str, span: Span) -> bool:
+    if kind == PERSON:
+        return span.kind is None and " " in span.text
+    if kind in (PLACE, ORGANISATION):
+        return span.kind == kind
+    return True
 
 
 @cache
@@ -161,11 +179,7 @@ def _words_of(question: str) -> frozenset[str]:
 
 
 def _numbers(sentence: str) -> list[Span]:
-    found = [
-        Span(m.group(0), m.start())
-        for m in FIGURE.finditer(sentence)
-        if not YEAR.fullmatch(m.group("n"))
-    ]
+    found = [Span(m.group(0), m.start()) for m in FIGURE.finditer(sentence) if not YEAR.fullmatch(m.group("n"))]
     found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
     return sorted(found, key=lambda s: s.start)
 
@@ -187,8 +201,12 @@ def _names(sentence: str) -> list[Span]:
         j = i + 1
         while j < len(words) and not sentence[words[j - 1].end() : words[j].start()].strip():  # no comma between
             word = words[j].group(0)
-            if _is_name_word(word) or (word[:1].isdigit() and word[-1:].isalpha()) or (  # "Philadelphia 76ers"
-                word.lower() in _JOINERS and j + 1 < len(words) and _is_name_word(words[j + 1].group(0))
+            if (
+                _is_name_word(word)
+                or (word[:1].isdigit() and word[-1:].isalpha())
+                or (  # "Philadelphia 76ers"
+                    word.lower() in _JOINERS and j + 1 < len(words) and _is_name_word(words[j + 1].group(0))
+                )
             ):
                 j += 1
             else:
@@ -213,23 +231,6 @@ def _type_of(name: str) -> str | None:
     last = words[-1].lower().rstrip(".") if words else ""
     if last in _ORGANISATION_WORDS or (len(words) > 2 and words[0].lower() in _ORGANISATION_WORDS):
         return ORGANISATION
-    if name.lower() in _places():
+    if name.lower() in places():
         return PLACE
     return None
-
-
-@cache
-def _places() -> frozenset[str]:
-    """Country and subdivision names (ISO 3166, as pycountry ships them), lower case."""
-    import pycountry  # its tables are read on first use only
-
-    names: set[str] = set()
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value:
-                names.add(value.lower())
-    for division in pycountry.subdivisions:
-        names.add(division.name.lower())
-    names |= {"us", "u.s.", "uk", "u.k.", "britain", "england", "scotland", "wales", "gaza", "west bank"}
-    return frozenset(names)

@@ -38,6 +38,9 @@ class Params:
     w_overlap: float = 0.6  # share of the question's words it contains
     w_passage: float = 0.2  # similarity of its whole passage
     w_shape: float = 0.2  # looks like an answer: brings a name or number the question lacks
+    # How much a name the rules cannot type counts as an answer of the kind asked
+    # for ("Which state…": "Kerman"), against 1 for a sure one ("Utah").
+    unsure_kind: float = 0.5
     # Shape penalties: a sentence that is itself a question, or one shorter than
     # `claim_min_words` (a headline fragment), is similar to the question
     # without answering it (set with the weights above).

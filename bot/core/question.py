@@ -38,7 +38,11 @@ _PREPOSITIONS = frozenset(
     "for in near of at on after before during against over about from to with by since following".split()
 )
 # Words that point back at something said before: "who will he face?", "when is it?".
-_POINTING_BACK = re.compile(r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.I)
+_POINTING_BACK = re.compile(
+    r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class Question:
     """What a question asks, read once (see :func:`read_question`)."""
@@ -70,9 +74,7 @@ class Question:
         return topic_of(f"{self.context} {self.topic}") if self.context else self.topic
 
 
-def read_question(
-    text: str, today: date, sources: set[str] | None = None, context: str | None = None
-) -> Question:
+def read_question(text: str, today: date, sources: set[str] | None = None, context: str | None = None) -> Question:
     """Read ``text`` asked on ``today``; with ``sources`` (the indexed ones), also the dates and sources it states.
 
     Without ``sources`` nothing is taken as a restriction: the whole text is searched.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from index.keyword import stems
 
@@ -13,6 +14,7 @@ FIGURE = re.compile(
 )
 # Capitalised words after a sentence's first, and numbers: what answers to news questions mostly are.
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
+_SMALL_WORDS = frozenset({"of", "and", "the", "for", "on", "in"})
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'’.&-]+")
 # Capitalised words that start a clause of a question rather than name anything.
 _NOT_NAMES = frozenset(
@@ -31,9 +33,21 @@ CALENDAR = frozenset(
 _ATTRIBUTION = re.compile(r"\b(?:according to|reported by|says?|said)\b[^?!.;]*", re.IGNORECASE)
 # Names an article may write another way: a country, its people and its abbreviation.
 _VARIANTS = [
-    "britain british uk", "america american americans us usa", "europe european eu", "china chinese",
-    "russia russian", "ukraine ukrainian", "israel israeli", "mexico mexican", "canada canadian",
-    "france french", "germany german", "japan japanese", "india indian", "iran iranian", "korea korean",
+    "britain british uk",
+    "america american americans us usa",
+    "europe european eu",
+    "china chinese",
+    "russia russian",
+    "ukraine ukrainian",
+    "israel israeli",
+    "mexico mexican",
+    "canada canadian",
+    "france french",
+    "germany german",
+    "japan japanese",
+    "india indian",
+    "iran iranian",
+    "korea korean",
     "zelensky zelenskyy",
 ]
 
@@ -44,29 +58,71 @@ def capitalised(text: str) -> set[str]:
 
 
 def names_in(question: str) -> dict[str, set[str]]:
-    """The names and figures a question is about, as written ("Rees-Zammit", "112,000"), each with
-    the plain words an article may name it by ({"rees", "zammit"}, {"112000"}, "British": {"uk", …}).
+    """The names a question is about, as written ("Rees-Zammit", "U.S."), each with the plain words an
+    article may name it by ({"rees", "zammit"}, "British": {"uk", "britain", …}).
 
-    Capitalised words count, the first one too ("Israel is grappling with…"),
-    unless they only open a clause ("Which", "How"); so do figures of three
-    digits or more other than years (an article about "the 2024 race" or "the
-    past 48 hours" need not repeat the year or the count). Days, months and who
-    reported something ("according to an NBC investigation") are left out.
-    Lower-case questions name nothing this way.
+    Capitalised words count unless they only open a clause ("Which", "How").
+    The first word counts when it is a place or people ("Israel is grappling
+    with…", "Mexican drug cartels…") or starts a longer name ("Luke Littler
+    is…"), not when it only opens the sentence ("Annual sales…", "Latest
+    data…"). Figures do not count: an article may round them ("more than
+    112,000" for 112,965). Days, months and who reported something
+    ("according to an NBC investigation") are left out. Lower-case questions
+    name nothing this way.
     """
     names: dict[str, set[str]] = {}
-    for match in _TOKEN.finditer(_ATTRIBUTION.sub(" ", question)):
+    tokens = list(_TOKEN.finditer(_ATTRIBUTION.sub(" ", question)))
+    for i, match in enumerate(tokens):
         token = match.group(0)
         if token.count(".") == 1:  # a full stop, not "U.S."
             token = token.rstrip(".")
-        figure = token[:1].isdigit()
-        if figure and (YEAR.fullmatch(token) or sum(ch.isdigit() for ch in token) < 3):
+        if not token[:1].isupper() or (i == 0 and not _names_something(token, tokens[1:2])):
             continue
-        if token[:1].isupper() or figure:
-            words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES and w not in CALENDAR]
-            if words:
-                names.setdefault(token, set()).update(_variants(stems(words)))
+        words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES and w not in CALENDAR]
+        if words:
+            names.setdefault(token, set()).update(_variants(stems(words)))
     return names
+
+
+def _names_something(first: str, after: list[re.Match]) -> bool:
+    """Whether a question's first word is a name: a place or people, or the start of a longer name."""
+    plain = first.lower().rstrip("'’s")
+    known = plain in places() or any(plain in group.split() for group in _VARIANTS)
+    return known or bool(after and after[0].group(0)[:1].isupper())
+
+
+def initials(text: str) -> set[str]:
+    """The initials of each run of two to five capitalised words of ``text``, lower case ("Federal
+    Aviation Administration": "faa"; "Department of Justice": "dj" and, with its small words, "doj").
+
+    Runs of lower-case words are left out: any two words would spell some
+    two-letter acronym ("under scrutiny": "us").
+    """
+    found: set[str] = set()
+    for run in re.finditer(r"[A-Z][A-Za-z]*(?:\s+(?:(?:of|and|the|for|on|in)\s+)*[A-Z][A-Za-z]*)+", text):
+        words = run.group(0).split()
+        for kept in (words, [w for w in words if w.lower() not in _SMALL_WORDS]):
+            letters = "".join(w[0].lower() for w in kept)
+            for n in range(2, 6):
+                found.update(letters[i : i + n] for i in range(len(letters) - n + 1))
+    return found
+
+
+@cache
+def places() -> frozenset[str]:
+    """Country and subdivision names (ISO 3166, as pycountry ships them), lower case."""
+    import pycountry  # its tables are read on first use only
+
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.add(value.lower())
+    for division in pycountry.subdivisions:
+        names.add(division.name.lower())
+    names |= {"us", "u.s.", "uk", "u.k.", "britain", "england", "scotland", "wales", "gaza", "west bank"}
+    return frozenset(names)
 
 
 def _variants(words: list[str]) -> set[str]:

@@ -10,9 +10,10 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.core.answer import DECLINED, answer, respond
 from bot.core.compose import is_fragment, select
-from bot.core.evidence import Evidence
+from bot.core.evidence import Evidence, missed_names
 from bot.core.params import PARAMS
 from bot.core.question import read_question
+from bot.core.words import initials
 from index.embed.base import Embedder
 from index.filters import Filter
 from index.read.files import load_file
@@ -134,3 +135,14 @@ def test_the_latest_week_of_news_ranks_first(settings: Settings, real_embedder: 
         result, found = respond(read_question(question, today), opened.retriever, None, Filter(), PARAMS)
         assert result.citations[0].published_at == cited
         assert found.passages[0].published_at == cited
+
+
+def test_an_acronym_is_matched_by_the_initials_of_a_name() -> None:
+    """A report naming the Federal Aviation Administration answers a question about "the FAA"."""
+    assert {"faa", "doj"} <= initials("The Federal Aviation Administration and the Department of Justice")
+    assert "us" not in initials("under scrutiny, until spring")  # lower-case words spell nothing
+    text = "The Federal Aviation Administration ordered the grounding of 171 planes."
+    passage = Passage("a:00000", "a", "Planes grounded", None, "s", "grounded.txt", text, 0, len(text), 1.0, 0.5)
+    question = read_question("What did the FAA order airlines to do?", date(2024, 1, 12))
+    assert missed_names(question, [passage]) == []
+    assert missed_names(read_question("What did the NTSB say?", date(2024, 1, 12)), [passage]) == ["NTSB"]

@@ -5,19 +5,37 @@ from __future__ import annotations
 import pytest
 
 from bot.core.kind import (
-    DATE, DURATION, NUMBER, ORGANISATION, PERCENTAGE, PERSON, PLACE, TITLE, kind_asked, short_answer,
+    DATE,
+    DURATION,
+    NUMBER,
+    ORGANISATION,
+    PERCENTAGE,
+    PERSON,
+    PLACE,
+    TITLE,
+    kind_asked,
+    short_answer,
 )
 
 
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("Who beat darts prodigy Luke Littler to become the PDC world champion?", PERSON),
-        ("Which US state became the first in which Kennedy qualified for the ballot?", PLACE),
+        (
+            "Who beat darts prodigy Luke Littler to become the PDC world champion?",
+            PERSON,
+        ),
+        (
+            "Which US state became the first in which Kennedy qualified for the ballot?",
+            PLACE,
+        ),
         ("In which province did the shooting happen?", PLACE),
         ("Where did CNN's Republican primary debate take place this week?", PLACE),
         ("Which airline said this week it found loose bolts?", ORGANISATION),
-        ("Which school won the College Football Playoff National Championship?", ORGANISATION),
+        (
+            "Which school won the College Football Playoff National Championship?",
+            ORGANISATION,
+        ),
         ("How many people were injured?", NUMBER),
         ("What percentage of US adults have received the latest vaccine?", PERCENTAGE),
         ("How long did the siege last?", DURATION),
@@ -50,10 +68,26 @@ def test_the_kind_asked_for(question: str, kind: str | None) -> None:
             "Boeing said on Monday that United Airlines had found loose bolts on several planes.",
             "United Airlines",
         ),
-        ("How many people were killed?", "At least 84 people were killed in 2024 and 284 injured.", "84"),
-        ("How long did the siege last?", "The siege lasted three weeks before police moved in.", "three weeks"),
-        ("When is the final?", "The final is on Wednesday, January 3 in London.", "Wednesday, January 3"),
-        ("Which film won five awards?", "“Oppenheimer” won five awards at the Golden Globes.", "Oppenheimer"),
+        (
+            "How many people were killed?",
+            "At least 84 people were killed in 2024 and 284 injured.",
+            "84",
+        ),
+        (
+            "How long did the siege last?",
+            "The siege lasted three weeks before police moved in.",
+            "three weeks",
+        ),
+        (
+            "When is the final?",
+            "The final is on Wednesday, January 3 in London.",
+            "Wednesday, January 3",
+        ),
+        (
+            "Which film won five awards?",
+            "“Oppenheimer” won five awards at the Golden Globes.",
+            "Oppenheimer",
+        ),
     ],
 )
 def test_the_short_answer_is_the_first_span_of_the_kind_the_question_lacks(
@@ -76,5 +110,8 @@ def test_a_person_is_not_a_place_and_a_year_is_no_count() -> None:
 
 
 def test_the_later_sentences_are_read_when_the_first_holds_no_span() -> None:
-    sentences = ["The storm hit the coast on Sunday.", "The storm was named Henk by forecasters."]
+    sentences = [
+        "The storm hit the coast on Sunday.",
+        "The storm was named Henk by forecasters.",
+    ]
     assert short_answer(kind_asked("Who named the storm?"), sentences, "Who named the storm?") == "Henk"

@@ -14,9 +14,17 @@ from bot.core.language import is_english
 @pytest.mark.parametrize(
     ("question", "short", "service"),
     [
-        ("Who claimed responsibility for the attack near Soleimani's grave?", "ISIS", "sample_index"),
+        (
+            "Who claimed responsibility for the attack near Soleimani's grave?",
+            "ISIS",
+            "sample_index",
+        ),
         ("How many people were killed in the Kerman bombing?", "84", "sample_index"),
-        ("Which airline operated the flight whose door panel blew out mid-air?", "Alaska Airlines", "slice_index"),
+        (
+            "Which airline operated the flight whose door panel blew out mid-air?",
+            "Alaska Airlines",
+            "slice_index",
+        ),
         ("How many Boeing 737 Max 9 planes did the FAA ground?", "171", "slice_index"),
     ],
 )
@@ -30,9 +38,14 @@ def test_the_answer_leads_with_a_span_of_the_kind_asked_for(
     assert short in result.citations[0].text  # taken from the quote it leads
 
 
-def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answer(sample_index: Service) -> None:
+def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answer(
+    sample_index: Service,
+) -> None:
     assert answer("Tell me about the attack in Kerman", sample_index.retriever).short_answer is None
-    ordered = answer("Who was blamed first for the bombing near Soleimani's grave?", sample_index.retriever)
+    ordered = answer(
+        "Who was blamed first for the bombing near Soleimani's grave?",
+        sample_index.retriever,
+    )
     assert ordered.answered and ordered.answer.startswith("First:") and ordered.short_answer is None
 
 
@@ -49,12 +62,22 @@ def test_a_question_in_another_language_is_told_that_questions_are_understood_in
 ) -> None:
     assert not is_english(question)
     result = answer(question, sample_index.retriever)
-    assert (result.answered, result.answer, result.citations) == (False, NOT_ENGLISH, [])
+    assert (result.answered, result.answer, result.citations) == (
+        False,
+        NOT_ENGLISH,
+        [],
+    )
 
 
 @pytest.mark.parametrize(
     "question",
-    ["latest on Gaza", "Kim Jong Un birthday", "Luke Littler Luke Humphries final", "who was blamed first?", "84?"],
+    [
+        "latest on Gaza",
+        "Kim Jong Un birthday",
+        "Luke Littler Luke Humphries final",
+        "who was blamed first?",
+        "84?",
+    ],
 )
 def test_short_and_name_only_questions_are_taken_as_english(question: str) -> None:
     assert is_english(question)
