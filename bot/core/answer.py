@@ -111,17 +111,20 @@ def answerable(found: Found, params: Params) -> bool:
     return support(found.evidence) >= params.min_similarity
 
 
-def search(question: Question, retriever: Retriever, where: Filter, params: Params) -> tuple[Found, str | None]:
+def search(
+    question: Question, retriever: Retriever, where: Filter, params: Params, *, names_first: bool = False
+) -> tuple[Found, str | None]:
     """Search with the restrictions given and those the question states, and say which articles were used.
 
     When what the question states in words finds nothing to answer from
     (nothing close enough, or nothing naming all its names), the search is
-    repeated without it, and the answer says so.
+    repeated without it, and the answer says so. ``names_first`` is passed to
+    :func:`~bot.core.evidence.find`.
     """
     combined = where.narrowed(question.stated)
-    found = find(question, retriever, params, combined or None)
+    found = find(question, retriever, params, combined or None, names_first=names_first)
     if question.stated and not (answerable(found, params) and not unmentioned(question, found, params)):
-        found = find(question, retriever, params, where or None)
+        found = find(question, retriever, params, where or None, names_first=names_first)
         searched = f"articles {where.describe()}" if where else "all articles"
         return found, f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."
     return found, (f"Only articles {combined.describe()}." if combined else None)

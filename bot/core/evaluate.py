@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from bot.core.answer import respond
-from bot.core.evidence import Evidence, Found, find, recent
+from bot.core.answer import respond, search
+from bot.core.evidence import Evidence, Found, recent
 from bot.core.params import PARAMS, Params
 from bot.core.question import read_question
 from index.errors import NewsqaError
@@ -112,7 +112,9 @@ def pick_choice(
 ) -> int:
     """The position of the choice best supported by the articles.
 
-    Each choice is searched together with the question; its support is the
+    Each choice is searched together with the question, read as the question
+    is (its time window, its names), passages naming all of the names of
+    both first (dev set: mc_accuracy 0.636 -> 0.675); its support is the
     most similar found sentence that names it (similarity weighted by
     ``_weight``), or half the most similar one when none names it. Choices
     named in the passages found for the question itself (``found``) gain
@@ -120,12 +122,15 @@ def pick_choice(
     """
     if not choices:
         raise ValueError("no choices to pick from")
-    found = found or find(read_question(question, today), retriever, params)
+    sources = retriever.sources()
+    read = read_question(question, today, sources)
+    found = found or search(read, retriever, Filter(), params)[0]
     own = found.passages[: params.own_passages]
     boost = recent(today, params)
     scores = []
     for choice in choices:
-        evidence = find(read_question(f"{question} {choice}", today), retriever, params).evidence
+        asked = read_question(f"{question} {choice}", today, sources)
+        evidence = search(asked, retriever, Filter(), params, names_first=True)[0].evidence
         naming = [_weight(ev, boost) for ev in evidence if mentions(ev.text, choice)]
         score = max(naming) if naming else max((_weight(ev, boost) for ev in evidence), default=0.0) / 2
         score += sum(

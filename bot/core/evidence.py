@@ -48,8 +48,19 @@ def recent(today: date, params: Params) -> Boost:
     return Boost(today - timedelta(days=params.recent_days), today, params.recency_boost)
 
 
-def find(question: Question, retriever: Retriever, params: Params, where: Filter | None = None, k: int = 10) -> Found:
+def find(
+    question: Question,
+    retriever: Retriever,
+    params: Params,
+    where: Filter | None = None,
+    k: int = 10,
+    *,
+    names_first: bool = False,
+) -> Found:
     """The ``k`` best passages for ``question`` among the articles ``where`` admits, and their best sentences.
+
+    With ``names_first``, passages naming every name of the question come
+    first (multiple choice: a choice is asked about together with its names).
 
     A follow-up's passages are searched for it together with the question it
     follows, while sentences are ranked against it alone. Recent articles rank
@@ -64,6 +75,9 @@ def find(question: Question, retriever: Retriever, params: Params, where: Filter
         query = topical = retriever.embed([question.topic])[0]
     boost = recent(question.today, params)
     passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
+    if names_first and question.names:
+        naming = [p for p in passages if not missed_names(question, [p])]
+        passages = naming + [p for p in passages if p not in naming]
     # A question about order compares claims that may lie further down (the claim made second).
     scored = passages[: params.order_passages if question.order else params.sentence_passages]
     ranked = rank(question, query, scored, retriever, params, None if question.order else boost)
