@@ -23,6 +23,13 @@ _EARLY_CUES = re.compile(
     r"\b(prior to|before|during the period between|initially|at first|first|earlier|originally)\b", re.IGNORECASE
 )
 _LATE_CUES = re.compile(r"\b(later|subsequently|afterwards|since then|following|then)\b", re.IGNORECASE)
+# What a page says to its readers rather than what happened: live-blog headers, calls to act.
+_TEASER = re.compile(
+    r"\s*(?:live(?: updates?| blog)?\s*[:|—–-]|watch\s*[:|]|photos?\s*[:|]|(?:vote (?:for|now|in)|sign up|"
+    r"subscribe (?:to|now)|click (?:here|to)|follow (?:us|along|the latest|live)|read more|see more|get the latest|"
+    r"download (?:the|our)|share your|tell us|listen (?:to|now))\b)",
+    re.IGNORECASE,
+)
 _MONTH_BEFORE = re.compile(rf"\b{MONTH}\s*$", re.IGNORECASE)
 _SAID = re.compile(
     r"\baccording to (?P<a>[^,.;]+)"
@@ -90,8 +97,9 @@ def select(evidence: list[Evidence], params: Params, margin: float | None = None
 
 
 def is_fragment(text: str, params: Params) -> bool:
-    """A heading or caption: a few words without a full stop, not a sentence that answers."""
-    return len(text.split()) < params.claim_min_words and not text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
+    """A heading, caption or teaser ("Live updates: …", "Vote for the best film"), not a sentence that answers."""
+    short = len(text.split()) < params.claim_min_words and not text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
+    return short or bool(_TEASER.match(text))
 
 
 def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params: Params) -> list[Evidence]:
@@ -115,6 +123,11 @@ def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params
     else:
         fit = [min(ev.similarity, float(like)) for ev, like in zip(claims, vectors[1:] @ vectors[0])]
     first = max(range(len(claims)), key=fit.__getitem__)
+    if question.order == "latest":  # the newest report close enough to the best one leads
+        first = max(
+            (i for i in range(len(claims)) if fit[i] >= fit[first] - params.order_margin),
+            key=lambda i: (claims[i].passage.published_at or "", fit[i]),
+        )
     best = claims[first]
     near = [i for i, ev in enumerate(claims) if fit[i] >= fit[first] - params.order_margin and not _overlaps(ev, best)]
     if not near:

@@ -96,6 +96,22 @@ def _evidence(text: str, similarity: float, start: int) -> Evidence:
     return Evidence(passage, start, start + len(text), text, similarity + 1.0, similarity)
 
 
+@pytest.mark.parametrize(
+    ("text", "teaser"),
+    [
+        ("Live updates: Israel-Hamas war rages on in Gaza and the West Bank", True),
+        ("Vote for the best film of the year in our readers' poll.", True),
+        ("Watch: the moment the door panel blew out over Portland", True),
+        ("Follow the latest news on the grounding here.", True),
+        ("Follow-up inspections found loose bolts on several planes.", False),
+        ("Vote counting continued into the night in Iowa.", False),
+        ("Live music returned to the park on Sunday for the first time.", False),
+    ],
+)
+def test_teasers_are_no_claims(text: str, teaser: bool) -> None:
+    assert is_fragment(text, PARAMS) is teaser
+
+
 def test_a_heading_is_quoted_only_when_no_whole_sentence_is_close_enough() -> None:
     heading, sentence = _evidence("Alaska Airlines Flight 1282", 0.6, 0), _evidence("No one was seriously hurt.", 0.5, 40)
     assert select([heading, sentence], PARAMS) == [sentence]
