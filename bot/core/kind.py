@@ -138,14 +138,23 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
 
 
 def short_answer(kind: str | None, sentences: list[str], question: str) -> str | None:
-    """The first span of the asked kind in ``sentences`` whose words the question does not all hold."""
-    if kind is None:
+    """The first span of ``sentences`` surely of the asked kind whose words the question does not all hold.
+
+    Only a sure span is given (a place the country tables know, an
+    organisation by its last word, a person's full name, a figure, a date):
+    on the dev set, when the quote held the gold answer, such a span was it
+    18 times in 26, a name the rules could not type 2 times in 8, and any
+    name for "What is the name of…" 3 times in 10: those are not given.
+    Given this way, 19 of the 70 short answers shown on the dev set were
+    right (31 of the 70 quotes held the gold answer).
+    """
+    if kind is None or kind == NAME:
         return None
     asked = _words_of(question)
     for sentence in sentences:
         for span in spans_of(kind, sentence):
             words = set(plain_words(span.text))
-            if words and not words <= asked:
+            if words and not words <= asked and _sure(kind, span):
                 return span.text
     return None
 
@@ -159,18 +168,19 @@ def kind_fit(kind: str, sentence: str, question: str, unsure: float = 0.5) -> fl
     """1 when ``sentence`` holds a new span surely of the asked kind, ``unsure`` when only a name the rules
     cannot type (asked for a place: "Kerman"; asked for a person: a one-word name), else 0."""
     asked = _words_of(question)
-    new = [span for span in spans_of(kind, sentence) if not set(plain_words(span.text)) <= asked]
+    new = [span for span in spans_of(kind, sentence) if set(plain_words(span.text)) - asked]
     if not new:
         return 0.0
     return 1.0 if any(_sure(kind, span) for span in new) else unsure
 
 
 def _sure(kind: str, span: Span) -> bool:
+    """Whether the rules can tell ``span`` is of ``kind``: "who" is answered by a full name or an acronym ("ISIS")."""
     if kind == PERSON:
-        return span.kind is None and " " in span.text
+        return (span.kind is None and " " in span.text) or span.text.isupper() or span.kind == ORGANISATION
     if kind in (PLACE, ORGANISATION):
         return span.kind == kind
-    return True
+    return kind != NAME
 
 
 @cache

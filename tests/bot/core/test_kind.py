@@ -7,6 +7,7 @@ import pytest
 from bot.core.kind import (
     DATE,
     DURATION,
+    NAME,
     NUMBER,
     ORGANISATION,
     PERCENTAGE,
@@ -110,8 +111,13 @@ def test_a_person_is_not_a_place_and_a_year_is_no_count() -> None:
 
 
 def test_the_later_sentences_are_read_when_the_first_holds_no_span() -> None:
-    sentences = [
-        "The storm hit the coast on Sunday.",
-        "The storm was named Henk by forecasters.",
-    ]
-    assert short_answer(kind_asked("Who named the storm?"), sentences, "Who named the storm?") == "Henk"
+    sentences = ["The storm hit the coast on Sunday.", "The storm was named by forecaster Jane Smith."]
+    assert short_answer(kind_asked("Who named the storm?"), sentences, "Who named the storm?") == "Jane Smith"
+
+
+def test_only_a_span_surely_of_the_kind_is_a_short_answer() -> None:
+    """A one-word name may be anything; a name for "what is the name of…" may be any name in the sentence."""
+    assert short_answer(PERSON, ["The storm was named Henk by forecasters."], "Who named the storm?") is None
+    assert short_answer(PERSON, ["ISIS claimed the attack."], "Who claimed the attack?") == "ISIS"
+    assert short_answer(PLACE, ["It happened in Little Snoring, officials said."], "Where did it happen?") is None
+    assert short_answer(NAME, ["The storm was named Henk by the Met Office."], "What is the storm's name?") is None
