@@ -8,10 +8,12 @@ answer's best sentence is the short answer shown before the quote.
 Spans are found by rules over the sentence's text: capitalised runs for names
 (typed as places by the country and subdivision names of ISO 3166, as
 organisations by the word that ends them), figures for numbers, a number and a
-unit of time for durations, and calendar expressions for dates. On the dev set
-these rules gave the short answer as often as spaCy's small English pipeline
-did, without its three seconds of loading on every new process (see
-``docs/ARCHITECTURE.md``).
+unit of time for durations, and calendar expressions for dates. Measured on
+the dev set's answers against spaCy's small English pipeline
+(en_core_web_sm 3.8, its entities mapped to the same kinds): the rules' short
+answer was right 19 times in 73 shown, spaCy's 18 in 80; with the pipeline,
+every new process would also load for about three seconds (it imports
+PyTorch), which a cold `newsqa ask` cannot afford.
 """
 
 from __future__ import annotations
