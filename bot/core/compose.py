@@ -25,7 +25,7 @@ _EARLY_CUES = re.compile(
 _LATE_CUES = re.compile(r"\b(later|subsequently|afterwards|since then|following|then)\b", re.IGNORECASE)
 # What a page says to its readers rather than what happened: live-blog headers, calls to act.
 _TEASER = re.compile(
-    r"\s*(?:live(?: updates?| blog)?\s*[:|—–-]|watch\s*[:|]|photos?\s*[:|]|(?:vote (?:for|now|in)|sign up|"
+    r"\s*(?:live(?: updates?| blog)?\s*(?:[:|—–]|\s-\s)|watch\s*[:|]|photos?\s*[:|]|(?:vote (?:for|now|in)|sign up|"
     r"subscribe (?:to|now)|click (?:here|to)|follow (?:us|along|the latest|live)|read more|see more|get the latest|"
     r"download (?:the|our)|share your|tell us|listen (?:to|now))\b)",
     re.IGNORECASE,
@@ -110,11 +110,12 @@ def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params
     both about it and answers its predicate ("Who was blamed"): the lesser of
     its similarities to the two, which tells a claim of blame from everything
     else said about the bombing. A question asking for no kind ("What is the
-    latest news about…") compares any sentences, by their similarity to it. The first claim fits best; the second is, among those
-    within ``params.order_margin`` of it, the one most like the first (another
-    claim of blame, not the death toll): from another report of the same
-    story if there is one (reports over time are what order compares), else
-    from the first one's article.
+    latest news about…") compares any sentences, by their similarity to it.
+    The first claim fits best (for "latest": the newest close enough to the
+    best); the second is, among those within ``params.order_margin`` of it,
+    the one most like the first (another claim of blame, not the death toll):
+    from another report of the same story if there is one (reports over time
+    are what order compares), else from the first one's article.
     """
     claims = [ev for ev in evidence if answers_kind(question.kind, ev.text, question.text)] or evidence[:1]
     vectors = embed([question.predicate] + [ev.text for ev in claims])

@@ -123,8 +123,7 @@ def pick_choice(
     if not choices:
         raise ValueError("no choices to pick from")
     sources = retriever.sources()
-    read = read_question(question, today, sources)
-    found = found or search(read, retriever, Filter(), params)[0]
+    found = found or search(read_question(question, today, sources), retriever, Filter(), params)[0]
     own = found.passages[: params.own_passages]
     boost = recent(today, params)
     scores = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from index.keyword import stems
@@ -14,20 +15,50 @@ FIGURE = re.compile(
 )
 # Capitalised words after a sentence's first, and numbers: what answers to news questions mostly are.
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
-_SMALL_WORDS = frozenset({"of", "and", "the", "for", "on", "in"})
+_SMALL_WORDS = ("of", "and", "the", "for", "on", "in")
+# Countries as news names them where ISO 3166 does not.
+_SHORT_COUNTRY_NAMES = (
+    "russia",
+    "turkey",
+    "vietnam",
+    "south korea",
+    "north korea",
+    "syria",
+    "iran",
+    "laos",
+    "moldova",
+    "tanzania",
+    "venezuela",
+    "bolivia",
+    "czech republic",
+    "ivory coast",
+    "palestine",
+    "us",
+    "u.s.",
+    "uk",
+    "u.k.",
+    "britain",
+    "england",
+    "scotland",
+    "wales",
+    "northern ireland",
+    "gaza",
+    "west bank",
+)
+_CAPITALISED_RUN = re.compile(rf"[A-Z][A-Za-z]*(?:\s+(?:(?:{'|'.join(_SMALL_WORDS)})\s+)*[A-Z][A-Za-z]*)+")
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'’.&-]+")
 # Capitalised words that start a clause of a question rather than name anything.
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     "a an and according as at be but by did do does for from had has have he her his how i if in is it its of on "
     "or she so that the their them there these they this those to was we were what when where which who whom whose "
-    "why will with would you please thanks hi hello hey ok okay".split()
+    "why will with would you please thanks hi hello hey ok okay can could should might must shall".split()
 )
 
 
 # Days and months date an event; they do not name what a question is about.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 CALENDAR = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    "january february march april may june july august september october november december".split() + list(WEEKDAYS)
 )
 # Where a report comes from, not what it is about: "…, according to an NBC investigation?"
 _ATTRIBUTION = re.compile(r"\b(?:according to|reported by|says?|said)\b[^?!.;]*", re.IGNORECASE)
@@ -78,7 +109,7 @@ def names_in(question: str) -> dict[str, set[str]]:
             token = token.rstrip(".")
         if not token[:1].isupper() or (i == 0 and not _names_something(token, tokens[1:2])):
             continue
-        words = [w for w in _parts(token) if len(w) > 1 and w not in _NOT_NAMES and w not in CALENDAR]
+        words = [w for w in _parts(token) if len(w) > 1 and w not in NOT_NAMES and w not in CALENDAR]
         if words:
             names.setdefault(token, set()).update(_variants(stems(words)))
     return names
@@ -86,7 +117,7 @@ def names_in(question: str) -> dict[str, set[str]]:
 
 def _names_something(first: str, after: list[re.Match]) -> bool:
     """Whether a question's first word is a name: a place or people, or the start of a longer name."""
-    plain = first.lower().rstrip("'’s")
+    plain = re.sub(r"['’]s?$", "", first.lower())
     known = plain in places() or any(plain in group.split() for group in _VARIANTS)
     return known or bool(after and after[0].group(0)[:1].isupper())
 
@@ -99,7 +130,7 @@ def initials(text: str) -> set[str]:
     two-letter acronym ("under scrutiny": "us").
     """
     found: set[str] = set()
-    for run in re.finditer(r"[A-Z][A-Za-z]*(?:\s+(?:(?:of|and|the|for|on|in)\s+)*[A-Z][A-Za-z]*)+", text):
+    for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
         for kept in (words, [w for w in words if w.lower() not in _SMALL_WORDS]):
             letters = "".join(w[0].lower() for w in kept)
@@ -110,19 +141,27 @@ def initials(text: str) -> set[str]:
 
 @cache
 def places() -> frozenset[str]:
-    """Country and subdivision names (ISO 3166, as pycountry ships them), lower case."""
+    """Country and subdivision names (ISO 3166, as pycountry ships them), folded (:func:`fold`).
+
+    A country is also known by its name before a comma ("Iran, Islamic
+    Republic of": "iran") and by the few short names the tables lack.
+    """
     import pycountry  # its tables are read on first use only
 
-    names: set[str] = set()
+    names: set[str] = set(_SHORT_COUNTRY_NAMES)
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             value = getattr(country, attr, None)
             if value:
-                names.add(value.lower())
-    for division in pycountry.subdivisions:
-        names.add(division.name.lower())
-    names |= {"us", "u.s.", "uk", "u.k.", "britain", "england", "scotland", "wales", "gaza", "west bank"}
+                names |= {fold(value), fold(value.split(",")[0])}
+    names |= {fold(division.name) for division in pycountry.subdivisions}
     return frozenset(names)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Kermān" is "kerman", "Türkiye" is "turkiye"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _variants(words: list[str]) -> set[str]:

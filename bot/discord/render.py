@@ -85,7 +85,7 @@ def citation_embed(c: Citation) -> discord.Embed:
 
 
 def render_answer(result: Answer) -> list[Reply]:
-    """The short answer in bold and the answer text, then one embed per citation, spread over as many messages as needed."""
+    """The short answer in bold and the answer text, then one embed per citation, over as many messages as needed."""
     about = " ".join(x for x in (f"From articles up to {result.as_of}." if result.as_of else "", result.note) if x)
     lead = f"**{inert(result.short_answer)}** — " if result.short_answer else ""
     text = lead + inert(result.answer) + (f"\n-# {inert(about)}" if about else "")  # -# : Discord's small print

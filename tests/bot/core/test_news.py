@@ -87,8 +87,9 @@ def test_according_to_a_source_and_explicit_filters(slice_index: Service) -> Non
     result = answer("What verdict was reached against Ford, according to CNN?", slice_index.retriever)
     assert result.answered and {c.source for c in result.citations} == {"cnn.com"}
     assert result.note == "Only articles from CNN."
-    nothing = answer("What verdict was reached against Ford?", slice_index.retriever,
-                     where=Filter(("cnn",), date(2024, 1, 1), None))
+    nothing = answer(
+        "What verdict was reached against Ford?", slice_index.retriever, where=Filter(("cnn",), date(2024, 1, 1), None)
+    )
     assert not nothing.answered and not nothing.citations
     elsewhere = answer("What verdict was reached against Ford?", slice_index.retriever, where=Filter(("usatoday",)))
     assert "cnn.com" not in {c.source for c in elsewhere.citations}

@@ -55,6 +55,9 @@ def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answe
         "Qui a été accusé en premier de l'attentat ?",
         "¿Cuántas personas murieron en el ataque?",
         "Wie viele Menschen wurden bei dem Anschlag getötet?",
+        "Qu'est-ce qu'on sait sur l'attentat de Kerman?",
+        "克尔曼爆炸死了多少人？",
+        "Сколько человек погибло в Кермане?",
     ],
 )
 def test_a_question_in_another_language_is_told_that_questions_are_understood_in_english(
