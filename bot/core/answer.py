@@ -102,7 +102,7 @@ def respond(
     short = None
     if text is None:  # quoted sentences; order and differing figures keep their own form
         text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-        short = short_answer(question.kind, [c.text for c in citations], question.text)
+        short = short_answer(question.kind, [c.text for c in citations], question.words)
     return Answer(question.text, True, text, citations, _newest(citations), note, short), found
 
 
@@ -123,7 +123,7 @@ def search(
     """
     combined = where.narrowed(question.stated)
     found = find(question, retriever, params, combined or None, names_first=names_first)
-    if question.stated and not (answerable(found, params) and not unmentioned(question, found, params)):
+    if question.stated and (not answerable(found, params) or unmentioned(question, found, params)):
         found = find(question, retriever, params, where or None, names_first=names_first)
         searched = f"articles {where.describe()}" if where else "all articles"
         return found, f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."

@@ -117,7 +117,7 @@ def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params
     from another report of the same story if there is one (reports over time
     are what order compares), else from the first one's article.
     """
-    claims = [ev for ev in evidence if answers_kind(question.kind, ev.text, question.text)] or evidence[:1]
+    claims = [ev for ev in evidence if answers_kind(question.kind, ev.text, question.words)] or evidence[:1]
     vectors = embed([question.predicate] + [ev.text for ev in claims])
     if question.kind is None:  # "What is the latest news about…": no claim asked for, only reports
         fit = [ev.similarity for ev in claims]

@@ -140,7 +140,7 @@ def answer_shape(sentence: str, question: Question, params: Params) -> float:
     a question, or a headline fragment) is similar to it without answering it.
     """
     if question.kind is not None:
-        shape = kind_fit(question.kind, sentence, question.text, params.unsure_kind)
+        shape = kind_fit(question.kind, sentence, question.words, params.unsure_kind)
     else:
         shape = 1.0 if capitalised(sentence) - question.capitalised else 0.0
     if sentence.rstrip().endswith("?"):

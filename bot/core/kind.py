@@ -22,10 +22,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from bot.core.stated import MONTH
-from bot.core.words import CALENDAR, FIGURE, NOT_NAMES, WEEKDAYS, YEAR, fold, places, plain_words
+from bot.core.words import (
+    CALENDAR,
+    FIGURE,
+    NOT_NAMES,
+    WEEKDAYS,
+    YEAR,
+    fold,
+    places,
+    plain_words,
+)
 
 PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
     "person", "organisation", "place", "number", "percentage", "duration", "date", "title", "name"
@@ -149,8 +157,9 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     return typed + [n for n in names if n.kind is None]
 
 
-def short_answer(kind: str | None, sentences: list[str], question: str) -> str | None:
-    """The first span of ``sentences`` surely of the asked kind whose words the question does not all hold.
+def short_answer(kind: str | None, sentences: list[str], asked: frozenset[str]) -> str | None:
+    """The first span of ``sentences`` surely of the asked kind with a word not among ``asked`` (the
+    question's plain words).
 
     Only a sure span is given (a place the country tables know, an
     organisation by its last word, a person's full name, a figure, a date):
@@ -161,29 +170,28 @@ def short_answer(kind: str | None, sentences: list[str], question: str) -> str |
     if kind is None or kind == NAME:
         return None
     for sentence in sentences:
-        for span in _new_spans(kind, sentence, question):
+        for span in _new_spans(kind, sentence, asked):
             if _sure(kind, span):
                 return span.text
     return None
 
 
-def answers_kind(kind: str | None, sentence: str, question: str) -> bool:
+def answers_kind(kind: str | None, sentence: str, asked: frozenset[str]) -> bool:
     """Whether ``sentence`` holds a span of the asked kind that the question lacks (any sentence, for no kind)."""
-    return kind is None or bool(_new_spans(kind, sentence, question))
+    return kind is None or bool(_new_spans(kind, sentence, asked))
 
 
-def kind_fit(kind: str, sentence: str, question: str, unsure: float) -> float:
+def kind_fit(kind: str, sentence: str, asked: frozenset[str], unsure: float) -> float:
     """1 when ``sentence`` holds a new span surely of the asked kind, ``unsure`` when only a name the rules
     cannot type (asked for a place: "Kerman"; asked for a person: a one-word name), else 0."""
-    new = _new_spans(kind, sentence, question)
+    new = _new_spans(kind, sentence, asked)
     if not new:
         return 0.0
     return 1.0 if any(_sure(kind, span) for span in new) else unsure
 
 
-def _new_spans(kind: str, sentence: str, question: str) -> list[Span]:
-    """The spans of ``sentence`` of the asked kind with a word the question does not hold."""
-    asked = _words_of(question)
+def _new_spans(kind: str, sentence: str, asked: frozenset[str]) -> list[Span]:
+    """The spans of ``sentence`` of the asked kind with a word not among ``asked``."""
     return [span for span in spans_of(kind, sentence) if set(plain_words(span.text)) - asked]
 
 
@@ -196,11 +204,6 @@ def _sure(kind: str, span: Span) -> bool:
     if kind == TITLE:
         return span.kind == TITLE  # quoted: "Oppenheimer"; any capitalised run may be a title or not
     return kind != NAME
-
-
-@cache
-def _words_of(question: str) -> frozenset[str]:
-    return frozenset(plain_words(question))
 
 
 def _numbers(sentence: str) -> list[Span]:

@@ -43,7 +43,9 @@ def is_english(question: str) -> bool:
     words = [w.lower() for i, w in enumerate(found_words) if i == 0 or not w[:1].isupper()]
     if len(words) < _MIN_WORDS or ENGLISH.intersection(words):
         return True
-    from langdetect import LangDetectException  # loaded only for questions that may not be English
+    from langdetect import (
+        LangDetectException,  # loaded only for questions that may not be English
+    )
 
     try:
         found = _detector()(" ".join(words))

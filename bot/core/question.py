@@ -15,7 +15,7 @@ from datetime import date
 from bot.core.kind import DURATION, NUMBER, kind_asked
 from bot.core.language import is_english
 from bot.core.stated import read_stated
-from bot.core.words import FIGURE, capitalised, names_in
+from bot.core.words import FIGURE, capitalised, names_in, plain_words
 from index.filters import Filter
 from index.keyword import tokenize
 
@@ -55,7 +55,8 @@ class Question:
     today: date  # the day it is asked: "this week" and recency count from it
     order: str | None  # "earliest" or "latest" for a question about order
     kind: str | None  # what it asks for (``bot.core.kind``): "person", "place", "number", …
-    names: dict[str, set[str]]  # names and figures it is about, each with its plain words
+    names: dict[str, set[str]]  # names it is about, each with its plain words
+    words: frozenset[str]  # the plain words of its text (``bot.core.words.plain_words``)
     capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
@@ -92,6 +93,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         order=order_asked(searched),
         kind=kind_asked(topic),
         names=names_in(searched),
+        words=frozenset(plain_words(text)),
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(tokenize([topic])[0]),
         figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),

@@ -18,33 +18,10 @@ _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\
 _SMALL_WORDS = ("of", "and", "the", "for", "on", "in")
 # Countries as news names them where ISO 3166 does not.
 _SHORT_COUNTRY_NAMES = (
-    "russia",
-    "turkey",
-    "vietnam",
-    "south korea",
-    "north korea",
-    "syria",
-    "iran",
-    "laos",
-    "moldova",
-    "tanzania",
-    "venezuela",
-    "bolivia",
-    "czech republic",
-    "ivory coast",
-    "palestine",
-    "us",
-    "u.s.",
-    "uk",
-    "u.k.",
-    "britain",
-    "england",
-    "scotland",
-    "wales",
-    "northern ireland",
-    "gaza",
-    "west bank",
-)
+    "russia", "turkey", "vietnam", "south korea", "north korea", "syria", "iran", "laos", "moldova", "tanzania",
+    "venezuela", "bolivia", "czech republic", "ivory coast", "palestine", "us", "u.s.", "uk", "u.k.", "britain",
+    "england", "scotland", "wales", "northern ireland", "gaza", "west bank",
+)  # fmt: skip
 _CAPITALISED_RUN = re.compile(rf"[A-Z][A-Za-z]*(?:\s+(?:(?:{'|'.join(_SMALL_WORDS)})\s+)*[A-Z][A-Za-z]*)+")
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'’.&-]+")
 # Capitalised words that start a clause of a question rather than name anything.
@@ -64,23 +41,11 @@ CALENDAR = frozenset(
 _ATTRIBUTION = re.compile(r"\b(?:according to|reported by|says?|said)\b[^?!.;]*", re.IGNORECASE)
 # Names an article may write another way: a country, its people and its abbreviation.
 _VARIANTS = [
-    "britain british uk",
-    "america american americans us usa",
-    "europe european eu",
-    "china chinese",
-    "russia russian",
-    "ukraine ukrainian",
-    "israel israeli",
-    "mexico mexican",
-    "canada canadian",
-    "france french",
-    "germany german",
-    "japan japanese",
-    "india indian",
-    "iran iranian",
-    "korea korean",
+    "britain british uk", "america american americans us usa", "europe european eu", "china chinese",
+    "russia russian", "ukraine ukrainian", "israel israeli", "mexico mexican", "canada canadian",
+    "france french", "germany german", "japan japanese", "india indian", "iran iranian", "korea korean",
     "zelensky zelenskyy",
-]
+]  # fmt: skip
 
 
 def capitalised(text: str) -> set[str]:
