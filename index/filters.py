@@ -77,7 +77,14 @@ class Filter:
 
 
 def source_matches(wanted: str, source: str) -> bool:
-    """"CNN" matches "cnn.com" and "edition.cnn.com"; "USA Today" matches "usatoday.com"."""
-    key = "".join(wanted.casefold().split())
+    """"CNN" matches "cnn.com" and "edition.cnn.com"; "USA Today" matches "usatoday.com"; "the valley  gazette"
+    matches "Valley Gazette": names compare without case, spaces or a leading "the"."""
+    key = _squeezed(wanted)
     labels = source.casefold().split(".")
-    return bool(key) and (key == source.casefold() or key in labels or key == labels[0])
+    return bool(key) and (key == _squeezed(source) or key in labels or key == labels[0])
+
+
+def _squeezed(name: str) -> str:
+    """A source's name without case, spaces or a leading "the"."""
+    words = name.casefold().split()
+    return "".join(words[1:] if len(words) > 1 and words[0] == "the" else words)

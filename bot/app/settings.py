@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     discord_max_concurrent: int = Field(2, ge=1, validation_alias="DISCORD_MAX_CONCURRENT")
     discord_watch: bool = Field(False, validation_alias="DISCORD_WATCH")
 
+    @field_validator("data_dir")
+    @classmethod
+    def _a_folder(cls, value: Path) -> Path:
+        """The data folder may not exist yet, but it cannot be a file."""
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder")
+        return value
+
     @field_validator("sources", "discord_guilds", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

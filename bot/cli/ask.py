@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 import time
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -55,18 +55,26 @@ def _quoted(text: str) -> str:
 SourceOption = Annotated[
     str | None, typer.Option("--source", help="Only articles from this source, e.g. cnn or cnn.com.")
 ]
+def _day(text: str) -> date:
+    """A day as the options take it: YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a day: write it as YYYY-MM-DD, e.g. 2024-01-05") from None
+
+
 SinceOption = Annotated[
-    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or after this day.")
+    date | None, typer.Option(parser=_day, metavar="YYYY-MM-DD", help="Only articles published on or after this day.")
 ]
 UntilOption = Annotated[
-    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published on or before this day.")
+    date | None, typer.Option(parser=_day, metavar="YYYY-MM-DD", help="Only articles published on or before this day.")
 ]
 
 
-def _filter(source: str | None, since: datetime | None, until: datetime | None) -> Filter:
+def _filter(source: str | None, since: date | None, until: date | None) -> Filter:
     """The options as a filter; a date range that ends before it starts is a usage error."""
     try:
-        return Filter.given((source,) if source else (), since.date() if since else None, until.date() if until else None)
+        return Filter.given((source,) if source else (), since, until)
     except NewsqaError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--since' / '--until'") from None
 

@@ -44,7 +44,8 @@ def edge(command: Callable[..., Any]) -> Callable[..., Any]:
         except ValidationError as exc:
             first = exc.errors()[0]
             name = ".".join(str(p) for p in first["loc"]) or "settings"
-            err.print(f"error: invalid setting {name}: {first['msg']} (check the environment and .env)")
+            reason = first["ctx"]["error"] if first["type"] == "value_error" else first["msg"]  # without "Value error, "
+            err.print(f"error: invalid setting {name}: {escape(str(reason))} (check the environment and .env)")
             raise typer.Exit(2) from None
 
     return wrapper

@@ -107,6 +107,19 @@ def test_invalid_setting_is_reported(env: Settings, monkeypatch: pytest.MonkeyPa
     assert "CHROMA_PORT" in stderr
 
 
+@pytest.mark.parametrize("command", [["stats"], ["sources"], ["feedback"], ["index"], ["ask", "Who?"], ["watch"]])
+def test_a_data_folder_that_is_a_file_is_one_line(
+    env: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("kept as it is\n")
+    monkeypatch.setenv("NEWSQA_DATA_DIR", str(a_file))
+    code, _, stderr = run(*command)
+    assert code == 2
+    assert stderr == f"error: invalid setting NEWSQA_DATA_DIR: {a_file} is a file, not a folder (check the environment and .env)\n"
+    assert a_file.read_text() == "kept as it is\n"
+
+
 def test_ask_on_an_empty_index_indexes_the_samples_first(env: Settings) -> None:
     code, stdout, stderr = run("ask", "How many people were killed?")
     assert code == 0, stderr
@@ -250,3 +263,31 @@ def test_ask_restricted_by_source_and_dates(env: Settings) -> None:
 
     code, _, stderr = run("ask", "--since", "January", "anything")
     assert code == 2 and "since" in stderr
+
+
+def test_a_source_named_by_several_words_matches_however_it_is_spaced_or_cased(env: Settings, tmp_path: Path) -> None:
+    records = [json.loads(line) for line in (DATA / "realtimeqa-slice.jsonl").read_text().splitlines()]
+    news = tmp_path / "news.jsonl"  # the Ford verdict as reported by an outlet with a two-word name
+    news.write_text("".join(json.dumps({**r, "source": "Valley Gazette"} if "Ford" in r["title"] else r) + "\n"
+                            for r in records))
+    assert run("index", str(news))[0] == 0
+
+    for named in ("Valley Gazette", "valley  gazette", "The Valley Gazette"):
+        code, stdout, _ = run("ask", "--json", "--source", named, "What was the verdict against Ford?")
+        data = json.loads(stdout)
+        assert code == 0 and data["answered"], named
+        assert {c["source"] for c in data["citations"]} == {"Valley Gazette"}
+
+    code, stdout, _ = run("ask", "--json", "What was the verdict against Ford, according to the Valley Gazette?")
+    data = json.loads(stdout)
+    assert data["answered"] and {c["source"] for c in data["citations"]} == {"Valley Gazette"}
+    assert data["note"] == "Only articles from Valley Gazette."
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_a_day_that_cannot_be_read_is_one_plain_line(env: Settings, option: str) -> None:
+    code, _, stderr = run("ask", option, "notaday", "anything")
+    text = " ".join(re.sub(r"[│╭╮╰╯─]", " ", stderr).split())
+    assert code == 2
+    assert f"Invalid value for '{option}': 'notaday' is not a day: write it as YYYY-MM-DD, e.g. 2024-01-05" in text
+    assert "Value error" not in text and "indexing" not in stderr
