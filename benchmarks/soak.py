@@ -1,6 +1,6 @@
 """Soak: many questions from several threads while the articles are re-indexed over and over.
 
-Usage: python benchmarks/soak.py [--questions 1000] [--threads 4] [--articles FILE.jsonl]
+Usage: python benchmarks/soak.py [--questions 1000] [--threads 4] [--every 1000] [--articles FILE.jsonl]
        [--questions-file FILE.jsonl] [--json]
 
 The articles (default: the small real set in tests/data) are indexed into a
@@ -8,8 +8,10 @@ temporary folder with the bundled model. Then, until every question has been
 asked, one thread keeps re-indexing them, each round editing a few articles
 so that they are embedded again, while the asking threads answer questions
 from the questions file in turn. It reports the errors (there must be none),
-the answers' latency, and memory at the start and the end. Not a test: it
-prints figures.
+the answers' latency, and memory (resident set) at the start, after every
+``--every`` questions and at the end, with how much the second half of the
+questions added: memory that levels off adds next to nothing there. Not a
+test: it prints figures.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import resource
 import shutil
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -57,7 +60,7 @@ def write_edition(records: list[dict], folder: Path, edition: int) -> None:
 
 
 def soak(
-    data_dir: Path, articles: Path, questions: list[str], n: int, threads: int, embedder: Embedder
+    data_dir: Path, articles: Path, questions: list[str], n: int, threads: int, embedder: Embedder, every: int = 1000
 ) -> dict:
     """Ask ``n`` questions from ``threads`` threads while re-indexing; returns the figures."""
     settings = Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None)
@@ -73,6 +76,8 @@ def soak(
     errors: list[str] = []
     latencies: list[float] = []
     answered = 0
+    asked = 0
+    curve: list[tuple[int, float]] = []  # (questions asked, resident MB)
     rounds = 0
     done = threading.Event()
 
@@ -90,7 +95,7 @@ def soak(
     tally = threading.Lock()
 
     def ask(question: str) -> None:
-        nonlocal answered
+        nonlocal answered, asked
         start = time.perf_counter()
         try:
             result = service.ask(question)
@@ -100,6 +105,10 @@ def soak(
         with tally:
             answered += result.answered
             latencies.append(time.perf_counter() - start)
+            asked += 1
+            if asked % every == 0 or asked == n // 2:
+                curve.append((asked, round(rss_mb(), 1)))
+                print(f"{asked} questions asked, {rounds} re-index rounds, {curve[-1][1]} MB", file=sys.stderr, flush=True)
 
     writer = threading.Thread(target=reindex)
     started = time.perf_counter()
@@ -109,6 +118,7 @@ def soak(
     done.set()
     writer.join()
     ms = sorted(x * 1000 for x in latencies)
+    halfway = next((mb for count, mb in curve if count == n // 2), rss_start)
     return {
         "questions": n,
         "threads": threads,
@@ -122,6 +132,8 @@ def soak(
         "wall_s": round(time.perf_counter() - started, 1),
         "rss_start_mb": round(rss_start, 1),
         "rss_end_mb": round(rss_mb(), 1),
+        "rss_curve_mb": [mb for count, mb in curve if count % every == 0],
+        "second_half_added_mb": round(rss_mb() - halfway, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -130,6 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--every", type=int, default=1000, help="record memory after every this many questions")
     parser.add_argument("--articles", type=Path, default=ROOT / "tests" / "data" / "realtimeqa-slice.jsonl")
     parser.add_argument("--questions-file", type=Path, default=ROOT / "tests" / "data" / "realtimeqa-questions.jsonl")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -138,7 +151,8 @@ def main() -> None:
     questions = [q["question"] for q in read_jsonl(args.questions_file)]
     data_dir = Path(tempfile.mkdtemp(prefix="newsqa-soak-"))
     try:
-        result = soak(data_dir, args.articles, questions, args.questions, args.threads, load_embedder(DEFAULT_MODEL, Settings().model_cache))
+        result = soak(data_dir, args.articles, questions, args.questions, args.threads,
+                       load_embedder(DEFAULT_MODEL, Settings().model_cache), every=args.every)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     if args.json:

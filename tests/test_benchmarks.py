@@ -23,11 +23,12 @@ def script(name: str) -> ModuleType:
 def test_soak_runs_questions_alongside_reindexing(tmp_path: Path, real_embedder: Embedder) -> None:
     soak = script("soak")
     questions = ["Who beat Luke Littler in the darts final?", "Which animals cause car breakdowns in the UK?"]
-    result = soak.soak(tmp_path, DATA / "realtimeqa-slice.jsonl", questions, 12, 2, real_embedder)
+    result = soak.soak(tmp_path, DATA / "realtimeqa-slice.jsonl", questions, 12, 2, real_embedder, every=4)
     assert result["errors"] == 0, result["first_error"]
     assert result["questions"] == 12 and result["reindex_rounds"] >= 1
     assert result["answered"] >= 6
-    assert set(result) >= {"ask_p50_ms", "ask_p95_ms", "rss_start_mb", "rss_end_mb", "peak_rss_mb"}
+    assert set(result) >= {"ask_p50_ms", "ask_p95_ms", "rss_start_mb", "rss_end_mb", "peak_rss_mb", "second_half_added_mb"}
+    assert len(result["rss_curve_mb"]) == 3  # after 4, 8 and 12 questions
 
 
 def test_bench_measures_both_recipes_on_the_same_articles(tmp_path: Path) -> None:
