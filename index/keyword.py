@@ -126,7 +126,11 @@ def _remove_stale(folder: Path, keep: str) -> None:
     """Remove earlier saves, leaving a grace period for a reader that is still loading one."""
     now = time.time()
     for old in folder.glob("gen-*"):
-        if old.name != keep and now - old.stat().st_mtime > STALE_AFTER_S:
+        try:
+            stale = old.name != keep and now - old.stat().st_mtime > STALE_AFTER_S
+        except FileNotFoundError:  # another process saving at the same time removed it first
+            continue
+        if stale:
             shutil.rmtree(old, ignore_errors=True)
 
 
