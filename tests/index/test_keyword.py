@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def test_a_save_racing_another_savers_cleanup_succeeds_quietly(
     """Another process removed an earlier save between this one listing the folder and looking at it."""
     listed = Path.glob
 
-    def listing_with_one_gone(self: Path, pattern: str):  # noqa: ANN202
+    def listing_with_one_gone(self: Path, pattern: str) -> Iterator[Path]:
         yield self / "gen-3-removed-meanwhile"
         yield from listed(self, pattern)
 
