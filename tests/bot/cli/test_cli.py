@@ -107,7 +107,7 @@ def test_invalid_setting_is_reported(env: Settings, monkeypatch: pytest.MonkeyPa
     assert "CHROMA_PORT" in stderr
 
 
-@pytest.mark.parametrize("command", [["stats"], ["sources"], ["feedback"], ["index"], ["ask", "Who?"], ["watch"]])
+@pytest.mark.parametrize("command", [["stats"], ["sources"], ["feedback"], ["index"], ["ask", "Who?"], ["watch"], ["discord"]])
 def test_a_data_folder_that_is_a_file_is_one_line(
     env: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
 ) -> None:
