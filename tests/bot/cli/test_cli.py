@@ -107,7 +107,10 @@ def test_invalid_setting_is_reported(env: Settings, monkeypatch: pytest.MonkeyPa
     assert "CHROMA_PORT" in stderr
 
 
-@pytest.mark.parametrize("command", [["stats"], ["sources"], ["feedback"], ["index"], ["ask", "Who?"], ["watch"], ["discord"]])
+COMMANDS = [["stats"], ["sources"], ["feedback"], ["index"], ["ask", "Who?"], ["watch"], ["discord"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_a_data_folder_that_is_a_file_is_one_line(
     env: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
 ) -> None:
@@ -116,7 +119,8 @@ def test_a_data_folder_that_is_a_file_is_one_line(
     monkeypatch.setenv("NEWSQA_DATA_DIR", str(a_file))
     code, _, stderr = run(*command)
     assert code == 2
-    assert stderr == f"error: invalid setting NEWSQA_DATA_DIR: {a_file} is a file, not a folder (check the environment and .env)\n"
+    reason = f"{a_file} is a file, not a folder"
+    assert stderr == f"error: invalid setting NEWSQA_DATA_DIR: {reason} (check the environment and .env)\n"
     assert a_file.read_text() == "kept as it is\n"
 
 
