@@ -20,6 +20,7 @@ from index.errors import LoadError
 
 _DATE_LINE = re.compile(r"\A\s*date[ \t]*:?[ \t]*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
+MIN_ARTICLE_WORDS = 20  # a page's main text with fewer words is a menu or a cookie notice, not a story
 
 
 def _parse_text(text: str, origin: str) -> Article:
@@ -64,9 +65,15 @@ def parse_html(html: str, origin: str, url: str | None = None) -> Article:
     if not text:
         raise LoadError("no visible article text in the HTML")
     if doc.title and text.startswith(doc.title):
-        text = text[len(doc.title) :].lstrip()
+        text = text[len(doc.title) :].lstrip() or text
+    words = len(text.split())
+    if words < MIN_ARTICLE_WORDS:
+        raise LoadError(
+            f"no article text could be extracted (only {words} word{'s' if words > 1 else ''}:"
+            " a menu or a notice, not a story)"
+        )
     return make_article(
-        text=text or doc.text.strip(),
+        text=text,
         origin=origin,
         title=doc.title,
         published_at=_parse_date(doc.date),

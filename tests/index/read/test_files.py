@@ -7,6 +7,7 @@ import pytest
 
 from index.errors import LoadError
 from index.read.files import discover, iter_loaded, load_file
+from index.read.formats import MIN_ARTICLE_WORDS
 from tests.conftest import DATA, SAMPLE
 
 
@@ -143,3 +144,27 @@ def test_iter_loaded_turns_file_errors_into_failures(tmp_path: Path) -> None:
     results = dict(iter_loaded([good, bad], max_bytes=10_000))
     assert len(results[good].articles) == 1
     assert results[bad].failures[0].reason == "file is empty"
+
+
+def test_an_html_file_of_only_a_menu_is_reported_not_indexed(tmp_path: Path) -> None:
+    sentence = (
+        "Officials said the Harbour Bridge reopened on Monday after nine days of repairs, and ferries returned to "
+        "their usual timetable across the city"
+    )
+    words = sentence.split()
+    for n in (MIN_ARTICLE_WORDS - 1, MIN_ARTICLE_WORDS):
+        (tmp_path / f"{n}.html").write_text(
+            "<html><head><title>Bridge reopens</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><p>{' '.join(words[:n])}.</p></article></body></html>"
+        )
+    (tmp_path / "menu.html").write_text(
+        "<html><head><title>menu</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+        "<li><a href='/world'>World</a></li><li><a href='/sport'>Sport</a></li></ul></nav></body></html>"
+    )
+    results = dict(iter_loaded(sorted(tmp_path.iterdir()), max_bytes=10_000))
+    assert [a.title for a in results[tmp_path / f"{MIN_ARTICLE_WORDS}.html"].articles] == ["Bridge reopens"]
+    for name, count in ((f"{MIN_ARTICLE_WORDS - 1}.html", MIN_ARTICLE_WORDS - 1), ("menu.html", 3)):
+        assert results[tmp_path / name].articles == []
+        assert [f.reason for f in results[tmp_path / name].failures] == [
+            f"no article text could be extracted (only {count} words: a menu or a notice, not a story)"
+        ]
