@@ -74,6 +74,7 @@ class Indexer:
             from_summary: dict[str, Failure] = {}
             for origin, loaded in self._read(list(paths), report, progress):
                 report.failed.extend(loaded.failures)
+                report.warnings.extend(loaded.warnings)
                 articles.extend(loaded.articles)
                 from_summary.update(loaded.from_summary)
                 if not loaded.failures:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -168,3 +169,72 @@ def test_an_html_file_of_only_a_menu_is_reported_not_indexed(tmp_path: Path) -> 
         assert [f.reason for f in results[tmp_path / name].failures] == [
             f"no article text could be extracted (only {count} words: a menu or a notice, not a story)"
         ]
+
+
+def test_jsonl_dates_in_written_forms_are_read_and_unreadable_ones_reported_by_line(tmp_path: Path) -> None:
+    written = {
+        "2024-01-05": date(2024, 1, 5),
+        "5 January 2024": date(2024, 1, 5),
+        "Jan 5, 2024": date(2024, 1, 5),
+        "January 5th, 2024": date(2024, 1, 5),
+        "13/01/2024": date(2024, 1, 13),  # only one way to read it
+        "January 5th": None,
+        "01/02/2024": None,
+        "yesterday": None,
+        "Jan 2024": None,
+        "5 janvier 2024": date(2024, 1, 5),  # in any language dateparser knows
+    }
+    path = tmp_path / "news.jsonl"
+    records = (json.dumps({"text": f"Story {n}.", "published_at": d}) for n, d in enumerate(written))
+    path.write_text("".join(f"{record}\n" for record in records))
+
+    loaded = load_file(path)
+
+    assert [a.published_at for a in loaded.articles] == list(written.values())  # every record indexed
+    assert [(w.path, w.reason) for w in loaded.warnings] == [
+        (f"{path}:6", "published_at 'January 5th' has no year (it is not guessed); indexed without a date"),
+        (
+            f"{path}:7",
+            (
+                "published_at '01/02/2024' could be 2024-01-02 or 2024-02-01 (write it as YYYY-MM-DD); "
+                "indexed without a date"
+            ),
+        ),
+        (
+            f"{path}:8",
+            "published_at 'yesterday' is not a date that can be read (write it as YYYY-MM-DD); indexed without a date",
+        ),
+        (f"{path}:9", "published_at 'Jan 2024' names no day (it is not guessed); indexed without a date"),
+    ]
+    assert not loaded.failures
+
+
+def test_broken_front_matter_is_one_line_naming_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text("\n---\ntitle: Budget passed\nsource: [example.org\n---\nThe budget passed by 52 votes.\n")
+    [(_, loaded)] = iter_loaded([path], max_bytes=10_000)
+    assert [(f.path, f.reason) for f in loaded.failures] == [
+        (
+            str(path),
+            (
+                "front matter is not valid YAML at line 5: did not find expected ',' or ']'"
+                " (while parsing a flow sequence from line 4)"
+            ),
+        )
+    ]
+
+    path.write_text("---\ntitle: Budget passed: at last\n---\nThe budget passed by 52 votes.\n")
+    with pytest.raises(LoadError, match=r"^front matter is not valid YAML at line 2: mapping values are not allowed"):
+        load_file(path)
+
+
+def test_a_front_matter_date_that_cannot_be_read_is_reported_and_the_story_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text("---\ntitle: Budget passed\ndate: January 5th\n---\nThe budget passed by 52 votes.\n")
+    loaded = load_file(path)
+    assert [(a.title, a.published_at) for a in loaded.articles] == [("Budget passed", None)]
+    assert [(w.path, w.reason) for w in loaded.warnings] == [
+        (str(path), "front matter line 3: date 'January 5th' has no year (it is not guessed); indexed without a date")
+    ]
+    path.write_text("---\ntitle: Budget passed\ndate: 5 January 2024\n---\nThe budget passed by 52 votes.\n")
+    assert [a.published_at for a in load_file(path).articles] == [date(2024, 1, 5)]
