@@ -79,7 +79,7 @@ class Indexer:
                 from_summary.update(loaded.from_summary)
                 if not loaded.failures:
                     clean_origins.add(origin)
-            self._sync(articles, from_summary, report, progress, prune_origins=clean_origins if prune else None)
+            self._sync(articles, from_summary, clean_origins, report, progress, prune=prune)
             generation = self.manifest.generation
             if KeywordIndex.saved_stamp(self.keyword_dir) != generation:
                 build_and_save(self.keyword_dir, generation, self.store.chunks())
@@ -128,15 +128,19 @@ class Indexer:
         self,
         articles: list[Article],
         from_summary: dict[str, Failure],
+        clean_origins: set[str],
         report: IndexReport,
         progress: Progress | None,
-        prune_origins: set[str] | None,
+        prune: bool,
     ) -> None:
         self.reconcile()
         entries = self.manifest.entries()
-        articles = dedupe(keep_fuller(articles, from_summary, entries, report), entries, report)
-        if prune_origins is not None:
-            self._prune(entries, {a.id for a in articles}, prune_origins, report)
+        articles = keep_fuller(articles, from_summary, entries, report)
+        articles, renamed = dedupe(articles, entries, clean_origins, report)
+        for entry in renamed:
+            self._forget(entry, entries, report)
+        if prune:
+            self._prune(entries, {a.id for a in articles}, clean_origins, report)
         todo: list[Article] = []
         with_sentences = self.manifest.with_sentences()  # those without were indexed by an older version
         for article in articles:
@@ -155,10 +159,13 @@ class Indexer:
             gone = origin.is_absolute() and not origin.exists()
             dropped = entry.origin in read_origins and entry.id not in seen
             if gone or dropped:
-                self.store.delete([chunk_id(entry.id, p) for p in range(entry.chunks)])
-                self.manifest.forget(entry.id)
-                del entries[entry.id]
-                report.removed += 1
+                self._forget(entry, entries, report)
+
+    def _forget(self, entry: Entry, entries: dict[str, Entry], report: IndexReport) -> None:
+        self.store.delete([chunk_id(entry.id, p) for p in range(entry.chunks)])
+        self.manifest.forget(entry.id)
+        del entries[entry.id]
+        report.removed += 1
 
     def _embed_and_write(
         self,

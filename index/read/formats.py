@@ -155,7 +155,11 @@ def _decode_line(raw: bytes, lineno: int) -> str:
 
 
 def _parse_record(line: str, origin: str) -> tuple[Article, list[str]]:
-    """The article in one JSON Lines record, and what in it could not be read (a date)."""
+    """The article in one JSON Lines record, and what in it could not be read (a date).
+
+    The record's ``id``, when it has one, is the article's id as it is, so that
+    citations name the user's own records.
+    """
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -173,17 +177,18 @@ def _parse_record(line: str, origin: str) -> tuple[Article, list[str]]:
         published_at=_date_field(record.get("published_at"), "published_at", notes),
         source=_str_or_none(record.get("source")),
         url=_str_or_none(record.get("url")),
-        key=_record_key(record, text, origin),
+        key="text:" + hashlib.sha256(text.encode()).hexdigest(),  # without a URL either
+        given_id=_record_id(record.get("id")),
     )
     return article, notes
 
 
-def _record_key(record: dict[str, Any], text: str, origin: str) -> str:
-    """Records without a URL are told apart by their own id, else by their text."""
-    rid = record.get("id")
-    if rid not in (None, ""):
-        return f"record:{origin}#{rid}"
-    return "text:" + hashlib.sha256(text.encode()).hexdigest()
+def _record_id(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise LoadError(f"record's 'id' is {json.dumps(value)}, not a string or a number")
+    return str(value).strip()
 
 
 def _page_date(value: str | None) -> date | None:

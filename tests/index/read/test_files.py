@@ -238,3 +238,23 @@ def test_a_front_matter_date_that_cannot_be_read_is_reported_and_the_story_index
     ]
     path.write_text("---\ntitle: Budget passed\ndate: 5 January 2024\n---\nThe budget passed by 52 votes.\n")
     assert [a.published_at for a in load_file(path).articles] == [date(2024, 1, 5)]
+
+
+def test_a_record_s_id_is_the_article_s_id_and_records_without_one_keep_theirs(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        '{"id": "fe2ce5b1e4ebb141", "url": "https://example.org/a", "text": "With an id and a URL."}\n'
+        '{"id": 7, "text": "With a number for an id."}\n'
+        '{"url": "https://example.org/c", "text": "With a URL only."}\n'
+        '{"text": "With neither."}\n'
+        '{"id": ["a", "list"], "text": "With an id that is no id."}\n'
+    )
+    first = load_file(path)
+    assert [a.id for a in first.articles[:2]] == ["fe2ce5b1e4ebb141", "7"]
+    assert [(f.path, f.reason) for f in first.failures] == [
+        (f"{path}:5", """record's 'id' is ["a", "list"], not a string or a number""")
+    ]
+    # Without an id, an article's id comes from its URL, else its text: the same on every reading, in any file.
+    path.write_text('{"text": "With neither."}\n{"url": "https://www.example.org/c/", "text": "Edited."}\n')
+    again = load_file(path).articles
+    assert [a.id for a in again] == [first.articles[3].id, first.articles[2].id]
