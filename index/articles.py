@@ -51,18 +51,19 @@ def make_article(
     source: str | None = None,
     url: str | None = None,
     key: str | None = None,
+    given_id: str | None = None,
 ) -> Article:
     """Build an article, deriving its id, title and source where they are missing.
 
-    The id comes from the canonical URL when there is one (so the same story
-    fetched twice is one article), else from ``key`` (a record's own id), else
-    from the file it was read from (so an edited file updates its article in
-    place).
+    The id is ``given_id`` when the input names one (a record's own id), kept
+    as it is. Else it comes from the canonical URL when there is one (so the
+    same story fetched twice is one article), else from ``key``, else from the
+    file it was read from (so an edited file updates its article in place).
     """
     url = url.strip() if url and url.strip() else None
     key = f"url:{canonical_url(url)}" if url else (key or f"file:{origin}")
     return Article(
-        id=hashlib.sha256(key.encode()).hexdigest()[:16],
+        id=given_id or hashlib.sha256(key.encode()).hexdigest()[:16],
         title=(title or "").strip() or derive_title(text),
         text=text,
         published_at=published_at,
@@ -79,8 +80,7 @@ def canonical_url(url: str) -> str:
         sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k))
     )
     host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     netloc = host + (f":{parts.port}" if parts.port else "")
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower() or "https", netloc, path, query, ""))

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index.articles import Article
+from index.batch import dedupe, keep_fuller
 from index.chunking import Chunk, chunk_id
 from index.embed.base import Embedder
 from index.errors import LoadError
@@ -73,12 +74,12 @@ class Indexer:
             from_summary: dict[str, Failure] = {}
             for origin, loaded in self._read(list(paths), report, progress):
                 report.failed.extend(loaded.failures)
+                report.warnings.extend(loaded.warnings)
                 articles.extend(loaded.articles)
                 from_summary.update(loaded.from_summary)
                 if not loaded.failures:
                     clean_origins.add(origin)
-            articles = self._keep_fuller(articles, from_summary, report)
-            self._sync(articles, report, progress, prune_origins=clean_origins if prune else None)
+            self._sync(articles, from_summary, clean_origins, report, progress, prune=prune)
             generation = self.manifest.generation
             if KeywordIndex.saved_stamp(self.keyword_dir) != generation:
                 build_and_save(self.keyword_dir, generation, self.store.chunks())
@@ -108,26 +109,6 @@ class Indexer:
                     progress("reading", n, total)
             report.downloaded, report.not_modified = fetcher.downloaded, fetcher.not_modified
 
-    def _keep_fuller(
-        self, articles: list[Article], from_summary: dict[str, Failure], report: IndexReport
-    ) -> list[Article]:
-        """Articles to index, without summaries that would replace an indexed copy of the full page.
-
-        The kept copy counts as unchanged; the page's failure is reported.
-        """
-        if not from_summary:
-            return articles
-        indexed = self.manifest.entries()
-        kept = []
-        for article in articles:
-            if article.id in from_summary and article.id in indexed:
-                report.unchanged += 1
-                page = from_summary[article.id]
-                report.failed.append(Failure(page.path, f"{page.reason}; kept the text indexed before"))
-            else:
-                kept.append(article)
-        return kept
-
     def reconcile(self) -> int:
         """Remove chunks no manifest row accounts for; forget rows whose chunks are missing.
 
@@ -146,15 +127,20 @@ class Indexer:
     def _sync(
         self,
         articles: list[Article],
+        from_summary: dict[str, Failure],
+        clean_origins: set[str],
         report: IndexReport,
         progress: Progress | None,
-        prune_origins: set[str] | None,
+        prune: bool,
     ) -> None:
         self.reconcile()
         entries = self.manifest.entries()
-        articles = _dedupe(articles, entries, report)
-        if prune_origins is not None:
-            self._prune(entries, {a.id for a in articles}, prune_origins, report)
+        articles = keep_fuller(articles, from_summary, entries, report)
+        articles, renamed = dedupe(articles, entries, clean_origins, report)
+        for entry in renamed:
+            self._forget(entry, entries, report)
+        if prune:
+            self._prune(entries, {a.id for a in articles}, clean_origins, report)
         todo: list[Article] = []
         with_sentences = self.manifest.with_sentences()  # those without were indexed by an older version
         for article in articles:
@@ -173,10 +159,13 @@ class Indexer:
             gone = origin.is_absolute() and not origin.exists()
             dropped = entry.origin in read_origins and entry.id not in seen
             if gone or dropped:
-                self.store.delete([chunk_id(entry.id, p) for p in range(entry.chunks)])
-                self.manifest.forget(entry.id)
-                del entries[entry.id]
-                report.removed += 1
+                self._forget(entry, entries, report)
+
+    def _forget(self, entry: Entry, entries: dict[str, Entry], report: IndexReport) -> None:
+        self.store.delete([chunk_id(entry.id, p) for p in range(entry.chunks)])
+        self.manifest.forget(entry.id)
+        del entries[entry.id]
+        report.removed += 1
 
     def _embed_and_write(
         self,
@@ -234,36 +223,6 @@ class Indexer:
         return len(pending)
 
 
-def _dedupe(articles: list[Article], entries: dict[str, Entry], report: IndexReport) -> list[Article]:
-    """Keep one copy of each article: the same id, or the same content under another id.
-
-    The same file read twice is no news; a second, different source of the same
-    article is reported so that the user knows why it is not indexed.
-    """
-    batch_ids = {a.id for a in articles}
-    indexed = {e.content_hash: e for e in entries.values() if e.id not in batch_ids}
-    by_id: dict[str, Article] = {}
-    by_hash: dict[str, Article] = {}
-    for article in articles:
-        twin = by_id.get(article.id) or by_hash.get(article.content_hash)
-        if twin is not None:
-            # The same article from two places (say, two feeds of one site) is no news either.
-            if (twin.id, twin.content_hash) != (article.id, article.content_hash):
-                report.failed.append(
-                    Failure(article.origin, f"duplicate of {twin.title!r} from {twin.origin}")
-                )
-            continue
-        known = indexed.get(article.content_hash)
-        if known is not None and Path(known.origin).exists():
-            report.failed.append(
-                Failure(article.origin, f"same article as {known.title!r}, already indexed from {known.origin}")
-            )
-            continue
-        by_id[article.id] = article
-        by_hash[article.content_hash] = article
-    return list(by_id.values())
-
-
 def _metadata(article: Article, chunk: Chunk) -> dict:
     meta: dict = {
         "article_id": article.id,
@@ -280,4 +239,3 @@ def _metadata(article: Article, chunk: Chunk) -> dict:
         meta["published_at"] = article.published_at.isoformat()
         meta["published_day"] = article.published_at.toordinal()
     return meta
-

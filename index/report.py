@@ -1,4 +1,5 @@
-"""What an indexing run did: the articles added, updated, unchanged and removed, what failed, and a summary.
+"""What an indexing run did: the articles added, updated, unchanged and removed, what failed, what was
+indexed with a warning, and a summary.
 
 It is what users are told after each run, by the command line, the watcher
 and the Discord bot.
@@ -13,13 +14,19 @@ from index.read.files import SUPPORTED_SUFFIXES, Failure
 
 @dataclass
 class IndexReport:
-    """What an indexing run did. ``chunks`` counts chunks embedded in this run."""
+    """What an indexing run did. ``chunks`` counts chunks embedded in this run.
+
+    ``failed`` lists what was not indexed; ``warnings`` what was indexed, but not
+    as it stood (a feed entry's summary for its page that failed, an article
+    whose date could not be read).
+    """
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
     failed: list[Failure] = field(default_factory=list)
+    warnings: list[Failure] = field(default_factory=list)
     chunks: int = 0
     downloaded: int = 0
     not_modified: int = 0
@@ -36,6 +43,8 @@ class IndexReport:
             f"{self.removed} removed",
             f"{len(self.failed)} failed",
         ]
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}")
         fetched = ""
         if self.downloaded or self.not_modified:
             fetched = f"; {self.downloaded} downloaded, {self.not_modified} not modified since last time"
@@ -44,3 +53,9 @@ class IndexReport:
             kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
             others = f"; {self.passed_over} other file{'s' if self.passed_over > 1 else ''} passed over (not {kinds})"
         return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded{fetched}{others}."
+
+    def problems(self) -> list[str]:
+        """One line for each failure and warning, as ``failed: PATH: REASON`` or ``warning: PATH: REASON``."""
+        return [f"failed: {f.path}: {f.reason}" for f in self.failed] + [
+            f"warning: {w.path}: {w.reason}" for w in self.warnings
+        ]

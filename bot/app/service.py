@@ -95,8 +95,9 @@ class Service:
     def fill_if_empty(self, announce: Callable[[str], None] = lambda line: None) -> IndexReport | None:
         """Index the configured sources (or the bundled samples) into an empty index, so a first question works.
 
-        ``announce`` is told what is being indexed and what failed. None if the
-        index was not empty; an error if nothing could be indexed.
+        ``announce`` is told what is being indexed, what failed and what was
+        indexed with a warning. None if the index was not empty; an error if
+        nothing could be indexed.
         """
         if not self.is_empty():
             return None
@@ -104,8 +105,8 @@ class Service:
         named = f"the bundled sample articles in {SAMPLES_DIR}" if sources == [SAMPLES_DIR] else "the configured sources"
         announce(f"The index is empty: indexing {named} first.")
         report = self.indexer.index_paths(sources)
-        for failure in report.failed:
-            announce(f"failed: {failure.path}: {failure.reason}")
+        for line in report.problems():
+            announce(line)
         if self.is_empty():
             raise NewsqaError("nothing could be indexed, so there is nothing to answer from; see the failures above")
         return report

@@ -33,8 +33,8 @@ class Round:
         names = ", ".join(map(str, self.sources))
         if self.report is None:
             return f"{names}: not re-indexed: {self.error}"
-        failed = "".join(f"\n  failed: {f.path}: {f.reason}" for f in self.report.failed)
-        return f"{names}: {self.report.summary()}{failed}"
+        problems = "".join(f"\n  {line}" for line in self.report.problems())
+        return f"{names}: {self.report.summary()}{problems}"
 
 
 def watch(

@@ -174,6 +174,9 @@ def eval_command(
             metrics, results = service.evaluate(questions, unanswerable, progress)
     if indexed.failed:
         err.print(f"{len(indexed.failed)} articles could not be indexed; first: {escape(indexed.failed[0].reason)}")
+    if indexed.warnings:
+        first = indexed.warnings[0]
+        err.print(f"{len(indexed.warnings)} indexed with a warning; first: {escape(f'{first.path}: {first.reason}')}")
     metrics["index_s"] = round(index_s, 1)
     metrics = {key: metrics[key] for key in KEYS}
     write_report(report, results)

@@ -52,8 +52,8 @@ def index(
     if as_json:
         out.print_json(data=report.as_dict())
     else:
-        for failure in report.failed:
-            err.print(f"failed: {escape(failure.path)}: {escape(failure.reason)}")
+        for line in report.problems():
+            err.print(escape(line))
         out.print(report.summary())
     raise typer.Exit(1 if report.failed else 0)
 

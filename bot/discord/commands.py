@@ -163,9 +163,10 @@ class Commands(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self._reindex_showing_progress(interaction)
         lines = [f"Done. {report.summary()}"]
-        lines += [f"• {shorten(f.path, 200)}: {shorten(f.reason, 200)}" for f in report.failed[:10]]
-        if len(report.failed) > 10:
-            lines.append(f"…and {len(report.failed) - 10} more failures (see `newsqa index`).")
+        problems = [*(("•", f) for f in report.failed), *(("⚠", w) for w in report.warnings)]
+        lines += [f"{mark} {shorten(p.path, 200)}: {shorten(p.reason, 200)}" for mark, p in problems[:10]]
+        if len(problems) > 10:
+            lines.append(f"…and {len(problems) - 10} more failures and warnings (see `newsqa index`).")
         await interaction.edit_original_response(content=shorten("\n".join(lines), MESSAGE_MAX))
 
     async def _reindex_showing_progress(self, interaction: discord.Interaction) -> IndexReport:

@@ -27,7 +27,7 @@ DEFAULT_MAX_BYTES = 5_000_000
 
 @dataclass(frozen=True)
 class Failure:
-    """An input that was not indexed, and why."""
+    """An input that was not indexed, or not as it stood (a warning), and why."""
 
     path: str
     reason: str
@@ -35,10 +35,11 @@ class Failure:
 
 @dataclass
 class Loaded:
-    """What one file gave: its articles, and the records in it that failed."""
+    """What one file gave: its articles, the records in it that failed, and what was indexed but not all read."""
 
     articles: list[Article] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    warnings: list[Failure] = field(default_factory=list)
     # Articles that stand on a feed's summary because their page failed (id → the
     # page's failure): an earlier, fuller copy in the index is kept rather than replaced.
     from_summary: dict[str, Failure] = field(default_factory=dict)
@@ -113,7 +114,8 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     text = read_text(path, max_bytes)
     if suffix in HTML_SUFFIXES:
         return Loaded([parse_html(text, origin)])
-    return Loaded([_parse_text(text, origin)])
+    article, notes = _parse_text(text, origin)
+    return Loaded([article], warnings=[Failure(str(path), note) for note in notes])
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -135,7 +137,8 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 def _read_jsonl(path: Path, origin: str, max_bytes: int) -> Loaded:
     """JSON Lines are read line by line, so a large file never sits in memory whole.
 
-    A bad line is reported as ``PATH:LINE``, with PATH as the user gave it.
+    A bad line, or a line read but for its date, is reported as ``PATH:LINE``,
+    with PATH as the user gave it.
     """
     loaded = Loaded()
     with path.open("rb") as lines:
@@ -145,7 +148,9 @@ def _read_jsonl(path: Path, origin: str, max_bytes: int) -> Loaded:
             try:
                 if len(raw) > max_bytes:
                     raise LoadError(f"record is over the {max_bytes / 1e6:.1f} MB limit (NEWSQA_MAX_FILE_MB)")
-                loaded.articles.append(_parse_record(_decode_line(raw, lineno), origin))
+                article, notes = _parse_record(_decode_line(raw, lineno), origin)
+                loaded.articles.append(article)
+                loaded.warnings.extend(Failure(f"{path}:{lineno}", note) for note in notes)
             except LoadError as exc:
                 loaded.failures.append(Failure(f"{path}:{lineno}", str(exc)))
     if not loaded.articles and not loaded.failures:

@@ -10,29 +10,33 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import frontmatter
+import yaml
 
 from index.articles import Article, make_article
 from index.errors import LoadError
+from index.read.dates import UnreadableDate, read_date
 
 _DATE_LINE = re.compile(r"\A\s*date[ \t]*:?[ \t]*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
+MIN_ARTICLE_WORDS = 20  # a page's main text with fewer words is a menu or a cookie notice, not a story
 
 
-def _parse_text(text: str, origin: str) -> Article:
+def _parse_text(text: str, origin: str) -> tuple[Article, list[str]]:
+    """The article in a text or Markdown file, and what in it could not be read (a date)."""
+    notes: list[str] = []
     meta: dict[str, Any] = {}
+    published = None
     if text.lstrip().startswith("---"):
-        try:
-            post = frontmatter.loads(text)
-        except Exception as exc:  # YAML errors come in many types
-            raise LoadError(f"front matter is not valid YAML: {exc}") from None
-        meta, text = dict(post.metadata), post.content
-    published = _parse_date(meta.get("date", meta.get("published_at")))
+        meta, body = _front_matter(text)
+        key = "date" if "date" in meta else "published_at"
+        published = _date_field(meta.get(key), f"front matter line {_line_of(text, key)}: {key}", notes)
+        text = body
     if match := _DATE_LINE.match(text):
-        published = published or _parse_date(match.group(1))
+        published = published or _date_field(match.group(1), "the first line's date", notes)
         text = text[match.end() :]
     title = meta.get("title")
     if match := _HEADING.match(text):
@@ -41,7 +45,7 @@ def _parse_text(text: str, origin: str) -> Article:
     text = text.strip()
     if not text:
         raise LoadError("no article text after the title and date")
-    return make_article(
+    article = make_article(
         text=text,
         origin=origin,
         title=_str_or_none(title),
@@ -49,6 +53,47 @@ def _parse_text(text: str, origin: str) -> Article:
         source=_str_or_none(meta.get("source")),
         url=_str_or_none(meta.get("url")),
     )
+    return article, notes
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """The YAML front matter's keys and the text after it; raises LoadError naming the line at fault."""
+    try:
+        post = frontmatter.loads(text)
+    except yaml.MarkedYAMLError as exc:
+        raise LoadError(_yaml_problem(exc, text)) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"front matter is not valid YAML: {str(exc).splitlines()[0]}") from None
+    return dict(post.metadata), post.content
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """The parser's complaint in one line: the line where it gave up, and where what it was reading began."""
+    opening = text.count("\n", 0, text.index("---"))  # marks count lines from the opening "---"
+
+    def line(mark: yaml.Mark) -> str:
+        return f"line {opening + mark.line + 1}"
+
+    where = f" at {line(exc.problem_mark)}" if exc.problem_mark else ""
+    context = ""
+    if exc.problem and exc.context:
+        context = f" ({exc.context}" + (f" from {line(exc.context_mark)}" if exc.context_mark else "") + ")"
+    return f"front matter is not valid YAML{where}: {exc.problem or exc.context}{context}"
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line (from 1) where ``key:`` is written in a file's front matter."""
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _date_field(value: object, name: str, notes: list[str]) -> date | None:
+    """The day ``value`` names; one that cannot be read is noted, and the article goes undated."""
+    try:
+        return read_date(value)
+    except UnreadableDate as exc:
+        notes.append(f"{name} {exc}; indexed without a date")
+        return None
 
 
 def parse_html(html: str, origin: str, url: str | None = None) -> Article:
@@ -64,12 +109,18 @@ def parse_html(html: str, origin: str, url: str | None = None) -> Article:
     if not text:
         raise LoadError("no visible article text in the HTML")
     if doc.title and text.startswith(doc.title):
-        text = text[len(doc.title) :].lstrip()
+        text = text[len(doc.title) :].lstrip() or text
+    words = len(text.split())
+    if words < MIN_ARTICLE_WORDS:
+        raise LoadError(
+            f"no article text could be extracted (only {words} word{'s' if words > 1 else ''}:"
+            " a menu or a notice, not a story)"
+        )
     return make_article(
-        text=text or doc.text.strip(),
+        text=text,
         origin=origin,
         title=doc.title,
-        published_at=_parse_date(doc.date),
+        published_at=_page_date(doc.date),
         source=doc.sitename or doc.hostname,
         url=url or doc.url,
     )
@@ -103,7 +154,12 @@ def _decode_line(raw: bytes, lineno: int) -> str:
         raise LoadError(f"invalid UTF-8 at byte {exc.start}") from None
 
 
-def _parse_record(line: str, origin: str) -> Article:
+def _parse_record(line: str, origin: str) -> tuple[Article, list[str]]:
+    """The article in one JSON Lines record, and what in it could not be read (a date).
+
+    The record's ``id``, when it has one, is the article's id as it is, so that
+    citations name the user's own records.
+    """
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -113,36 +169,34 @@ def _parse_record(line: str, origin: str) -> Article:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise LoadError("record has no 'text'")
-    return make_article(
+    notes: list[str] = []
+    article = make_article(
         text=text.replace("\r\n", "\n").strip(),
         origin=origin,
         title=_str_or_none(record.get("title")),
-        published_at=_parse_date(record.get("published_at")),
+        published_at=_date_field(record.get("published_at"), "published_at", notes),
         source=_str_or_none(record.get("source")),
         url=_str_or_none(record.get("url")),
-        key=_record_key(record, text, origin),
+        key="text:" + hashlib.sha256(text.encode()).hexdigest(),  # without a URL either
+        given_id=_record_id(record.get("id")),
     )
+    return article, notes
 
 
-def _record_key(record: dict[str, Any], text: str, origin: str) -> str:
-    """Records without a URL are told apart by their own id, else by their text."""
-    rid = record.get("id")
-    if rid not in (None, ""):
-        return f"record:{origin}#{rid}"
-    return "text:" + hashlib.sha256(text.encode()).hexdigest()
+def _record_id(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise LoadError(f"record's 'id' is {json.dumps(value)}, not a string or a number")
+    return str(value).strip()
 
 
-def _parse_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+def _page_date(value: str | None) -> date | None:
+    """The date trafilatura found in a page (its own reading of the page, in ISO form), if any."""
+    try:
+        return read_date(value)
+    except UnreadableDate:
+        return None
 
 
 def _str_or_none(value: Any) -> str | None:

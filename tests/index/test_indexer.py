@@ -159,3 +159,40 @@ def test_progress_is_reported_per_phase(fake_indexer: Indexer) -> None:
     embedding = [c for c in calls if c[0] == "embedding"]
     assert embedding[-1] == ("embedding", 15, 15)
     assert [c[1] for c in embedding] == sorted(c[1] for c in embedding)
+
+
+def test_a_record_whose_id_changed_replaces_its_old_entry(fake_indexer: Indexer, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "1", "text": "Officials counted 12 ballots."}\n{"id": "2", "text": "Two."}\n')
+    fake_indexer.index_paths([feed])
+    feed.write_text('{"id": "one", "text": "Officials counted 12 ballots."}\n{"id": "2", "text": "Two."}\n')
+
+    report = fake_indexer.index_paths([feed])
+
+    assert (report.added, report.removed, report.unchanged, report.failed) == (1, 1, 1, [])
+    assert sorted(fake_indexer.manifest.entries()) == ["2", "one"]
+    assert_consistent(fake_indexer)
+
+
+def test_an_id_another_file_still_holds_is_refused(fake_indexer: Indexer, tmp_path: Path) -> None:
+    january, february = tmp_path / "january.jsonl", tmp_path / "february.jsonl"
+    january.write_text('{"id": "1", "title": "Ballots", "text": "Officials counted 12 ballots."}\n')
+    february.write_text('{"id": "1", "title": "Ferries", "text": "The ferry strike ended on Friday."}\n')
+    fake_indexer.index_paths([january])
+
+    report = fake_indexer.index_paths([february])
+
+    assert report.added == 0
+    assert [(f.path, f.reason) for f in report.failed] == [
+        (str(february.resolve()), f"same id (1) as 'Ballots', indexed from {january.resolve()}")
+    ]
+    assert [e.title for e in fake_indexer.manifest.entries().values()] == ["Ballots"]
+    # Read with the file that no longer holds it, or once that file is gone, the id has moved.
+    january.write_text('{"id": "2", "title": "Rail fares", "text": "Rail fares will rise in March."}\n')
+    moved = fake_indexer.index_paths([january, february])
+    assert (moved.added, moved.updated, moved.failed) == (1, 1, [])
+    assert {e.id: e.title for e in fake_indexer.manifest.entries().values()} == {"1": "Ferries", "2": "Rail fares"}
+    february.unlink()
+    january.write_text('{"id": "1", "title": "Ballots", "text": "Officials counted 12 ballots."}\n')
+    assert fake_indexer.index_paths([january]).updated == 1
+    assert_consistent(fake_indexer)

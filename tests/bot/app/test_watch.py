@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.app.settings import Settings
 from bot.app.watch import Round, watch
 from index.errors import IndexBusyError
+from index.indexer import Indexer
 from index.read.sources import Source
 from index.report import IndexReport
 from tests.conftest import DATA
@@ -66,6 +67,32 @@ def test_sources_are_reindexed_at_their_intervals_and_a_failed_round_does_not_en
     assert rounds[1].report is None and rounds[1].summary() == "https://a.example/rss: not re-indexed: the index is busy"
     assert rounds[0].summary().startswith("https://a.example/rss, news: Indexed: 0 added, 0 updated, 2 unchanged")
     assert max(clock.waits) <= 1200
+
+
+def test_a_round_names_each_page_that_failed_and_what_was_indexed_instead(
+    fake_indexer: Indexer, site: NewsSite
+) -> None:
+    lead = slice_articles()[0]["text"].split(". ")[0] + "."
+    items = [
+        Item("Darts final", site.url("/darts.html"), day("2024-01-02"), lead),
+        Item("Teaser", site.url("/teaser.html"), day("2024-01-02"), "x"),
+    ]
+    feed = Source(site.put("/rss.xml", rss("Loopback News", items), RSS), timedelta(minutes=15))
+    clock = FakeTime(until=1)
+    rounds: list[Round] = []
+
+    def reindex(due: list[Source]) -> IndexReport:
+        return fake_indexer.index_paths([s.location for s in due])
+
+    watch([feed], reindex, rounds.append, clock, clock)  # type: ignore[arg-type]
+
+    [headline, *problems] = rounds[0].summary().splitlines()
+    assert headline.startswith(f"{feed}: Indexed: 1 added, 0 updated, 0 unchanged, 0 removed, 1 failed, 1 warning;")
+    too_short = "HTTP 404 NOT FOUND; the feed's summary, 1 word, is too short to index instead"
+    assert problems == [
+        f"  failed: {site.url('/teaser.html')}: {too_short}",
+        f"  warning: {site.url('/darts.html')}: HTTP 404 NOT FOUND; indexed from the feed's summary instead",
+    ]
 
 
 def _lines_until(proc: subprocess.Popen, needle: str, timeout: float = 120, stderr: bool = False) -> list[str]:

@@ -30,8 +30,8 @@ def test_index_without_paths_indexes_the_bundled_samples(env: Settings) -> None:
     code, stdout, _ = run("index", "--json")
     assert code == 0
     assert json.loads(stdout) == {
-        "added": 0, "updated": 0, "unchanged": 1, "removed": 0, "failed": [], "chunks": 0, "downloaded": 0,
-        "not_modified": 0, "passed_over": 0,
+        "added": 0, "updated": 0, "unchanged": 1, "removed": 0, "failed": [], "warnings": [], "chunks": 0,
+        "downloaded": 0, "not_modified": 0, "passed_over": 0,
     }
 
 

@@ -40,6 +40,34 @@ def test_index_a_feed_and_ask_about_it(env: Settings, site: NewsSite) -> None:
     assert first["published_at"] == ARTICLES[0]["published_at"]
 
 
+def test_a_page_that_fails_is_named_with_its_reason_even_when_its_summary_is_indexed(
+    env: Settings, site: NewsSite
+) -> None:
+    def feed(name: str) -> str:
+        """A feed whose two entries link to pages that are not there: one with a real summary, one with 'x'."""
+        lead = ARTICLES[0]["text"].split(". ")[0] + "."
+        items = [Item("Darts final", site.url(f"/{name}/darts.html"), day("2024-01-02"), lead)]
+        items.append(Item("Teaser", site.url(f"/{name}/teaser.html"), day("2024-01-02"), "x"))
+        return site.put(f"/{name}.xml", rss("Loopback News", items), RSS)
+
+    code, stdout, _ = run("index", "--json", feed("a"))
+    report = json.loads(stdout)
+    assert code == 1 and report["added"] == 1
+    assert report["warnings"] == [
+        {"path": site.url("/a/darts.html"), "reason": "HTTP 404 NOT FOUND; indexed from the feed's summary instead"}
+    ]
+    too_short = "HTTP 404 NOT FOUND; the feed's summary, 1 word, is too short to index instead"
+    assert report["failed"] == [{"path": site.url("/a/teaser.html"), "reason": too_short}]
+
+    code, stdout, stderr = run("index", feed("b"))
+    assert code == 1
+    assert stderr.splitlines() == [
+        f"failed: {site.url('/b/teaser.html')}: {too_short}",
+        f"warning: {site.url('/b/darts.html')}: HTTP 404 NOT FOUND; indexed from the feed's summary instead",
+    ]
+    assert stdout.startswith("Indexed: 1 added, 0 updated, 0 unchanged, 0 removed, 1 failed, 1 warning;")
+
+
 def test_index_without_arguments_reads_the_sources_file(env: Settings, site: NewsSite, tmp_path: Path) -> None:
     folder = tmp_path / "local"
     folder.mkdir()

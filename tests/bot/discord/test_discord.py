@@ -375,6 +375,17 @@ async def test_reindex_indexes_the_configured_sources_and_shows_progress(fresh_b
     )
 
 
+async def test_reindex_lists_what_was_indexed_with_a_warning(fresh_bot: NewsBot, articles_dir: Path) -> None:
+    feed = articles_dir / "feed.jsonl"
+    feed.write_text('{"title": "Ferry strike", "text": "The ferry strike ended.", "published_at": "January 5th"}\n')
+    cog, interaction = commands_of(fresh_bot), FakeInteraction(fresh_bot, manage_guild=True)
+    await cog.reindex.callback(cog, interaction)
+    done = interaction.calls[-1][1]["content"].splitlines()
+    assert done[0].startswith("Done. Indexed: 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed, 1 warning;")
+    no_year = "published_at 'January 5th' has no year (it is not guessed); indexed without a date"
+    assert done[1:] == [f"⚠ {feed}:1: {no_year}"]
+
+
 async def test_reindex_while_another_writer_holds_the_index_says_busy(fresh_bot: NewsBot) -> None:
     from index.lock import writer_lock
 

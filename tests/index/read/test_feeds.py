@@ -10,7 +10,8 @@ from datetime import date
 from index.chunking import chunk_id
 from index.indexer import Indexer
 from index.manifest import Entry
-from index.read.feeds import PAGES_AT_ONCE
+from index.read.feeds import MIN_SUMMARY_WORDS, PAGES_AT_ONCE
+from index.read.files import Failure
 from index.read.http import USER_AGENT
 from tests.checks import assert_consistent
 from tests.site import ATOM, RSS, Item, NewsSite, atom, day, page, rss, slice_articles
@@ -117,6 +118,45 @@ def test_an_entry_whose_page_cannot_be_had_is_indexed_from_its_summary(
     report = fake_indexer.index_paths([site.put("/rss.xml", rss("Loopback News", [gone]), RSS)])
     assert (report.added, report.failed) == (1, [])
     assert stored_text(fake_indexer, by_url(fake_indexer)[gone.link]) == gone.summary
+    # The page's failure is still told: by its address, with its reason, and in the summary line.
+    assert report.warnings == [Failure(gone.link, "HTTP 404 NOT FOUND; indexed from the feed's summary instead")]
+    assert "0 failed, 1 warning;" in report.summary()
+
+
+def test_each_failing_page_is_reported_and_a_summary_too_short_to_be_news_is_not_indexed(
+    fake_indexer: Indexer, site: NewsSite
+) -> None:
+    fake_indexer.fetch = replace(fake_indexer.fetch, timeout=3.0)  # the slow page is held until the site stops
+    site.slow["/slow.html"] = 60.0
+    menu = site.put("/menu.html", "<html><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></body>")
+    words = ARTICLES[1]["text"].split()
+    summaries = {  # the page behind each entry, and its summary
+        site.url("/gone.html"): item(site, 0).summary,
+        site.url("/slow.html"): item(site, 2).summary,
+        menu: item(site, 3).summary,
+        site.url("/gone-too.html"): " ".join(words[:MIN_SUMMARY_WORDS]),
+        site.url("/teaser.html"): " ".join(words[: MIN_SUMMARY_WORDS - 1]),
+        site.url("/x.html"): "x",
+    }
+    entries = [Item(f"Story {n}", link, day("2024-01-05"), text) for n, (link, text) in enumerate(summaries.items())]
+
+    report = fake_indexer.index_paths([site.put("/rss.xml", rss("Loopback News", entries), RSS)])
+
+    instead = "; indexed from the feed's summary instead"
+    warned = {w.path: w.reason for w in report.warnings}
+    assert list(warned) == list(summaries)[:4] and report.added == 4
+    assert warned[site.url("/gone.html")] == "HTTP 404 NOT FOUND" + instead
+    assert warned[site.url("/slow.html")] == "timed out (no answer within 3 s)" + instead
+    no_story = "no article text could be extracted (only 2 words: a menu or a notice, not a story)"
+    assert warned[menu] == no_story + instead
+    too_short = "HTTP 404 NOT FOUND; the feed's summary, {}, is too short to index instead"
+    assert [(f.path, f.reason) for f in report.failed] == [
+        (site.url("/teaser.html"), too_short.format(f"{MIN_SUMMARY_WORDS - 1} words")),
+        (site.url("/x.html"), too_short.format("1 word")),
+    ]
+    assert "4 added, 0 updated, 0 unchanged, 0 removed, 2 failed, 4 warnings;" in report.summary()
+    assert {e.url for e in fake_indexer.manifest.entries().values()} == set(list(summaries)[:4])
+    assert_consistent(fake_indexer)
 
 
 def test_a_feed_s_pages_are_fetched_a_few_at_a_time(fake_indexer: Indexer, site: NewsSite) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 from index.errors import LoadError
 from index.read.files import discover, iter_loaded, load_file
+from index.read.formats import MIN_ARTICLE_WORDS
 from tests.conftest import DATA, SAMPLE
 
 
@@ -143,3 +145,116 @@ def test_iter_loaded_turns_file_errors_into_failures(tmp_path: Path) -> None:
     results = dict(iter_loaded([good, bad], max_bytes=10_000))
     assert len(results[good].articles) == 1
     assert results[bad].failures[0].reason == "file is empty"
+
+
+def test_an_html_file_of_only_a_menu_is_reported_not_indexed(tmp_path: Path) -> None:
+    sentence = (
+        "Officials said the Harbour Bridge reopened on Monday after nine days of repairs, and ferries returned to "
+        "their usual timetable across the city"
+    )
+    words = sentence.split()
+    for n in (MIN_ARTICLE_WORDS - 1, MIN_ARTICLE_WORDS):
+        (tmp_path / f"{n}.html").write_text(
+            "<html><head><title>Bridge reopens</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><p>{' '.join(words[:n])}.</p></article></body></html>"
+        )
+    (tmp_path / "menu.html").write_text(
+        "<html><head><title>menu</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+        "<li><a href='/world'>World</a></li><li><a href='/sport'>Sport</a></li></ul></nav></body></html>"
+    )
+    results = dict(iter_loaded(sorted(tmp_path.iterdir()), max_bytes=10_000))
+    assert [a.title for a in results[tmp_path / f"{MIN_ARTICLE_WORDS}.html"].articles] == ["Bridge reopens"]
+    for name, count in ((f"{MIN_ARTICLE_WORDS - 1}.html", MIN_ARTICLE_WORDS - 1), ("menu.html", 3)):
+        assert results[tmp_path / name].articles == []
+        assert [f.reason for f in results[tmp_path / name].failures] == [
+            f"no article text could be extracted (only {count} words: a menu or a notice, not a story)"
+        ]
+
+
+def test_jsonl_dates_in_written_forms_are_read_and_unreadable_ones_reported_by_line(tmp_path: Path) -> None:
+    written = {
+        "2024-01-05": date(2024, 1, 5),
+        "5 January 2024": date(2024, 1, 5),
+        "Jan 5, 2024": date(2024, 1, 5),
+        "January 5th, 2024": date(2024, 1, 5),
+        "13/01/2024": date(2024, 1, 13),  # only one way to read it
+        "January 5th": None,
+        "01/02/2024": None,
+        "yesterday": None,
+        "Jan 2024": None,
+        "5 janvier 2024": date(2024, 1, 5),  # in any language dateparser knows
+    }
+    path = tmp_path / "news.jsonl"
+    records = (json.dumps({"text": f"Story {n}.", "published_at": d}) for n, d in enumerate(written))
+    path.write_text("".join(f"{record}\n" for record in records))
+
+    loaded = load_file(path)
+
+    assert [a.published_at for a in loaded.articles] == list(written.values())  # every record indexed
+    assert [(w.path, w.reason) for w in loaded.warnings] == [
+        (f"{path}:6", "published_at 'January 5th' has no year (it is not guessed); indexed without a date"),
+        (
+            f"{path}:7",
+            (
+                "published_at '01/02/2024' could be 2024-01-02 or 2024-02-01 (write it as YYYY-MM-DD); "
+                "indexed without a date"
+            ),
+        ),
+        (
+            f"{path}:8",
+            "published_at 'yesterday' is not a date that can be read (write it as YYYY-MM-DD); indexed without a date",
+        ),
+        (f"{path}:9", "published_at 'Jan 2024' names no day (it is not guessed); indexed without a date"),
+    ]
+    assert not loaded.failures
+
+
+def test_broken_front_matter_is_one_line_naming_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text("\n---\ntitle: Budget passed\nsource: [example.org\n---\nThe budget passed by 52 votes.\n")
+    [(_, loaded)] = iter_loaded([path], max_bytes=10_000)
+    assert [(f.path, f.reason) for f in loaded.failures] == [
+        (
+            str(path),
+            (
+                "front matter is not valid YAML at line 5: did not find expected ',' or ']'"
+                " (while parsing a flow sequence from line 4)"
+            ),
+        )
+    ]
+
+    path.write_text("---\ntitle: Budget passed: at last\n---\nThe budget passed by 52 votes.\n")
+    with pytest.raises(LoadError, match=r"^front matter is not valid YAML at line 2: mapping values are not allowed"):
+        load_file(path)
+
+
+def test_a_front_matter_date_that_cannot_be_read_is_reported_and_the_story_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text("---\ntitle: Budget passed\ndate: January 5th\n---\nThe budget passed by 52 votes.\n")
+    loaded = load_file(path)
+    assert [(a.title, a.published_at) for a in loaded.articles] == [("Budget passed", None)]
+    assert [(w.path, w.reason) for w in loaded.warnings] == [
+        (str(path), "front matter line 3: date 'January 5th' has no year (it is not guessed); indexed without a date")
+    ]
+    path.write_text("---\ntitle: Budget passed\ndate: 5 January 2024\n---\nThe budget passed by 52 votes.\n")
+    assert [a.published_at for a in load_file(path).articles] == [date(2024, 1, 5)]
+
+
+def test_a_record_s_id_is_the_article_s_id_and_records_without_one_keep_theirs(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        '{"id": "fe2ce5b1e4ebb141", "url": "https://example.org/a", "text": "With an id and a URL."}\n'
+        '{"id": 7, "text": "With a number for an id."}\n'
+        '{"url": "https://example.org/c", "text": "With a URL only."}\n'
+        '{"text": "With neither."}\n'
+        '{"id": ["a", "list"], "text": "With an id that is no id."}\n'
+    )
+    first = load_file(path)
+    assert [a.id for a in first.articles[:2]] == ["fe2ce5b1e4ebb141", "7"]
+    assert [(f.path, f.reason) for f in first.failures] == [
+        (f"{path}:5", """record's 'id' is ["a", "list"], not a string or a number""")
+    ]
+    # Without an id, an article's id comes from its URL, else its text: the same on every reading, in any file.
+    path.write_text('{"text": "With neither."}\n{"url": "https://www.example.org/c/", "text": "Edited."}\n')
+    again = load_file(path).articles
+    assert [a.id for a in again] == [first.articles[3].id, first.articles[2].id]
