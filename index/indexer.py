@@ -18,6 +18,7 @@ from index.articles import Article
 from index.chunking import Chunk, chunk_id
 from index.embed.base import Embedder
 from index.errors import LoadError
+from index.health import Damage, find_damage
 from index.keyword import KeywordIndex, build_and_save
 from index.lock import writer_lock
 from index.manifest import Entry, Manifest
@@ -52,7 +53,7 @@ class Indexer:
         self.store = store
         self.manifest = manifest
         self.embedder = embedder
-        self._lock_path = lock_path
+        self.lock_path = lock_path
         self.keyword_dir = keyword_dir
         self._max_bytes = max_file_bytes
         self.fetch = fetch or FetchOptions(max_bytes=max_file_bytes)
@@ -66,23 +67,35 @@ class Indexer:
         feed read without errors no longer holds. A source that fails keeps
         what it had indexed.
         """
-        with writer_lock(self._lock_path):
+        with writer_lock(self.lock_path):
             report = IndexReport()
-            articles: list[Article] = []
-            clean_origins: set[str] = set()
-            from_summary: dict[str, Failure] = {}
-            for origin, loaded in self._read(list(paths), report, progress):
-                report.failed.extend(loaded.failures)
-                articles.extend(loaded.articles)
-                from_summary.update(loaded.from_summary)
-                if not loaded.failures:
-                    clean_origins.add(origin)
-            articles = self._keep_fuller(articles, from_summary, report)
-            self._sync(articles, report, progress, prune_origins=clean_origins if prune else None)
-            generation = self.manifest.generation
-            if KeywordIndex.saved_stamp(self.keyword_dir) != generation:
-                build_and_save(self.keyword_dir, generation, self.store.chunks())
+            articles, clean_origins = self.load(list(paths), report, progress)
+            self.sync(articles, report, progress, clean_origins if prune else None)
+            self.refresh_keywords()
             return report
+
+    def load(
+        self, locations: list[Path | str], report: IndexReport, progress: Progress | None
+    ) -> tuple[list[Article], set[str]]:
+        """The articles to index from ``locations``, and the origins read without failures (listed in ``report``)."""
+        articles: list[Article] = []
+        clean_origins: set[str] = set()
+        from_summary: dict[str, Failure] = {}
+        for origin, loaded in self._read(locations, report, progress):
+            report.failed.extend(loaded.failures)
+            articles.extend(loaded.articles)
+            from_summary.update(loaded.from_summary)
+            if not loaded.failures:
+                clean_origins.add(origin)
+        return self._keep_fuller(articles, from_summary, report), clean_origins
+
+    def refresh_keywords(self, *, force: bool = False) -> bool:
+        """Save the keyword index again unless it reflects the manifest's generation already; True if it was."""
+        generation = self.manifest.generation
+        if not force and KeywordIndex.saved_stamp(self.keyword_dir) == generation:
+            return False
+        build_and_save(self.keyword_dir, generation, self.store.chunks())
+        return True
 
     def _read(
         self, locations: list[Path | str], report: IndexReport, progress: Progress | None
@@ -128,33 +141,30 @@ class Indexer:
                 kept.append(article)
         return kept
 
-    def reconcile(self) -> int:
-        """Remove chunks no manifest row accounts for; forget rows whose chunks are missing.
+    def reconcile(self) -> Damage:
+        """Remove chunks no manifest row accounts for, and articles whose chunks are missing or hold other content.
 
-        Returns how many chunks or rows were repaired (0 after a clean run).
+        Returns what was found (nothing after a clean run). Rows are forgotten
+        before their chunks are removed: a run killed in between leaves orphans,
+        which the next one removes.
         """
         entries = self.manifest.entries()
-        expected = {chunk_id(e.id, p): e.id for e in entries.values() for p in range(e.chunks)}
-        actual = set(self.store.ids())
-        orphans = sorted(actual - expected.keys())
-        broken = {expected[c] for c in expected.keys() - actual}
-        self.store.delete(orphans)
-        for article_id in broken:
+        damage = find_damage(entries, self.store)
+        for article_id in sorted(damage.broken):
             self.manifest.forget(article_id)
-        return len(orphans) + len(broken)
+        left = [c for a in sorted(damage.broken) for c in entries[a].chunk_ids if c in damage.stored]
+        self.store.delete(damage.orphans + left)
+        return damage
 
-    def _sync(
-        self,
-        articles: list[Article],
-        report: IndexReport,
-        progress: Progress | None,
-        prune_origins: set[str] | None,
+    def sync(
+        self, articles: list[Article], report: IndexReport, progress: Progress | None, prune: set[str] | None = None
     ) -> None:
+        """Bring the index in step with ``articles``, pruning the origins ``prune``; under the writer lock."""
         self.reconcile()
         entries = self.manifest.entries()
         articles = _dedupe(articles, entries, report)
-        if prune_origins is not None:
-            self._prune(entries, {a.id for a in articles}, prune_origins, report)
+        if prune is not None:
+            self._prune(entries, {a.id for a in articles}, prune, report)
         todo: list[Article] = []
         with_sentences = self.manifest.with_sentences()  # those without were indexed by an older version
         for article in articles:
@@ -173,7 +183,7 @@ class Indexer:
             gone = origin.is_absolute() and not origin.exists()
             dropped = entry.origin in read_origins and entry.id not in seen
             if gone or dropped:
-                self.store.delete([chunk_id(entry.id, p) for p in range(entry.chunks)])
+                self.store.delete(entry.chunk_ids)
                 self.manifest.forget(entry.id)
                 del entries[entry.id]
                 report.removed += 1
