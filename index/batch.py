@@ -6,12 +6,23 @@ Whatever is left out is reported with its reason.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.articles import Article
 from index.manifest import Entry
 from index.read.files import Failure
 from index.report import IndexReport
+
+
+@dataclass
+class Batch:
+    """What one run read: its articles, those that stand in for a page that failed (by article id), and the
+    origins read without failures (only those may have articles pruned)."""
+
+    articles: list[Article] = field(default_factory=list)
+    from_summary: dict[str, Failure] = field(default_factory=dict)
+    clean_origins: set[str] = field(default_factory=set)
 
 
 def keep_fuller(

@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from index.articles import Article
-from index.batch import dedupe, keep_fuller
+from index.batch import Batch, dedupe, keep_fuller
 from index.chunking import Chunk, chunk_id
 from index.embed.base import Embedder
 from index.errors import LoadError
+from index.health import Damage, find_damage
 from index.keyword import KeywordIndex, build_and_save
 from index.lock import writer_lock
 from index.manifest import Entry, Manifest
@@ -53,7 +54,7 @@ class Indexer:
         self.store = store
         self.manifest = manifest
         self.embedder = embedder
-        self._lock_path = lock_path
+        self.lock_path = lock_path
         self.keyword_dir = keyword_dir
         self._max_bytes = max_file_bytes
         self.fetch = fetch or FetchOptions(max_bytes=max_file_bytes)
@@ -67,23 +68,32 @@ class Indexer:
         feed read without errors no longer holds. A source that fails keeps
         what it had indexed.
         """
-        with writer_lock(self._lock_path):
+        with writer_lock(self.lock_path):
             report = IndexReport()
-            articles: list[Article] = []
-            clean_origins: set[str] = set()
-            from_summary: dict[str, Failure] = {}
-            for origin, loaded in self._read(list(paths), report, progress):
-                report.failed.extend(loaded.failures)
-                report.warnings.extend(loaded.warnings)
-                articles.extend(loaded.articles)
-                from_summary.update(loaded.from_summary)
-                if not loaded.failures:
-                    clean_origins.add(origin)
-            self._sync(articles, from_summary, clean_origins, report, progress, prune=prune)
-            generation = self.manifest.generation
-            if KeywordIndex.saved_stamp(self.keyword_dir) != generation:
-                build_and_save(self.keyword_dir, generation, self.store.chunks())
+            batch = self.load(list(paths), report, progress)
+            self.sync(batch, report, progress, prune=prune)
+            self.refresh_keywords()
             return report
+
+    def load(self, locations: list[Path | str], report: IndexReport, progress: Progress | None) -> Batch:
+        """What reading ``locations`` gave, to index; failures and warnings go to ``report``."""
+        batch = Batch()
+        for origin, loaded in self._read(locations, report, progress):
+            report.failed.extend(loaded.failures)
+            report.warnings.extend(loaded.warnings)
+            batch.articles.extend(loaded.articles)
+            batch.from_summary.update(loaded.from_summary)
+            if not loaded.failures:
+                batch.clean_origins.add(origin)
+        return batch
+
+    def refresh_keywords(self, *, force: bool = False) -> bool:
+        """Save the keyword index again unless it reflects the manifest's generation already; True if it was."""
+        generation = self.manifest.generation
+        if not force and KeywordIndex.saved_stamp(self.keyword_dir) == generation:
+            return False
+        build_and_save(self.keyword_dir, generation, self.store.chunks())
+        return True
 
     def _read(
         self, locations: list[Path | str], report: IndexReport, progress: Progress | None
@@ -109,38 +119,31 @@ class Indexer:
                     progress("reading", n, total)
             report.downloaded, report.not_modified = fetcher.downloaded, fetcher.not_modified
 
-    def reconcile(self) -> int:
-        """Remove chunks no manifest row accounts for; forget rows whose chunks are missing.
+    def reconcile(self) -> Damage:
+        """Remove chunks no manifest row accounts for, and articles whose chunks are missing or hold other content.
 
-        Returns how many chunks or rows were repaired (0 after a clean run).
+        Returns what was found (nothing after a clean run). Rows are forgotten
+        before their chunks are removed: a run killed in between leaves orphans,
+        which the next one removes.
         """
         entries = self.manifest.entries()
-        expected = {chunk_id(e.id, p): e.id for e in entries.values() for p in range(e.chunks)}
-        actual = set(self.store.ids())
-        orphans = sorted(actual - expected.keys())
-        broken = {expected[c] for c in expected.keys() - actual}
-        self.store.delete(orphans)
-        for article_id in broken:
+        damage = find_damage(entries, self.store)
+        for article_id in sorted(damage.broken):
             self.manifest.forget(article_id)
-        return len(orphans) + len(broken)
+        left = [c for a in sorted(damage.broken) for c in entries[a].chunk_ids if c in damage.stored]
+        self.store.delete(damage.orphans + left)
+        return damage
 
-    def _sync(
-        self,
-        articles: list[Article],
-        from_summary: dict[str, Failure],
-        clean_origins: set[str],
-        report: IndexReport,
-        progress: Progress | None,
-        prune: bool,
-    ) -> None:
+    def sync(self, batch: Batch, report: IndexReport, progress: Progress | None, *, prune: bool = False) -> None:
+        """Bring the index in step with ``batch``, pruning what its clean origins no longer hold; under the writer lock."""
         self.reconcile()
         entries = self.manifest.entries()
-        articles = keep_fuller(articles, from_summary, entries, report)
-        articles, renamed = dedupe(articles, entries, clean_origins, report)
+        articles = keep_fuller(batch.articles, batch.from_summary, entries, report)
+        articles, renamed = dedupe(articles, entries, batch.clean_origins, report)
         for entry in renamed:
             self._forget(entry, entries, report)
         if prune:
-            self._prune(entries, {a.id for a in articles}, clean_origins, report)
+            self._prune(entries, {a.id for a in articles}, batch.clean_origins, report)
         todo: list[Article] = []
         with_sentences = self.manifest.with_sentences()  # those without were indexed by an older version
         for article in articles:
@@ -162,7 +165,7 @@ class Indexer:
                 self._forget(entry, entries, report)
 
     def _forget(self, entry: Entry, entries: dict[str, Entry], report: IndexReport) -> None:
-        self.store.delete([chunk_id(entry.id, p) for p in range(entry.chunks)])
+        self.store.delete(entry.chunk_ids)
         self.manifest.forget(entry.id)
         del entries[entry.id]
         report.removed += 1

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from index.articles import Article
+from index.chunking import chunk_id
 
 Spans = list[tuple[int, int]]
 
@@ -65,16 +66,33 @@ class Entry:
     chunks: int
     indexed_at: str
 
+    @property
+    def chunk_ids(self) -> list[str]:
+        """The ids of the chunks the store holds for this article, as the row promises."""
+        return [chunk_id(self.id, position) for position in range(self.chunks)]
+
 
 class Manifest:
     """A small SQLite database beside the store; one connection, safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """Open the manifest at ``path``, creating it if need be; ``read_only`` opens an existing one for reading.
+
+        Read-only writes nothing, not even SQLite's own files: without a WAL
+        file (no writer open, nothing left uncommitted to the main file) the
+        file is read as immutable, which creates no WAL files; with one, in
+        read-only mode, which reads the WAL but cannot checkpoint it into the file.
+        """
         self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        if read_only:
+            mode = "mode=ro" if path.with_name(f"{path.name}-wal").exists() else "immutable=1"
+            uri = f"{path.resolve().as_uri()}?{mode}"
+            self._db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
         # One statement at a time: threads sharing the connection would otherwise
         # share (and reset) its cached statements mid-read.
         self._lock = threading.RLock()

@@ -7,7 +7,7 @@ and mixing them would silently wreck retrieval.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
 from pathlib import Path
@@ -23,6 +23,7 @@ from chromadb.errors import NotFoundError
 from index.errors import ModelMismatchError, StoreUnavailableError
 
 REBUILD_HINT = "newsqa index --rebuild PATH..."
+HASHES_PER_QUERY = 500  # content hashes in one filtered read: far below SQLite's limit on a statement's variables
 T = TypeVar("T")
 
 
@@ -91,11 +92,20 @@ class ChunkStore:
     """One collection of chunks, all embedded with one model.
 
     The collection is created on the first write, when the embedding
-    dimension is known; until then the store reads as empty.
+    dimension is known; until then the store reads as empty. ``model`` is the
+    model its chunks are written with; a collection built with another is
+    refused, unless ``any_model`` opens it to be inspected (or rebuilt): its
+    chunks can then be read and removed, but none written until :meth:`reset`.
     """
 
     def __init__(
-        self, client: ClientAPI, collection: str, model: str, location: StoreLocation | None = None
+        self,
+        client: ClientAPI,
+        collection: str,
+        model: str,
+        location: StoreLocation | None = None,
+        *,
+        any_model: bool = False,
     ) -> None:
         self._client = client
         self.location = location
@@ -108,8 +118,22 @@ class ChunkStore:
             self._collection = None
         except Exception as exc:
             raise StoreUnavailableError(f"cannot open collection {collection!r} at {location}: {exc}") from exc
-        if self._collection is not None:
+        if self._collection is not None and not any_model:
             self._check(self._collection.metadata or {}, dimension=None)
+
+    @property
+    def built_with(self) -> tuple[str | None, int | None] | None:
+        """The model (and dimension) the collection records it was built with; None before the first write."""
+        if self._collection is None:
+            return None
+        meta = self._collection.metadata or {}
+        return meta.get("embedding_model"), meta.get("dimension")
+
+    @_reaching
+    def reset(self) -> None:
+        """Drop the collection and every chunk in it, to be built again with :attr:`model` by the next write."""
+        drop_collection(self._client, self._name)
+        self._collection = None
 
     def _check(self, meta: dict, dimension: int | None) -> None:
         found_model, found_dim = meta.get("embedding_model"), meta.get("dimension")
@@ -162,6 +186,18 @@ class ChunkStore:
         for page in self._pages(include=[]):
             yield from page["ids"]
 
+    def ids_of(self, content_hashes: Collection[str]) -> Iterator[str]:
+        """The ids of the chunks cut from articles with these content hashes.
+
+        Filtered by the store, ids only: reading every chunk's metadata instead
+        took 9 s for 40,680 chunks on two CPU cores, this 0.5 s.
+        """
+        hashes = sorted(content_hashes)
+        for i in range(0, len(hashes), HASHES_PER_QUERY):
+            where = {"content_hash": {"$in": hashes[i : i + HASHES_PER_QUERY]}}
+            for page in self._pages(include=[], where=where):
+                yield from page["ids"]
+
     def chunks(self) -> Iterator[Hit]:
         """Every chunk with its text and metadata (distance 0), page by page."""
         for page in self._pages(include=["documents", "metadatas"]):
@@ -201,20 +237,20 @@ class ChunkStore:
         distance = {res["ids"][i]: 1.0 - float(similarity[i]) for i in np.argsort(-similarity, kind="stable")[:k]}
         return [replace(hit, distance=distance[hit.id]) for hit in self.get(list(distance))]
 
-    def _pages(self, include: list) -> Iterator[dict]:
+    def _pages(self, include: list, where: dict | None = None) -> Iterator[dict]:
         if self._collection is None:
             return
         offset = 0
         while True:
-            page = self._page(include, offset)
+            page = self._page(include, offset, where)
             yield page
             if len(page["ids"]) < self._batch:
                 return
             offset += len(page["ids"])
 
     @_reaching
-    def _page(self, include: list, offset: int) -> dict:
-        return self._collection.get(include=include, limit=self._batch, offset=offset)
+    def _page(self, include: list, offset: int, where: dict | None) -> dict:
+        return self._collection.get(include=include, where=where, limit=self._batch, offset=offset)
 
     @_reaching
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:

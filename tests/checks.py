@@ -21,7 +21,7 @@ def assert_consistent(indexer: Indexer) -> None:
     Each article's citable sentences have their vectors, of its current content.
     """
     assert stored_ids(indexer) == expected_ids(indexer)
-    assert indexer.reconcile() == 0
+    assert not indexer.reconcile()
     entries = indexer.manifest.entries()
     kept = indexer.manifest.sentence_vectors({e.id: e.content_hash for e in entries.values()})
     expected = set()

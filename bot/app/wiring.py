@@ -40,11 +40,14 @@ def open_retriever(settings: Settings, indexer: Indexer) -> Retriever:
     return Retriever(indexer.store, indexer.manifest, indexer.embedder, settings.keyword_dir)
 
 
-def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuild: bool = False) -> Indexer:
+def open_indexer(
+    settings: Settings, embedder: Embedder | None = None, *, rebuild: bool = False, any_model: bool = False
+) -> Indexer:
     """Open (or create) the index described by ``settings``.
 
     With ``rebuild``, the collection is dropped first, which is also the way
-    out of a model mismatch.
+    out of a model mismatch; ``any_model`` opens a collection built with
+    another model all the same, to be repaired.
     """
     embedder = embedder or load_embedder(
         settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
@@ -57,7 +60,7 @@ def open_indexer(settings: Settings, embedder: Embedder | None = None, *, rebuil
         with writer_lock(settings.lock_path):
             drop_collection(client, settings.collection)
             manifest.clear()
-    store = ChunkStore(client, settings.collection, embedder.name, location)
+    store = ChunkStore(client, settings.collection, embedder.name, location, any_model=any_model)
     max_bytes = int(settings.max_file_mb * 1_000_000)
     return Indexer(
         store,

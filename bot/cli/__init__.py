@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from bot.cli import ask, indexing, serve
+from bot.cli import ask, check, indexing, serve
 
 app = typer.Typer(
     help="Answers questions about news articles, citing the passages it used.",
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 for command in (indexing.index, indexing.watch, indexing.sources, indexing.stats, ask.ask, ask.timeline, ask.chat):
     app.command()(command)
+app.command()(check.check)
 app.command("eval")(ask.eval_command)
 app.command("discord")(serve.discord_command)
 app.command()(serve.feedback)

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from bot.app.health import startup_check
 from bot.app.service import Service, Source, configured_sources
 from bot.app.settings import Settings
 from bot.app.watch import Round
@@ -63,6 +64,7 @@ def watch() -> None:
     """Re-index the configured sources, each at its refresh interval, until Ctrl-C or SIGTERM."""
     settings = Settings()
     sources = configured_sources(settings)
+    err.print(escape(startup_check(settings)[1]))
     service = Service(settings)
     stop = threading.Event()
 

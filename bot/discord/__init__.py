@@ -8,6 +8,7 @@ import signal
 
 import discord
 
+from bot.app.health import startup_check
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.core import NewsqaError
@@ -27,6 +28,8 @@ def run(settings: Settings, service: Service | None = None) -> None:
         raise NewsqaError(
             f"DISCORD_TOKEN is not set: copy your bot's token from {PORTAL} (Bot → Reset Token) into .env"
         )
+    healthy, line = startup_check(settings)
+    (log.info if healthy else log.warning)("%s", line)
     service = service or Service(settings)
     report = service.fill_if_empty(log.info)
     if report is not None:

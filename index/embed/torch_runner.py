@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embed.bundled import _BUNDLED_ALIASES, DEFAULT_MODEL, bundled_model_path
+from index.embed.bundled import _BUNDLED_ALIASES, DEFAULT_MODEL, bundled_model_path, model_name
 
 
 class SentenceTransformerEmbedder:
@@ -25,7 +25,7 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
         self._bundled = model in _BUNDLED_ALIASES
-        self.name = DEFAULT_MODEL if self._bundled else model
+        self.name = model_name(model)
         self._source = model
         self._batch_size = batch_size
         self._model: Any = None

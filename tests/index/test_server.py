@@ -14,13 +14,16 @@ from pathlib import Path
 import chromadb
 import pytest
 
+from bot.app.health import check_index, repair_index
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import store_location
 from index.errors import StoreUnavailableError
+from index.health import MISSING, ORPHANS
 from tests.checks import assert_consistent
 from tests.conftest import DATA
 from tests.fakes import HashEmbedder
+from tests.index import damage
 from tests.index.runs import child, index_in_process, snapshot, write_articles
 
 
@@ -217,3 +220,28 @@ def test_separate_processes_and_a_server_restart_lose_nothing(tmp_path: Path) ->
         assert_consistent(reader.indexer)
     finally:
         server.stop()
+
+
+def test_check_and_repair_on_a_server(chroma_server: int, tmp_path: Path) -> None:
+    """Damage in a server's collection is named, checking changes nothing, and a repair gives the clean index."""
+    settings = Settings(
+        NEWSQA_DATA_DIR=tmp_path / "data", CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server,
+        NEWSQA_COLLECTION="checked", NEWSQA_EMBEDDING_MODEL=HashEmbedder().name,
+    )  # fmt: skip
+    folder = tmp_path / "news"
+    write_articles(folder, 1)
+    indexer = Service(settings, HashEmbedder()).indexer
+    assert indexer.index_paths([folder]).added == 14
+    indexer.manifest.close()  # as the indexing process ends
+    assert check_index(settings).ok
+    missing, orphan = damage.delete_a_chunk(settings), damage.add_an_orphan_chunk(settings)
+    before = damage.state(settings)
+    found = {p.kind: p.detail for p in check_index(settings).problems}
+    assert set(found) == {MISSING, ORPHANS} and missing in found[MISSING] and orphan in found[ORPHANS]
+    assert damage.state(settings) == before
+
+    assert repair_index(settings, HashEmbedder()).restored == 1
+    repaired = Service(settings, HashEmbedder()).indexer
+    assert snapshot(repaired) == snapshot(index_in_process(tmp_path / "clean", folder))
+    assert_consistent(repaired)
+    assert check_index(settings).ok

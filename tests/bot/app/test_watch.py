@@ -149,7 +149,9 @@ def test_newsqa_watch_picks_up_a_new_feed_entry_and_stops_on_sigterm(settings: S
 def test_ctrl_c_during_a_round_lets_it_finish(settings: Settings) -> None:
     proc = watch_process(settings, str(DATA / "realtimeqa-slice.jsonl"))
     try:
-        assert _lines_until(proc, "re-indexing", stderr=True)[-1].endswith("realtimeqa-slice.jsonl")
+        started = _lines_until(proc, "re-indexing", stderr=True)
+        assert started[0].startswith("Index check: consistent: 0 articles, 0 chunks")
+        assert started[-1].endswith("realtimeqa-slice.jsonl")
         proc.send_signal(signal.SIGINT)  # the round has begun: the model is loading
         assert proc.wait(timeout=300) == 0
         lines = proc.stdout.read().strip().splitlines()

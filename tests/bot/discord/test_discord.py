@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import itertools
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -454,6 +455,20 @@ def test_run_turns_connection_failures_into_one_line(
     settings = settings.model_copy(update={"discord_token": SecretStr("not-a-token")})
     with pytest.raises(NewsqaError, match=expected):
         run(settings, sharing(sample_index, settings))
+
+
+def test_run_logs_the_index_check_at_start_up(
+    sample_index: Service, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def offline(self: NewsBot, token: str, *, reconnect: bool = True) -> None:
+        raise OSError("offline")
+
+    monkeypatch.setattr(NewsBot, "start", offline)
+    settings = sample_index.settings.model_copy(update={"discord_token": SecretStr("not-a-token")})
+    with caplog.at_level(logging.INFO, logger="bot"), pytest.raises(NewsqaError, match="cannot reach Discord"):
+        run(settings, sample_index)
+    [line] = [r.getMessage() for r in caplog.records if "Index check" in r.getMessage()]
+    assert line.startswith("Index check: consistent: 1 article, 3 chunks, built with sentence-transformers/")
 
 
 async def test_a_burst_of_questions_queues_while_the_event_loop_stays_free(

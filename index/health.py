@@ -1,0 +1,227 @@
+"""Checking an index without changing it, and the comparison of manifest and store that repairs start from.
+
+Each problem found is of one kind:
+
+- ``missing_chunks``: an article the manifest lists lacks chunks in the store
+  (a chunk deleted, or a row written for chunks that never were);
+- ``content_mismatch``: chunks of an article hold another version of it than
+  its row records, so they are never cited;
+- ``orphan_chunks``: stored chunks that no manifest row accounts for;
+- ``keyword_stale``: the saved keyword index reflects an older manifest;
+- ``model_mismatch``: the collection was built with another model than the
+  configured one, so questions are refused;
+- ``stale_lock``: an indexing run took the writer lock and ended without
+  releasing it (it was killed); anything it left half done is listed too;
+- ``busy``: an indexing run holds the lock, or wrote while the check read:
+  nothing else can be told until it is done.
+
+Checking reads the manifest through a connection that cannot write, and from
+the store the ids of all chunks and of those that carry a row's content hash;
+it needs no embedding model. The indexer's reconcile, which every indexing run
+and every repair starts with, acts on the same comparison (``find_damage``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.chunking import article_of
+from index.errors import NewsqaError
+from index.keyword import KeywordIndex
+from index.lock import Holder, lock_status
+from index.manifest import Entry, Manifest
+from index.store import ChunkStore
+
+REPAIR_HINT = "newsqa check --repair"
+MISSING, MISMATCH, ORPHANS = "missing_chunks", "content_mismatch", "orphan_chunks"
+KEYWORD, MODEL, STALE_LOCK, BUSY = "keyword_stale", "model_mismatch", "stale_lock", "busy"
+SHOWN = 3  # problems named in the one-line summary; the rest are counted
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an index: its kind, and what exactly, in a sentence."""
+
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Damage:
+    """Where the manifest and the store disagree, by chunk id (by article where a row is concerned)."""
+
+    stored: set[str]  # every chunk id in the store
+    orphans: list[str]
+    missing: dict[str, list[str]]
+    mismatched: dict[str, list[str]]
+
+    @property
+    def broken(self) -> set[str]:
+        """The articles whose rows cannot be trusted: some of their chunks are missing or hold other content."""
+        return set(self.missing) | set(self.mismatched)
+
+    def __len__(self) -> int:
+        return len(self.orphans) + len(self.broken)
+
+
+def find_damage(entries: Mapping[str, Entry], store: ChunkStore | None) -> Damage:
+    """Compare the manifest's rows with the chunks in ``store`` (None for a store never created).
+
+    A chunk holds its article's content when it carries the content hash of
+    a row; two rows never share one, as an article is indexed once.
+    """
+    stored = set(store.ids()) if store is not None else set()
+    current = set(store.ids_of({e.content_hash for e in entries.values()})) if store is not None else set()
+    expected: set[str] = set()
+    missing: dict[str, list[str]] = {}
+    mismatched: dict[str, list[str]] = {}
+    for entry in entries.values():
+        for chunk in entry.chunk_ids:
+            expected.add(chunk)
+            if chunk not in stored:
+                missing.setdefault(entry.id, []).append(chunk)
+            elif chunk not in current:
+                mismatched.setdefault(entry.id, []).append(chunk)
+    return Damage(stored, sorted(stored - expected), missing, mismatched)
+
+
+@dataclass(frozen=True)
+class Health:
+    """What a check found: the index's size, the model it should be built with, and its problems."""
+
+    articles: int
+    chunks: int
+    model: str
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def verdict(self) -> str:
+        """The outcome in a sentence: consistent, with counts; or how many problems, and what to run."""
+        if self.ok:
+            return f"The index is consistent: {self._counts()}."
+        return f"{counted(len(self.problems), 'problem')} found{self._hint()}."
+
+    def summary(self) -> str:
+        """The outcome in one line with the first few problems named, for a log."""
+        if self.ok:
+            return f"consistent: {self._counts()}."
+        named = " | ".join(map(str, self.problems[:SHOWN]))
+        more = f" | and {len(self.problems) - SHOWN} more" if len(self.problems) > SHOWN else ""
+        return f"{counted(len(self.problems), 'problem')} found: {named}{more}{self._hint()}."
+
+    def _counts(self) -> str:
+        articles, chunks = counted(self.articles, "article"), counted(self.chunks, "chunk")
+        return f"{articles}, {chunks}, built with {self.model}, keyword index up to date"
+
+    def _hint(self) -> str:
+        return f"; run `{REPAIR_HINT}` to mend them" if any(p.kind != BUSY for p in self.problems) else ""
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "articles": self.articles,
+            "chunks": self.chunks,
+            "model": self.model,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def check(manifest_path: Path, store: ChunkStore | None, *, model: str, keyword_dir: Path, lock_path: Path) -> Health:
+    """Check an index against itself, changing nothing; ``store`` is None for a local store never created.
+
+    ``model`` is the configured embedding model. A run that holds the writer
+    lock, or writes while the check reads, makes the check report only that.
+    """
+    before = lock_status(lock_path)
+    if before.held:
+        return Health(0, 0, model, [_busy("holds the writer lock", before.holder)])
+    generation, entries = _read(manifest_path)
+    damage = find_damage(entries, store)
+    problems = [
+        *_model_problems(store, model),
+        *_damage_problems(damage, entries),
+        *_keyword_problems(keyword_dir, generation, bool(entries)),
+    ]
+    if before.holder is not None:
+        left = f"the writer lock's last holder ({before.holder}) ended without releasing it (killed or crashed)"
+        problems.append(Problem(STALE_LOCK, f"{left}; what it left half done is listed here"))
+    after = lock_status(lock_path)
+    if after.held or _read(manifest_path, rows=False)[0] != generation:
+        return Health(0, 0, model, [_busy("wrote to the index while it was checked", after.holder)])
+    return Health(len(entries), len(damage.stored), model, problems)
+
+
+def _read(path: Path, *, rows: bool = True) -> tuple[int, dict[str, Entry]]:
+    """The manifest's generation (and rows), through a read-only connection of their own; 0 and none without one."""
+    if not path.is_file():
+        return 0, {}
+    try:
+        manifest = Manifest(path, read_only=True)
+        try:
+            return manifest.generation, manifest.entries() if rows else {}
+        finally:
+            manifest.close()
+    except sqlite3.DatabaseError as exc:
+        raise NewsqaError(f"cannot read the manifest {path}: {exc}") from exc
+
+
+def _busy(what: str, holder: Holder | None) -> Problem:
+    by = f" ({holder})" if holder else ""
+    return Problem(BUSY, f"an indexing run{by} {what}; nothing else was checked: check again when it has finished")
+
+
+def _model_problems(store: ChunkStore | None, model: str) -> list[Problem]:
+    built = store.built_with if store is not None else None
+    if built is None or built[0] == model:
+        return []
+    name, dimension = built
+    found = f"{name or 'an unknown model'} ({dimension or '?'} dimensions)"
+    why = "questions are refused until every article is embedded again"
+    return [Problem(MODEL, f"the collection was built with {found}, not the configured {model}: {why}")]
+
+
+def _damage_problems(damage: Damage, entries: Mapping[str, Entry]) -> list[Problem]:
+    problems = []
+    for kind, by_article, what in (
+        (MISSING, damage.missing, "are missing from the store"),
+        (MISMATCH, damage.mismatched, "hold another version of the article than the manifest records"),
+    ):
+        for article_id, chunks in sorted(by_article.items()):
+            entry = entries[article_id]
+            which = f"{len(chunks)} of its {entry.chunks} chunks"
+            problems.append(Problem(kind, f"{entry.title!r} ({article_id}): {which} {what} (first: {chunks[0]})"))
+    orphans: dict[str, list[str]] = defaultdict(list)
+    for chunk in damage.orphans:
+        orphans[article_of(chunk)].append(chunk)
+    for article_id, chunks in sorted(orphans.items()):
+        which = f"{counted(len(chunks), 'stored chunk')} of {article_id}"
+        problems.append(Problem(ORPHANS, f"{which} that no manifest row accounts for (first: {chunks[0]})"))
+    return problems
+
+
+def _keyword_problems(keyword_dir: Path, generation: int, indexed: bool) -> list[Problem]:
+    saved = KeywordIndex.saved_stamp(keyword_dir)
+    if saved == generation or (saved is None and not indexed):
+        return []
+    if saved is None:
+        return [Problem(KEYWORD, f"no keyword index is saved in {keyword_dir}")]
+    detail = f"the keyword index in {keyword_dir} reflects the manifest at generation {saved}, not {generation}"
+    return [Problem(KEYWORD, f"{detail}: keyword search misses what changed since")]
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: "1 chunk", "3 chunks"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

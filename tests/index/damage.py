@@ -1,0 +1,120 @@
+"""Damage planted in an index through its own store and manifest, and what an index holds, to compare before and after.
+
+Each planting function leaves what a killed run, a lost file or a changed
+setting would leave, and returns the id of the article it damaged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.app.settings import Settings
+from bot.app.wiring import store_location
+from index.articles import make_article
+from index.chunking import chunk_id
+from index.keyword import KeywordIndex
+from index.manifest import Entry, Manifest
+from index.store import connect
+
+
+def collection(settings: Settings) -> Any:
+    """The index's Chroma collection, opened directly, as another program would."""
+    return connect(store_location(settings)).get_collection(settings.collection)
+
+
+def victim(settings: Settings) -> Entry:
+    """The article the damage is done to: the first with at least two chunks."""
+    manifest = Manifest(settings.manifest_path)
+    try:
+        return next(e for e in manifest.entries().values() if e.chunks >= 2)
+    finally:
+        manifest.close()
+
+
+def delete_a_chunk(settings: Settings) -> str:
+    """A chunk lost from the store (a store restored from an older copy, a deletion by hand)."""
+    entry = victim(settings)
+    collection(settings).delete(ids=[chunk_id(entry.id, 1)])
+    return entry.id
+
+
+def add_an_orphan_chunk(settings: Settings) -> str:
+    """A chunk of an article no row lists, as a run killed before committing it leaves."""
+    entry = victim(settings)
+    found = collection(settings).get(ids=[chunk_id(entry.id, 0)], include=["embeddings", "documents", "metadatas"])
+    orphan = f"file:{entry.origin}.gone"
+    meta = {**found["metadatas"][0], "article_id": orphan}
+    collection(settings).upsert(
+        ids=[chunk_id(orphan, 0)], embeddings=found["embeddings"], documents=found["documents"], metadatas=[meta]
+    )
+    return orphan
+
+
+def add_a_row_without_chunks(settings: Settings, origin: str | None = None) -> str:
+    """A manifest row for chunks the store never received (from ``origin``, by default a file that is gone)."""
+    article = make_article(text="A story whose chunks never reached the store.", origin=origin or "/gone/story.txt")
+    manifest = Manifest(settings.manifest_path)
+    try:
+        manifest.record(article, 2, [], np.zeros((0, 384), dtype=np.float32))
+    finally:
+        manifest.close()
+    return article.id
+
+
+def change_a_chunk_s_content(settings: Settings) -> str:
+    """A chunk of another version of its article than the row records, as a run killed before the commit leaves."""
+    entry = victim(settings)
+    chunk = chunk_id(entry.id, 0)
+    found = collection(settings).get(ids=[chunk], include=["embeddings", "documents", "metadatas"])
+    edited = found["documents"][0] + " Update: officials gave new figures."
+    meta = {**found["metadatas"][0], "content_hash": hashlib.sha256(edited.encode()).hexdigest()}
+    collection(settings).update(ids=[chunk], embeddings=found["embeddings"], documents=[edited], metadatas=[meta])
+    return entry.id
+
+
+def save_an_old_keyword_index(settings: Settings) -> str:
+    """The keyword index as it was before the last change, as a run killed before saving it leaves."""
+    manifest = Manifest(settings.manifest_path)
+    try:
+        generation = manifest.generation
+    finally:
+        manifest.close()
+    KeywordIndex.build([], []).save(settings.keyword_dir, generation - 1)
+    return ""
+
+
+def claim_another_model(settings: Settings) -> str:
+    """A collection that says it was built with another model (the model setting changed since)."""
+    meta = collection(settings).metadata
+    collection(settings).modify(metadata={**meta, "embedding_model": "another/model"})
+    return ""
+
+
+def state(settings: Settings) -> dict[str, Any]:
+    """All an index holds: every file of its records byte for byte, with its time, and all its store holds.
+
+    Left out: the files of a local Chroma store, into which Chroma writes its
+    own bookkeeping whenever a client opens the store (as reading it here
+    does), their content compared through the collection instead; and
+    SQLite's shared-memory file (``-shm``), where every reader of a manifest
+    that another connection has open marks what it reads.
+    """
+    files: dict[str, Any] = {}
+    for path in sorted(settings.data_dir.rglob("*")):
+        if path.is_file() and settings.chroma_path not in path.parents and not path.name.endswith("-shm"):
+            files[str(path.relative_to(settings.data_dir))] = (_digest(path), path.stat().st_mtime_ns)
+    held = collection(settings).get(include=["embeddings", "documents", "metadatas"])
+    order = np.argsort(held["ids"])
+    chunks = [
+        (held["ids"][i], held["documents"][i], held["metadatas"][i], np.asarray(held["embeddings"][i]).tobytes())
+        for i in order
+    ]
+    return {"files": files, "collection": collection(settings).metadata, "chunks": chunks}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
