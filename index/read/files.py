@@ -121,8 +121,9 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Decode a file to text with Unix newlines, refusing what is not text.
 
-    UTF-8 and byte-order-marked UTF-16/32 are read as such; anything else goes
-    through charset detection (cp1252, Latin-1 and the like).
+    UTF-8 and byte-order-marked UTF-16/32 are read as such; anything else in
+    the code page whose reading a language would write (cp1252, Latin-1 and the
+    like), or refused if none reads as text.
     """
     size = path.stat().st_size
     if size > max_bytes:

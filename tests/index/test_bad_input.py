@@ -33,6 +33,10 @@ def write_bad_batch(folder: Path, outside: Path) -> dict[str, str]:
         '{"id": "f2", "title": "Broken", "text": "unterminated\n'
         '{"id": "f3", "title": "Rail fares", "text": "Rail fares will rise by 4.9 percent in March."}\n'
     )
+    # UTF-8 and windows-1252 run together: read in any one encoding, part of it is garbage.
+    (folder / "garbled.txt").write_bytes(
+        "Café “owners” say – ".encode() + "ça coûte €5 – “trop”, naïve.".encode("cp1252") * 3
+    )
     shutil.copy(SAMPLE, folder / "a-kerman.txt")
     shutil.copy(SAMPLE, folder / "b-kerman-copy.txt")  # the same article twice in one batch
     secret = outside / "secret.txt"
@@ -46,6 +50,7 @@ def write_bad_batch(folder: Path, outside: Path) -> dict[str, str]:
         "huge.txt": "over the 1.0 MB limit",
         "script-only.html": "no visible article text",
         "hidden-only.html": "no visible article text",
+        "garbled.txt": "not text in any known encoding",
         "feed.jsonl:2": "invalid JSON",
         "b-kerman-copy.txt": "duplicate of",
         "linked.txt": "leaves the folder",

@@ -153,6 +153,22 @@ def test_the_latest_week_of_news_ranks_first(settings: Settings, real_embedder: 
         assert found.passages[0].published_at == cited
 
 
+def test_a_windows_1252_article_is_quoted_with_its_euro_sign(
+    settings: Settings, real_embedder: Embedder, tmp_path: Path
+) -> None:
+    """A short cp1252 article, which cp775 reads nearly as well ("Cafķ … na’ve … Ć5 million"), is cited as written."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    text = "date 2024-01-06\n\nCafé owners in Lisbon say the naïve parking plan will cost them €5 million a year…"
+    (folder / "lisbon.txt").write_bytes(text.encode("cp1252"))
+    service = Service(settings, real_embedder)
+    assert service.index([str(folder)]).added == 1
+    result = service.ask("How much will the parking plan cost café owners?")
+    assert result.answered
+    assert "€5 million" in result.citations[0].text
+    assert "Café owners in Lisbon say the naïve parking plan" in result.citations[0].text
+
+
 def test_an_acronym_is_matched_by_the_initials_of_a_name() -> None:
     """A report naming the Federal Aviation Administration answers a question about "the FAA"."""
     assert {"faa", "doj"} <= initials("The Federal Aviation Administration and the Department of Justice")
