@@ -100,7 +100,8 @@ class Indexer:
     ) -> Iterator[tuple[str, Loaded]]:
         """Each source's origin and what reading it gave, files first, then web addresses."""
         urls = [str(x) for x in locations if is_url(x)]
-        files, report.failed, passed_over = discover([Path(x) for x in locations if not is_url(x)])
+        files, unreadable, passed_over = discover([Path(x) for x in locations if not is_url(x)])
+        report.failed.extend(unreadable)
         report.passed_over = len(passed_over)
         total = len(files) + len(urls)
         for n, (path, loaded) in enumerate(iter_loaded(files, self._max_bytes), start=1):

@@ -66,9 +66,15 @@ def byte_order_mark(data: bytes) -> str | None:
     return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text: byte-order marks, then UTF-8 (broken bytes kept as U+FFFD), then the likeliest code page."""
-    encoding = byte_order_mark(data)
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Bytes to text: byte-order marks, then UTF-8 (broken bytes kept as U+FFFD), then the likeliest code page.
+
+    ``declared`` is a charset the bytes came with (an HTTP header); it is
+    weighed like one the document declares itself.
+    """
+    encoding = byte_order_mark(data) or (declared if declared and _wide(declared) else None)
+    if encoding == "utf-8-sig":  # the mark settles it: broken bytes are kept, marked (U+FFFD), as below
+        return data.decode(encoding, errors="replace")
     if encoding:
         try:
             return data.decode(encoding)
@@ -87,17 +93,17 @@ def decode(data: bytes) -> str:
     broken = text.count("\ufffd")
     if len(text) - len(text.encode("ascii", errors="ignore")) - broken >= broken:
         return text
-    return _decode_legacy(data)
+    return _decode_legacy(data, declared if declared and _keeps_ascii(declared) else None)
 
 
-def _decode_legacy(data: bytes) -> str:
+def _decode_legacy(data: bytes, declared: str | None) -> str:
     """Text in an 8-bit (or legacy multi-byte) encoding: the reading whose letters a language would write.
 
     A charset the document declares (``<meta charset>``, an XML declaration)
     is taken if it reads the bytes as text; otherwise the likeliest reading,
     the more common code page on a near tie.
     """
-    declared = any_specified_encoding(data)
+    declared = declared or any_specified_encoding(data)
     readings = _readings(data, declared)
     if declared and readings[0].encoding == _name(declared) and not readings[0].score.odd:
         return readings[0].text
@@ -138,6 +144,14 @@ def _keeps_ascii(encoding: str) -> bool:
     try:
         return _ASCII.decode(encoding) == _ASCII.decode("ascii")
     except (UnicodeDecodeError, LookupError):
+        return False
+
+
+def _wide(encoding: str) -> bool:
+    """Whether a known encoding reads ASCII in units wider than a byte (UTF-16 or UTF-32 without a byte-order mark)."""
+    try:
+        return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:
         return False
 
 

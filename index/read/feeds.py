@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 
 from index.articles import Article, make_article
 from index.errors import LoadError
-from index.read.decode import byte_order_mark, decode
+from index.read.decode import decode
 from index.read.files import Failure, Loaded
 from index.read.formats import parse_html
 from index.read.http import Fetcher, Response, is_url
@@ -66,17 +66,10 @@ def _page_article(response: Response, origin: str, url: str) -> Article:
 
 
 def _text_of(response: Response) -> str:
-    # A byte-order mark outranks the declared charset, as in browsers: servers
-    # often declare a default charset whatever the file holds.
-    marked = byte_order_mark(response.body)
-    if marked:
-        return response.body.decode(marked, errors="replace")
-    if response.charset:
-        try:
-            return response.body.decode(response.charset, errors="replace")
-        except LookupError:  # a charset Python does not know: detect it instead
-            pass
-    return decode(response.body)
+    """The page's text. The charset a server declares is weighed, not obeyed: servers often declare a default
+    whatever the file holds ("iso-8859-1" over windows-1252 quotes, "utf-8" over Latin-1), and a byte-order mark
+    outranks it, as in browsers."""
+    return decode(response.body, declared=response.charset)
 
 
 def _read_feed(url: str, response: Response, fetcher: Fetcher) -> Loaded:

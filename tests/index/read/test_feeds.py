@@ -7,6 +7,8 @@ import socket
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from index.chunking import chunk_id
 from index.indexer import Indexer
 from index.manifest import Entry
@@ -333,3 +335,22 @@ def test_a_server_that_refuses_connections_is_tried_once_per_run(fake_indexer: I
     assert report.added == 3  # from their summaries
     again = fake_indexer.index_paths([f"{dead}/a.html", f"{dead}/b.html"])
     assert [f.reason.endswith("(not tried again in this run)") for f in again.failed] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("declared", "encoding", "title"),
+    [
+        ("iso-8859-1", "cp1252", "“Café owners” – a €5 million plan…"),  # windows-1252 quotes under a Latin-1 label
+        ("utf-8", "cp1252", "Café owners in Zürich – a report"),  # a default label over legacy bytes
+        ("windows-1250", "cp1250", "Řidiči v Ústí – nová pravidla"),  # a label that settles a tie
+        ("utf-16", "utf-16-le", "Café owners in Zürich"),  # a wide encoding named, without a byte-order mark
+    ],
+)
+def test_the_charset_a_server_declares_is_weighed_not_obeyed(
+    fake_indexer: Indexer, site: NewsSite, declared: str, encoding: str, title: str
+) -> None:
+    plain = ARTICLES[2]["text"].encode("ascii", errors="ignore").decode()  # the title alone holds what is at stake
+    article = {**ARTICLES[2], "title": title, "text": plain}
+    url = site.put("/page.html", page(article).encode(encoding), f"text/html; charset={declared}")
+    assert fake_indexer.index_paths([url]).added == 1
+    assert by_url(fake_indexer)[url].title == title
