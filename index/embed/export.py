@@ -46,6 +46,7 @@ EXPORT_TOLERANCE = 1e-4  # largest difference allowed between the graph's output
 INT8_MIN_COSINE = 0.95
 GRAPHS: dict[str, str] = {"fp32": "model.onnx", "int8": "model-int8.onnx"}  # file names in the cache folder
 LOCK = "export.lock"  # held while a graph is written to the cache folder
+WEIGHTS_SEEN = "weights.json"  # the digest of each installed copy of the weights, by path, size and time
 
 
 def supports(model_dir: Path) -> bool:
@@ -100,12 +101,39 @@ def _session(model_dir: Path, cache_dir: Path, precision: Precision) -> Any:
         ) from exc
 
 
+def _weights_digest(weights: Path, cache_dir: Path) -> str:
+    """The SHA-256 of the model's weights, so that every installed copy of one model (each virtualenv has its
+    own) shares one export; remembered per copy (path, size, time) in ``WEIGHTS_SEEN``, so each is read once."""
+    stat = weights.stat()
+    copy = f"{weights}|{stat.st_size}|{stat.st_mtime_ns}"
+    seen_path = cache_dir / WEIGHTS_SEEN
+    try:
+        seen = json.loads(seen_path.read_text())
+    except (OSError, ValueError):
+        seen = {}
+    if copy in seen:
+        return seen[copy]
+    with weights.open("rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    try:  # another process may write it meanwhile: at worst a copy is read once more
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        staged = seen_path.with_suffix(f".{os.getpid()}.partial")
+        staged.write_text(json.dumps({**seen, copy: digest}))
+        os.replace(staged, seen_path)
+    except OSError:
+        pass  # an unwritable cache is reported where the graph is written
+    return digest
+
+
+def cache_folder(model_dir: Path, cache_dir: Path) -> Path:
+    """Where the graphs of ``model_dir`` are kept: one folder per model content and export format."""
+    key = f"{FORMAT}|{_weights_digest((model_dir / 'model.safetensors').resolve(), cache_dir)}"
+    return cache_dir / f"{model_dir.name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
 def exported_graph(model_dir: Path, cache_dir: Path, precision: Precision) -> Path:
     """The ONNX graph of ``model_dir`` in ``precision``, exported into ``cache_dir`` on first use."""
-    weights = (model_dir / "model.safetensors").resolve()
-    stat = weights.stat()
-    key = f"{FORMAT}|{weights}|{stat.st_size}|{stat.st_mtime_ns}"
-    folder = cache_dir / f"{model_dir.name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    folder = cache_folder(model_dir, cache_dir)
     target = folder / GRAPHS[precision]
     if target.is_file():
         return target

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -10,8 +12,8 @@ import numpy as np
 import pytest
 
 from index.embed.base import Embedder, load_embedder
-from index.embed.bundled import DEFAULT_MODEL
-from index.embed.export import GRAPHS, INT8_MIN_COSINE, supports
+from index.embed.bundled import DEFAULT_MODEL, bundled_model_path
+from index.embed.export import GRAPHS, INT8_MIN_COSINE, cache_folder, supports
 from index.embed.onnx_runner import TOKEN_BUDGET, OnnxEmbedder, _batches
 from index.embed.torch_runner import SentenceTransformerEmbedder
 from index.embed.types import Precision
@@ -119,7 +121,19 @@ def test_two_first_uses_at_once_export_the_model_once(tmp_path: Path, real_embed
     expected = real_embedder.embed(["Kerman attack"])
     assert len(results) == 2 and all(np.allclose(r, expected, atol=1e-5) for r in results)
     files = sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file())
-    assert files == ["export.lock", "model-int8.onnx", "model.onnx"]
+    assert files == ["export.lock", "model-int8.onnx", "model.onnx", "weights.json"]
+
+
+def test_every_installed_copy_of_the_model_shares_one_export(tmp_path: Path) -> None:
+    """Each virtualenv installs its own copy of the weights, at another path and time: one export serves them all."""
+    installed = Path(bundled_model_path())
+    copy = tmp_path / "another-venv" / installed.name
+    shutil.copytree(installed, copy)
+    os.utime(copy / "model.safetensors", (1, 1))
+    cache = tmp_path / "cache"
+    folders = {cache_folder(model_dir, cache) for model_dir in (installed, copy, copy)}
+    assert len(folders) == 1
+    assert len(json.loads((cache / "weights.json").read_text())) == 2
 
 
 def test_other_models_and_the_torch_backend_use_sentence_transformers(tmp_path: Path) -> None:
