@@ -103,6 +103,7 @@ class Health:
     chunks: int
     model: str
     problems: list[Problem]
+    created: bool = True  # False where nothing was ever indexed (no manifest, no store)
 
     @property
     def ok(self) -> bool:
@@ -110,6 +111,8 @@ class Health:
 
     def verdict(self) -> str:
         """The outcome in a sentence: consistent, with counts; or how many problems, and what to run."""
+        if not self.created:
+            return "There is no index here yet: nothing has been indexed with these settings (NEWSQA_DATA_DIR)."
         if self.ok:
             return f"The index is consistent: {self._counts()}."
         return f"{counted(len(self.problems), 'problem')} found{self._hint()}."
@@ -135,6 +138,7 @@ class Health:
             "articles": self.articles,
             "chunks": self.chunks,
             "model": self.model,
+            "created": self.created,
             "problems": [p.as_dict() for p in self.problems],
         }
 
@@ -161,7 +165,8 @@ def check(manifest_path: Path, store: ChunkStore | None, *, model: str, keyword_
     after = lock_status(lock_path)
     if after.held or _read(manifest_path, rows=False)[0] != generation:
         return Health(0, 0, model, [_busy("wrote to the index while it was checked", after.holder)])
-    return Health(len(entries), len(damage.stored), model, problems)
+    created = manifest_path.is_file() or bool(damage.stored)
+    return Health(len(entries), len(damage.stored), model, problems, created)
 
 
 def _read(path: Path, *, rows: bool = True) -> tuple[int, dict[str, Entry]]:
@@ -206,6 +211,12 @@ def _damage_problems(damage: Damage, entries: Mapping[str, Entry]) -> list[Probl
     orphans: dict[str, list[str]] = defaultdict(list)
     for chunk in damage.orphans:
         orphans[article_of(chunk)].append(chunk)
+    if orphans and not entries:  # one line, not one per article
+        held = f"{counted(len(damage.orphans), 'chunk')} of {counted(len(orphans), 'article')}"
+        why = "a first run killed midway, or a manifest lost or replaced"
+        fix = "--repair removes them; indexing their sources again embeds them anew"
+        return [*problems, Problem(ORPHANS, f"the manifest lists no article, yet the store holds {held} ({why}): "
+                                            f"no answer cites them; {fix}")]
     for article_id, chunks in sorted(orphans.items()):
         which = f"{counted(len(chunks), 'stored chunk')} of {article_id}"
         problems.append(Problem(ORPHANS, f"{which} that no manifest row accounts for (first: {chunks[0]})"))

@@ -103,7 +103,9 @@ class Service:
             return None
         sources = [s.location for s in configured_sources(self.settings)]
         named = f"the bundled sample articles in {SAMPLES_DIR}" if sources == [SAMPLES_DIR] else "the configured sources"
-        announce(f"The index is empty: indexing {named} first.")
+        left = self.indexer.store.count()  # chunks no manifest row lists: the run below removes them
+        removed = f" (its manifest lists no article; the {left} chunks stored without one are removed)" if left else ""
+        announce(f"The index is empty{removed}: indexing {named} first.")
         report = self.indexer.index_paths(sources)
         for line in report.problems():
             announce(line)

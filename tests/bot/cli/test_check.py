@@ -49,7 +49,7 @@ def test_a_healthy_index_is_one_line_and_exit_0_without_the_model(
 
     code, stdout, _ = run("check", "--json")
     assert code == 0
-    assert json.loads(stdout) == {"ok": True, "articles": 1, "chunks": 3, "model": MODEL, "problems": []}
+    assert json.loads(stdout) == {"ok": True, "articles": 1, "chunks": 3, "model": MODEL, "created": True, "problems": []}
 
     code, stdout, _ = run("check", "--repair")  # nothing to mend: the model is not needed either
     assert (code, stdout.splitlines()) == (0, [expected])
@@ -102,3 +102,26 @@ def test_a_manifest_that_is_not_a_database_is_one_line(env: Settings) -> None:
     assert (code, stdout) == (1, "")
     assert stderr.strip() == f"error: cannot read the manifest {env.manifest_path}: file is not a database"
     assert env.manifest_path.read_bytes() == b"not a database, " * 100
+
+
+def test_a_data_folder_where_nothing_was_indexed_says_so(env: Settings) -> None:
+    code, stdout, _ = run("check")
+    assert code == 0
+    assert stdout.strip() == (
+        "There is no index here yet: nothing has been indexed with these settings (NEWSQA_DATA_DIR)."
+    )
+    assert json.loads(run("check", "--json")[1])["created"] is False
+    assert not env.data_dir.exists()  # checking created nothing
+
+
+def test_a_lost_manifest_is_one_problem_that_says_what_happened(indexed: Settings) -> None:
+    indexed.manifest_path.unlink()
+    code, stdout, _ = run("check")
+    assert code == 1
+    [problem] = [line for line in stdout.splitlines() if line.startswith("orphan_chunks")]
+    assert "the manifest lists no article, yet the store holds 3 chunks of 1 article" in problem
+    assert "a manifest lost or replaced" in problem
+
+    code, _, stderr = run("ask", "How many people were killed?")
+    assert code == 0
+    assert "its manifest lists no article; the 3 chunks stored without one are removed" in stderr
