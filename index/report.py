@@ -52,7 +52,7 @@ class IndexReport:
         if self.passed_over:
             kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
             others = f"; {self.passed_over} other file{'s' if self.passed_over > 1 else ''} passed over (not {kinds})"
-        return f"Indexed: {', '.join(parts)}; {self.chunks} chunks embedded{fetched}{others}."
+        return f"Indexed: {', '.join(parts)}; {self.chunks} chunk{'' if self.chunks == 1 else 's'} embedded{fetched}{others}."
 
     def problems(self) -> list[str]:
         """One line for each failure and warning, as ``failed: PATH: REASON`` or ``warning: PATH: REASON``."""

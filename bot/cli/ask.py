@@ -111,6 +111,8 @@ def timeline(
     as_json: JsonFlag = False,
 ) -> None:
     """The dated claims about a topic across the indexed articles, oldest first."""
+    if not topic.strip():
+        raise typer.BadParameter("the topic is empty", param_hint="TOPIC")
     where = _filter(source, since, until)
     events = _open_for_asking(Settings(), quiet=as_json).timeline(topic, where or None)
     if as_json:

@@ -22,6 +22,7 @@ from index.search import Retriever
 
 DECLINED = "The indexed articles do not answer this question."
 NOT_ENGLISH = "I understand questions in English only: please ask it in English."
+SOURCES_NAMED = 5  # indexed sources named when a source asked for is not among them
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ def search(
         found = find(question, retriever, params, where or None, names_first=names_first)
         searched = f"articles {where.describe()}" if where else "all articles"
         return found, f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."
+    if combined.sources and not any(map(combined.admits_source, retriever.sources())):
+        known = ", ".join(sorted(retriever.sources())[:SOURCES_NAMED])
+        return found, f"No indexed article is from {' or '.join(combined.sources)} (indexed sources: {known})."
     return found, (f"Only articles {combined.describe()}." if combined else None)
 
 

@@ -80,7 +80,7 @@ def test_files_of_other_types_in_a_folder_are_counted_not_failed(env: Settings, 
     code, stdout, _ = run("index", str(folder))
     assert code == 0
     assert stdout.strip().endswith(
-        "0 failed; 1 chunks embedded; 2 other files passed over (not .htm/.html/.jsonl/.markdown/.md/.txt)."
+        "0 failed; 1 chunk embedded; 2 other files passed over (not .htm/.html/.jsonl/.markdown/.md/.txt)."
     ), stdout
 
 
@@ -295,3 +295,16 @@ def test_a_day_that_cannot_be_read_is_one_plain_line(env: Settings, option: str)
     assert code == 2
     assert f"Invalid value for '{option}': 'notaday' is not a day: write it as YYYY-MM-DD, e.g. 2024-01-05" in text
     assert "Value error" not in text and "indexing" not in stderr
+
+
+def test_a_source_no_indexed_article_is_from_is_said_plainly(env: Settings) -> None:
+    assert run("index", str(DATA / "realtimeqa-slice.jsonl"))[0] == 0
+    code, stdout, _ = run("ask", "--json", "--source", "bbc", "What was the verdict against Ford?")
+    data = json.loads(stdout)
+    assert code == 0 and not data["answered"]
+    assert data["note"].startswith("No indexed article is from bbc (indexed sources: ")
+    assert "cnn.com" in data["note"]
+
+
+def test_an_empty_timeline_topic_is_a_usage_error(env: Settings) -> None:
+    assert run("timeline", "   ")[0] == 2
