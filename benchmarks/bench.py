@@ -9,7 +9,7 @@ eval``. In one run, on the same articles and the same two cores, it measures:
   by default), bare, over exactly the texts newsqa embeds (each article's title
   and sentences), in one call, counted in the chunks those texts make up;
 - ``index_chunks_per_s``, ``index_articles_per_s``: ``newsqa index`` into a fresh
-  store (reading, chunking, embedding, writing, keyword index), and
+  store (reading, chunking, embedding, writing with keyword rows), and
   ``index_vs_encode``, the share of raw encode speed that indexing keeps;
 - ``noop_reindex_s``: indexing the same articles again (nothing changed);
 - ``ask_p50_ms``, ``ask_p95_ms``: warm answers to the questions, in process;
@@ -104,7 +104,7 @@ def measure_newsqa(settings: Settings, articles_file: Path, embedder: Embedder, 
     start = time.perf_counter()
     service.indexer.index_paths([articles_file])
     noop_s = time.perf_counter() - start
-    service.ask("warm up")  # the first question builds the keyword index in memory
+    service.ask("warm up")  # the first question reads the committed articles and warms the caches
     latencies = []
     for q in questions:
         start = time.perf_counter()

@@ -23,6 +23,10 @@ class IndexBusyError(NewsqaError):
     """Another process is writing to the same index."""
 
 
+class IndexNotReadyError(NewsqaError):
+    """The index, made by an earlier version, needs an indexing run before it can answer."""
+
+
 class StoreUnavailableError(NewsqaError):
     """The vector store cannot be reached or opened."""
 

@@ -7,7 +7,10 @@ Each problem found is of one kind:
 - ``content_mismatch``: chunks of an article hold another version of it than
   its row records, so they are never cited;
 - ``orphan_chunks``: stored chunks that no manifest row accounts for;
-- ``keyword_stale``: the saved keyword index reflects an older manifest;
+- ``keyword_missing``: chunks of the manifest's rows have no keyword rows, so
+  keyword search misses them (all of them in an index made by an earlier
+  version, until an indexing run writes them);
+- ``keyword_extra``: keyword rows of chunks that no manifest row lists;
 - ``model_mismatch``: the collection was built with another model than the
   configured one, so questions are refused;
 - ``stale_lock``: an indexing run took the writer lock and ended without
@@ -18,7 +21,8 @@ Each problem found is of one kind:
 Checking reads the manifest through a connection that cannot write, and from
 the store the ids of all chunks and of those that carry a row's content hash;
 it needs no embedding model. The indexer's reconcile, which every indexing run
-and every repair starts with, acts on the same comparison (``find_damage``).
+and every repair starts with, acts on the same comparisons (``find_damage``,
+and the manifest's ``keyword_damage``).
 """
 
 from __future__ import annotations
@@ -26,19 +30,20 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.chunking import article_of
 from index.errors import NewsqaError
-from index.keyword import KeywordIndex
+from index.keyword import KeywordDamage
 from index.lock import Holder, lock_status
 from index.manifest import Entry, Manifest
 from index.store import ChunkStore
 
 REPAIR_HINT = "newsqa check --repair"
 MISSING, MISMATCH, ORPHANS = "missing_chunks", "content_mismatch", "orphan_chunks"
-KEYWORD, MODEL, STALE_LOCK, BUSY = "keyword_stale", "model_mismatch", "stale_lock", "busy"
+KEYWORD_MISSING, KEYWORD_EXTRA = "keyword_missing", "keyword_extra"
+MODEL, STALE_LOCK, BUSY = "model_mismatch", "stale_lock", "busy"
 SHOWN = 3  # problems named in the one-line summary; the rest are counted
 
 
@@ -64,6 +69,7 @@ class Damage:
     orphans: list[str]
     missing: dict[str, list[str]]
     mismatched: dict[str, list[str]]
+    keywords: KeywordDamage = field(default_factory=KeywordDamage)  # keyword rows against the manifest's rows
 
     @property
     def broken(self) -> set[str]:
@@ -71,7 +77,7 @@ class Damage:
         return set(self.missing) | set(self.mismatched)
 
     def __len__(self) -> int:
-        return len(self.orphans) + len(self.broken)
+        return len(self.orphans) + len(self.broken) + len(self.keywords)
 
 
 def find_damage(entries: Mapping[str, Entry], store: ChunkStore | None) -> Damage:
@@ -143,7 +149,7 @@ class Health:
         }
 
 
-def check(manifest_path: Path, store: ChunkStore | None, *, model: str, keyword_dir: Path, lock_path: Path) -> Health:
+def check(manifest_path: Path, store: ChunkStore | None, *, model: str, lock_path: Path) -> Health:
     """Check an index against itself, changing nothing; ``store`` is None for a local store never created.
 
     ``model`` is the configured embedding model. A run that holds the writer
@@ -152,13 +158,9 @@ def check(manifest_path: Path, store: ChunkStore | None, *, model: str, keyword_
     before = lock_status(lock_path)
     if before.held:
         return Health(0, 0, model, [_busy("holds the writer lock", before.holder)])
-    generation, entries = _read(manifest_path)
+    generation, entries, keywords = _read(manifest_path)
     damage = find_damage(entries, store)
-    problems = [
-        *_model_problems(store, model),
-        *_damage_problems(damage, entries),
-        *_keyword_problems(keyword_dir, generation, bool(entries)),
-    ]
+    problems = [*_model_problems(store, model), *_damage_problems(damage, entries), *_keyword_problems(keywords)]
     if before.holder is not None:
         left = f"the writer lock's last holder ({before.holder}) ended without releasing it (killed or crashed)"
         problems.append(Problem(STALE_LOCK, f"{left}; what it left half done is listed here"))
@@ -169,14 +171,26 @@ def check(manifest_path: Path, store: ChunkStore | None, *, model: str, keyword_
     return Health(len(entries), len(damage.stored), model, problems, created)
 
 
-def _read(path: Path, *, rows: bool = True) -> tuple[int, dict[str, Entry]]:
-    """The manifest's generation (and rows), through a read-only connection of their own; 0 and none without one."""
+@dataclass(frozen=True)
+class _Keywords:
+    """What the manifest says of its keyword rows."""
+
+    complete: bool  # False for a manifest made by an earlier version, until an indexing run writes them
+    damage: KeywordDamage
+
+
+def _read(path: Path, *, rows: bool = True) -> tuple[int, dict[str, Entry], _Keywords]:
+    """The manifest's generation (and rows, and keyword rows against them), through a read-only connection
+    of their own; 0 and none without one."""
     if not path.is_file():
-        return 0, {}
+        return 0, {}, _Keywords(True, KeywordDamage())
     try:
         manifest = Manifest(path, read_only=True)
         try:
-            return manifest.generation, manifest.entries() if rows else {}
+            if not rows:
+                return manifest.generation, {}, _Keywords(True, KeywordDamage())
+            keywords = _Keywords(manifest.keywords_complete, manifest.keyword_damage())
+            return manifest.generation, manifest.entries(), keywords
         finally:
             manifest.close()
     except sqlite3.DatabaseError as exc:
@@ -223,14 +237,24 @@ def _damage_problems(damage: Damage, entries: Mapping[str, Entry]) -> list[Probl
     return problems
 
 
-def _keyword_problems(keyword_dir: Path, generation: int, indexed: bool) -> list[Problem]:
-    saved = KeywordIndex.saved_stamp(keyword_dir)
-    if saved == generation or (saved is None and not indexed):
-        return []
-    if saved is None:
-        return [Problem(KEYWORD, f"no keyword index is saved in {keyword_dir}")]
-    detail = f"the keyword index in {keyword_dir} reflects the manifest at generation {saved}, not {generation}"
-    return [Problem(KEYWORD, f"{detail}: keyword search misses what changed since")]
+def _keyword_problems(keywords: _Keywords) -> list[Problem]:
+    problems = []
+    missing = keywords.damage.missing
+    if missing or not keywords.complete:
+        chunks = sum(map(len, missing.values()))
+        first = f" (first: {min(c for cs in missing.values() for c in cs)})" if chunks else ""
+        which = f"{counted(chunks, 'chunk')} of {counted(len(missing), 'article')} have no keyword rows{first}"
+        if not keywords.complete:
+            which = f"the keyword index, not yet built for this index made by an earlier version: {which}"
+            what = "questions are refused until an indexing run builds it"
+        else:
+            what = "keyword search misses them"
+        problems.append(Problem(KEYWORD_MISSING, f"{which}: {what}"))
+    if keywords.damage.extra:
+        extra = keywords.damage.extra
+        which = f"{counted(len(extra), 'keyword row')} of chunks that no manifest row lists (first: {extra[0]})"
+        problems.append(Problem(KEYWORD_EXTRA, f"{which}: keyword search finds what is not indexed"))
+    return problems
 
 
 def counted(n: int, noun: str) -> str:

@@ -3,13 +3,17 @@
 Only new and changed articles are embedded, a batch of them at a time, and
 written in an order that survives a crash at any point: the batch's chunks
 first (stable ids, so a repeat overwrites), then for each article the removal
-of chunks it no longer has and its manifest row. A run starts by reconciling
-store and manifest, which removes whatever an interrupted run left half done.
+of chunks it no longer has and its manifest row (with its keyword rows). A run
+starts by reconciling store and manifest, which removes whatever an interrupted
+run left half done.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +22,9 @@ from index.articles import Article
 from index.batch import Batch, dedupe, keep_fuller
 from index.chunking import Chunk, chunk_id
 from index.embed.base import Embedder
-from index.errors import LoadError
+from index.errors import IndexBusyError, LoadError
 from index.health import Damage, find_damage
-from index.keyword import KeywordIndex, build_and_save
+from index.keyword import KeywordDamage
 from index.lock import writer_lock
 from index.manifest import Entry, Manifest
 from index.read.feeds import load_url
@@ -33,6 +37,10 @@ from index.vectors import passages, plan
 # Chunks embedded per model call: large enough to keep the model busy, small
 # enough that progress moves and memory stays flat.
 EMBED_BATCH = 256
+# Chunks read back from the store per transaction when their keyword rows are written again.
+KEYWORD_BATCH = 2000
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 
@@ -47,7 +55,7 @@ class Indexer:
         embedder: Embedder,
         *,
         lock_path: Path,
-        keyword_dir: Path,
+        legacy_keywords: Path | None = None,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         fetch: FetchOptions | None = None,
     ) -> None:
@@ -55,7 +63,7 @@ class Indexer:
         self.manifest = manifest
         self.embedder = embedder
         self.lock_path = lock_path
-        self.keyword_dir = keyword_dir
+        self.legacy_keywords = legacy_keywords  # where an earlier version saved its keyword index
         self._max_bytes = max_file_bytes
         self.fetch = fetch or FetchOptions(max_bytes=max_file_bytes)
 
@@ -69,10 +77,11 @@ class Indexer:
         what it had indexed.
         """
         with writer_lock(self.lock_path):
+            if not self.manifest.keywords_complete:  # before reading sources: questions wait for it
+                self.mend_keywords()
             report = IndexReport()
             batch = self.load(list(paths), report, progress)
             self.sync(batch, report, progress, prune=prune)
-            self.refresh_keywords()
             return report
 
     def load(self, locations: list[Path | str], report: IndexReport, progress: Progress | None) -> Batch:
@@ -86,14 +95,6 @@ class Indexer:
             if not loaded.failures:
                 batch.clean_origins.add(origin)
         return batch
-
-    def refresh_keywords(self, *, force: bool = False) -> bool:
-        """Save the keyword index again unless it reflects the manifest's generation already; True if it was."""
-        generation = self.manifest.generation
-        if not force and KeywordIndex.saved_stamp(self.keyword_dir) == generation:
-            return False
-        build_and_save(self.keyword_dir, generation, self.store.chunks())
-        return True
 
     def _read(
         self, locations: list[Path | str], report: IndexReport, progress: Progress | None
@@ -121,7 +122,8 @@ class Indexer:
             report.downloaded, report.not_modified = fetcher.downloaded, fetcher.not_modified
 
     def reconcile(self) -> Damage:
-        """Remove chunks no manifest row accounts for, and articles whose chunks are missing or hold other content.
+        """Remove chunks no manifest row accounts for, and articles whose chunks are missing or hold other content;
+        then write the keyword rows that articles lack, and remove those of no article's chunk.
 
         Returns what was found (nothing after a clean run). Rows are forgotten
         before their chunks are removed: a run killed in between leaves orphans,
@@ -133,7 +135,54 @@ class Indexer:
             self.manifest.forget(article_id)
         left = [c for a in sorted(damage.broken) for c in entries[a].chunk_ids if c in damage.stored]
         self.store.delete(damage.orphans + left)
-        return damage
+        return replace(damage, keywords=self.mend_keywords())
+
+    def complete_keywords(self) -> None:
+        """Write the keyword rows of an index made by an earlier version now, unless an indexing run holds
+        the writer lock: that run writes them before anything else."""
+        if self.manifest.keywords_complete:
+            return
+        try:
+            with writer_lock(self.lock_path):
+                self.mend_keywords()
+        except IndexBusyError:
+            log.info("an indexing run holds the writer lock: it writes the keyword rows first")
+
+    def mend_keywords(self) -> KeywordDamage:
+        """Write the keyword rows that articles lack from their stored chunks, remove those of no article's chunk,
+        and mark the keyword index complete; under the writer lock. Returns what was found.
+
+        An index made by an earlier version lacks them all: they are written a
+        batch of articles per transaction, and the index is marked complete
+        (readers wait for that) only after the last. An article whose chunks
+        are not all stored is left to the reconcile, which forgets it.
+        """
+        found = self.manifest.keyword_damage()
+        if found and not self.manifest.keywords_complete:
+            log.info("writing the keyword rows of %d articles indexed by an earlier version", len(found.missing))
+        entries = self.manifest.entries()
+        extra, batch, size = list(found.extra), [], 0
+        for article_id in sorted(found.missing):
+            batch.append(entries[article_id])
+            size += entries[article_id].chunks
+            if size >= KEYWORD_BATCH:
+                self._write_keywords(batch, extra)
+                extra, batch, size = [], [], 0
+        if batch or extra:
+            self._write_keywords(batch, extra)
+        if not self.manifest.keywords_complete:
+            self.manifest.mark_keywords_complete()
+        if self.legacy_keywords is not None and self.legacy_keywords.exists():
+            shutil.rmtree(self.legacy_keywords, ignore_errors=True)
+            log.info("removed %s: the keyword index is kept in the manifest now", self.legacy_keywords)
+        return found
+
+    def _write_keywords(self, entries: list[Entry], extra: list[str]) -> None:
+        hits = {h.id: h for h in self.store.get([c for e in entries for c in e.chunk_ids])}
+        rows = [
+            (e.id, e.title, [hits[c].text for c in e.chunk_ids]) for e in entries if all(c in hits for c in e.chunk_ids)
+        ]
+        self.manifest.write_keywords(rows, extra)
 
     def sync(self, batch: Batch, report: IndexReport, progress: Progress | None, *, prune: bool = False) -> None:
         """Bring the index in step with ``batch``, pruning what its clean origins no longer hold; under the writer lock."""
@@ -218,7 +267,7 @@ class Indexer:
             old = entries.get(article.id)
             if old is not None and old.chunks > n:
                 self.store.delete([chunk_id(article.id, p) for p in range(n, old.chunks)])
-            self.manifest.record(article, n, own.citable, own.citable_vectors(mine))
+            self.manifest.record(article, [c.text for c in chunks], own.citable, own.citable_vectors(mine))
             if old is None:
                 report.added += 1
             else:

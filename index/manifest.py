@@ -8,13 +8,19 @@ It also keeps the vectors of each article's citable sentences, computed when
 the article is indexed, so that ranking the sentences of the passages found
 for a question costs no model call. They are written in the same transaction
 as the article's row, so they always belong to the content it names.
+
+And it holds the keyword (BM25) index, one row per chunk (``index.keyword``),
+written and removed in the transaction of the article's row as well. A
+manifest made by an earlier version has none: it is marked incomplete when
+first opened, until the indexer has written the rows of every article
+(``Indexer.mend_keywords``).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,8 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index import keyword
 from index.articles import Article
 from index.chunking import chunk_id
+from index.keyword import KeywordDamage
 
 Spans = list[tuple[int, int]]
 
@@ -49,6 +57,10 @@ CREATE TABLE IF NOT EXISTS sentences (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
+# Whether every article's keyword rows are written: from the start for a new
+# manifest, once the indexer has written them for one made by an earlier version.
+_KEYWORDS_WHEN_NEW = "INSERT OR IGNORE INTO meta VALUES ('keywords', (SELECT COUNT(*) = 0 FROM articles))"
+_KEYWORDS_COMPLETE = "INSERT OR REPLACE INTO meta VALUES ('keywords', 1)"
 _BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 
 
@@ -92,7 +104,7 @@ class Manifest:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} {keyword.SCHEMA} {_KEYWORDS_WHEN_NEW}; COMMIT;")
         # One statement at a time: threads sharing the connection would otherwise
         # share (and reset) its cached statements mid-read.
         self._lock = threading.RLock()
@@ -130,8 +142,11 @@ class Manifest:
         """A number that changes whenever the indexed content does."""
         return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
 
-    def record(self, article: Article, chunks: int, spans: Spans, vectors: np.ndarray) -> None:
-        """Mark an article as fully indexed with ``chunks`` chunks, and the vectors of its citable ``spans``."""
+    def record(self, article: Article, texts: Sequence[str], spans: Spans, vectors: np.ndarray) -> None:
+        """Mark an article as fully indexed with chunks of these ``texts``, and the vectors of its citable ``spans``.
+
+        The chunks' keyword rows are written with it.
+        """
         row = (
             article.id,
             article.content_hash,
@@ -140,7 +155,7 @@ class Manifest:
             article.source,
             article.url,
             article.origin,
-            chunks,
+            len(texts),
             datetime.now(UTC).isoformat(timespec="seconds"),
         )
         with self._transaction():
@@ -148,6 +163,7 @@ class Manifest:
             packed = (np.asarray(spans, dtype=np.int32).tobytes(), np.asarray(vectors, dtype=np.float16).tobytes())
             sentences = (article.id, article.content_hash, *packed)
             self._db.execute("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?)", sentences)
+            keyword.write(self._db, article.id, article.title, texts)
 
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end).
@@ -182,11 +198,42 @@ class Manifest:
         with self._transaction():
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
+            keyword.remove(self._db, article_id)
 
     def clear(self) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM articles")
             self._db.execute("DELETE FROM sentences")
+            keyword.clear(self._db)
+            self._db.execute(_KEYWORDS_COMPLETE)
+
+    @property
+    def keywords_complete(self) -> bool:
+        """Whether every article's keyword rows are written (not yet for a manifest made by an earlier version)."""
+        return bool(self._query("SELECT value FROM meta WHERE key = 'keywords' AND value = 1"))
+
+    def keyword_search(self, topic: str, k: int, articles: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, score) pairs for ``topic`` by BM25, best first, from ``articles`` only if given."""
+        with self._lock:
+            return keyword.search(self._db, topic, k, articles)
+
+    def keyword_damage(self) -> KeywordDamage:
+        """Chunks of the articles' rows without keyword rows, and keyword rows of no such chunk."""
+        with self._lock:
+            return keyword.damage(self._db)
+
+    def write_keywords(self, articles: Sequence[tuple[str, str, Sequence[str]]], extra: Sequence[str] = ()) -> None:
+        """Write the keyword rows of (article id, title, chunk texts) of recorded articles, and remove the ``extra``
+        rows of chunks no row lists, in one transaction."""
+        with self._transaction():
+            keyword.remove_chunks(self._db, extra)
+            for article_id, title, texts in articles:
+                keyword.write(self._db, article_id, title, texts)
+
+    def mark_keywords_complete(self) -> None:
+        """Record that every article's keyword rows are written."""
+        with self._transaction():
+            self._db.execute(_KEYWORDS_COMPLETE)
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""

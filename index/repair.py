@@ -1,8 +1,9 @@
 """Repairing an index: what a check finds, mended under the writer lock as an indexing run would.
 
 The indexer's reconcile removes orphan chunks and forgets the articles whose
-chunks are missing or hold other content; those articles are then indexed
-again from their sources, and the keyword index is saved again. A collection
+chunks are missing or hold other content, and writes again the keyword rows
+that chunks lack (removing those of no chunk); the dropped articles are then
+indexed again from their sources. A collection
 built with another model is embedded again from every article's source, but
 only when every one of them can still be read: otherwise nothing is changed.
 """
@@ -28,7 +29,7 @@ class Repair:
     dropped: int = 0  # articles forgotten for damaged chunks
     restored: int = 0  # of those, indexed again from their sources
     re_embedded: bool = False  # the collection was built with another model
-    keyword_rebuilt: bool = False
+    keyword_rows: int = 0  # keyword rows written again or removed
     lock_record_removed: bool = False  # left by a run that was killed
     report: IndexReport = field(default_factory=IndexReport)
 
@@ -43,8 +44,8 @@ class Repair:
             parts.append(f"{counted(self.orphans, 'orphan chunk')} removed")
         if self.dropped:
             parts.append(f"{counted(self.dropped, 'damaged article')} dropped, {self.restored} indexed again")
-        if self.keyword_rebuilt:
-            parts.append("keyword index saved again")
+        if self.keyword_rows:
+            parts.append(f"{counted(self.keyword_rows, 'keyword row')} mended")
         if self.lock_record_removed:
             parts.append("the writer lock's record of a killed run removed")
         return f"Repaired: {', '.join(parts) or 'nothing needed it'}; {len(self.report.failed)} failed."
@@ -59,7 +60,6 @@ def repair(indexer: Indexer, progress: Progress | None = None) -> Repair:
             done = _embed_again(indexer, built[0], progress)
         else:
             done = _mend(indexer, progress)
-        done.keyword_rebuilt = indexer.refresh_keywords(force=bool(done.orphans))
         done.lock_record_removed = left is not None  # the lock was free: its holder was killed
         return done
 
@@ -68,7 +68,7 @@ def _mend(indexer: Indexer, progress: Progress | None) -> Repair:
     entries = indexer.manifest.entries()
     damage = indexer.reconcile()
     dropped = [entries[article_id] for article_id in sorted(damage.broken)]
-    done = Repair(orphans=len(damage.orphans), dropped=len(dropped))
+    done = Repair(orphans=len(damage.orphans), dropped=len(dropped), keyword_rows=len(damage.keywords))
     if not dropped:
         return done
     indexer.sync(indexer.load(sorted({e.origin for e in dropped}), done.report, progress), done.report, progress)

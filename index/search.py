@@ -1,10 +1,11 @@
 """Searching the index: hybrid passage search, and the sentences of the passages found.
 
 Passages come from two searches fused by reciprocal rank: dense similarity
-(Chroma) and BM25 keywords, so that both paraphrases ("killed" for "deaths")
-and exact names and numbers are found. The sentences of the best passages come
-with their vectors (kept since indexing), so that the answer can rank them
-against the question without another model call.
+(Chroma) and BM25 keywords (the manifest's FTS5 table), so that both
+paraphrases ("killed" for "deaths") and exact names and numbers are found. The
+sentences of the best passages come with their vectors (kept since indexing),
+so that the answer can rank them against the question without another model
+call.
 
 Everything here takes plain values (a topic, a query vector, a filter, a
 recency boost); what a question means is read in ``bot.core``.
@@ -15,14 +16,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 
 from index.chunking import article_of, chunk_id, citable_spans
 from index.embed.base import Embedder
+from index.errors import IndexNotReadyError
 from index.filters import Filter
-from index.keyword import KeywordIndex, load_or_build
 from index.manifest import Entry, Manifest
 from index.store import ChunkStore, Hit
 
@@ -37,7 +37,6 @@ KEYWORD_WEIGHT = 1.2
 # Hits taken from each search before fusion (dev set: 40 -> 80 raised recall@1
 # 0.383 -> 0.390 and refusal 0.60 -> 0.675; 120 and 200 did no better).
 CANDIDATES = 80
-FILTERED_KEYWORD_FACTOR = 10  # with a filter, keyword hits are taken deeper, then filtered
 # With a filter admitting at most this many chunks, their vectors are compared
 # with the question directly instead of a filtered Chroma search: on the dev
 # set (18,357 chunks; "this week" admits 10 to 1,258) 22 ms against 60 ms.
@@ -117,32 +116,45 @@ class Boost:
 
 
 class Retriever:
-    """Searches one index; keeps its keyword index in step with the manifest.
+    """Searches one index; keeps its list of committed articles in step with the manifest.
 
     Only committed articles are found: a chunk counts when the manifest lists
     its article with the same content hash. The manifest row is written after
     an article's chunks, so an article being indexed meanwhile is invisible
-    until it is complete.
+    until it is complete; its keyword rows are written with the row.
+
+    An index made by an earlier version has no keyword rows until an indexing
+    run (or opening the index, when no run holds the writer lock) writes them;
+    until then a search raises ``IndexNotReadyError`` rather than answer from
+    the dense search alone.
     """
 
-    def __init__(self, store: ChunkStore, manifest: Manifest, embedder: Embedder, keyword_dir: Path) -> None:
+    def __init__(self, store: ChunkStore, manifest: Manifest, embedder: Embedder) -> None:
         self.store = store
         self.manifest = manifest
         self.embedder = embedder
-        self._keyword_dir = keyword_dir
-        self._keyword: KeywordIndex | None = None
         self._entries: dict[str, Entry] = {}
         self._generation = -1
         self._refreshing = threading.Lock()
 
-    def keyword_index(self) -> KeywordIndex:
-        with self._refreshing:  # threads asking at once rebuild it once
+    def _refresh(self) -> None:
+        """Read the committed articles again if the manifest has changed since."""
+        with self._refreshing:  # threads asking at once read them once
             generation = self.manifest.generation
-            if self._keyword is None or generation != self._generation:
-                self._keyword = load_or_build(self._keyword_dir, generation, self.store.chunks())
-                self._entries = self.manifest.entries()
-                self._generation = generation
-            return self._keyword
+            if generation == self._generation:
+                return
+            if not self.manifest.keywords_complete:
+                raise IndexNotReadyError(
+                    "the keyword index of this index, made by an earlier version, is not built yet: an indexing run "
+                    "builds it first thing (`newsqa index`, or `newsqa check --repair`); ask again when it has"
+                )
+            self._entries = self.manifest.entries()
+            self._generation = generation
+
+    def keyword_search(self, topic: str, k: int, articles: set[str] | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score) pairs for ``topic``, best first, from ``articles`` only if given."""
+        self._refresh()
+        return self.manifest.keyword_search(topic, k, articles)
 
     def _is_committed(self, hit: Hit) -> bool:
         entry = self._entries.get(str(hit.metadata.get("article_id")))
@@ -150,7 +162,7 @@ class Retriever:
 
     def entries(self) -> dict[str, Entry]:
         """The committed articles, as of the latest search."""
-        self.keyword_index()
+        self._refresh()
         return self._entries
 
     def sources(self) -> set[str]:
@@ -176,15 +188,15 @@ class Retriever:
         embedded otherwise); ``boost`` favours articles of some dates.
         """
         query = self.embedder.embed([topic])[0] if query is None else query
-        keyword_index = self.keyword_index()  # also refreshes the committed articles
+        self._refresh()
         if where:
-            found = self._filtered(topic, query, where, keyword_index)
+            found = self._filtered(topic, query, where)
             if found is None:
                 return []
             dense, keyword = found
         else:
             dense = self.store.query(query, CANDIDATES)
-            keyword = keyword_index.search(topic, CANDIDATES)
+            keyword = self.manifest.keyword_search(topic, CANDIDATES)
         fused: dict[str, float] = {}
         for rank, chunk in enumerate([h.id for h in dense]):
             fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
@@ -201,9 +213,7 @@ class Retriever:
         ranked = [hits[i] for i in best if i in hits and self._is_committed(hits[i])][:k]
         return [Passage.from_hit(h, fused[h.id], 1.0 - h.distance) for h in ranked]
 
-    def _filtered(
-        self, topic: str, query: np.ndarray, where: Filter, keyword_index: KeywordIndex
-    ) -> tuple[list[Hit], list[tuple[str, float]]] | None:
+    def _filtered(self, topic: str, query: np.ndarray, where: Filter) -> tuple[list[Hit], list[tuple[str, float]]] | None:
         """Dense and keyword hits among the articles ``where`` admits; None when no source matches."""
         sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
         if not sources:
@@ -214,12 +224,7 @@ class Retriever:
             dense = self.store.nearest(chunks, query, CANDIDATES)
         else:
             dense = self.store.query(query, CANDIDATES, where=where.chroma(sources))
-        keyword = [
-            (chunk, score)
-            for chunk, score in keyword_index.search(topic, CANDIDATES * FILTERED_KEYWORD_FACTOR)
-            if article_of(chunk) in admitted
-        ][:CANDIDATES]
-        return dense, keyword
+        return dense, self.manifest.keyword_search(topic, CANDIDATES, admitted)
 
     def sentences(self, passages: list[Passage]) -> tuple[list[Span], np.ndarray]:
         """Every citable span of ``passages`` once, in passage order, and their vectors (one row each)."""

@@ -26,9 +26,7 @@ def check_index(settings: Settings) -> Health:
     store = None
     if location.host or (location.path is not None and location.path.is_dir()):  # else never created: empty
         store = ChunkStore(connect(location), settings.collection, model, location, any_model=True)
-    return check(
-        settings.manifest_path, store, model=model, keyword_dir=settings.keyword_dir, lock_path=settings.lock_path
-    )
+    return check(settings.manifest_path, store, model=model, lock_path=settings.lock_path)
 
 
 def repair_index(settings: Settings, embedder: Embedder | None = None, progress: Progress | None = None) -> Repair:

@@ -72,6 +72,7 @@ class Service:
     ) -> None:
         self.settings = settings
         self.indexer = open_indexer(settings, embedder, rebuild=rebuild)
+        self.indexer.complete_keywords()  # an index made by an earlier version: before its first question
         self.retriever = open_retriever(settings, self.indexer)
         self.writer = writer if writer is not None else writer_from_settings(settings)
 

@@ -85,7 +85,7 @@ class Settings(BaseSettings):
 
     @property
     def index_dir(self) -> Path:
-        """Where the records that go with the store are kept (manifest, keyword index, lock, fetch cache).
+        """Where the records that go with the store are kept (manifest with its keyword index, lock, fetch cache).
 
         Beside the local store; for a Chroma server, in a folder of their own
         per server and collection, so that moving between a local store and a
@@ -111,7 +111,8 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
-    def keyword_dir(self) -> Path:
+    def legacy_keyword_dir(self) -> Path:
+        """Where earlier versions saved the keyword index; removed once its rows are in the manifest."""
         return self.index_dir / "keyword"
 
     @property

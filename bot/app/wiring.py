@@ -37,7 +37,7 @@ class Stats:
 
 def open_retriever(settings: Settings, indexer: Indexer) -> Retriever:
     """Search what ``indexer`` writes: the same store, manifest and model."""
-    return Retriever(indexer.store, indexer.manifest, indexer.embedder, settings.keyword_dir)
+    return Retriever(indexer.store, indexer.manifest, indexer.embedder)
 
 
 def open_indexer(
@@ -67,7 +67,7 @@ def open_indexer(
         manifest,
         embedder,
         lock_path=settings.lock_path,
-        keyword_dir=settings.keyword_dir,
+        legacy_keywords=settings.legacy_keyword_dir,
         max_file_bytes=max_bytes,
         fetch=FetchOptions(settings.fetch_cache_path, settings.fetch_timeout, max_bytes=max_bytes),
     )

@@ -19,7 +19,7 @@ def check(
         typer.Option(
             "--repair",
             help="Mend what is found, as an indexing run would (it takes the writer lock): orphan chunks removed, "
-            "damaged articles indexed again from their sources, the keyword index saved again.",
+            "damaged articles indexed again from their sources, keyword rows written again or removed.",
         ),
     ] = False,
     as_json: JsonFlag = False,

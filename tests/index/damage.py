@@ -7,6 +7,7 @@ setting would leave, and returns the id of the article it damaged.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,6 @@ from bot.app.settings import Settings
 from bot.app.wiring import store_location
 from index.articles import make_article
 from index.chunking import chunk_id
-from index.keyword import KeywordIndex
 from index.manifest import Entry, Manifest
 from index.store import connect
 
@@ -59,7 +59,7 @@ def add_a_row_without_chunks(settings: Settings, origin: str | None = None) -> s
     article = make_article(text="A story whose chunks never reached the store.", origin=origin or "/gone/story.txt")
     manifest = Manifest(settings.manifest_path)
     try:
-        manifest.record(article, 2, [], np.zeros((0, 384), dtype=np.float32))
+        manifest.record(article, [article.text, article.text], [], np.zeros((0, 384), dtype=np.float32))
     finally:
         manifest.close()
     return article.id
@@ -76,14 +76,40 @@ def change_a_chunk_s_content(settings: Settings) -> str:
     return entry.id
 
 
-def save_an_old_keyword_index(settings: Settings) -> str:
-    """The keyword index as it was before the last change, as a run killed before saving it leaves."""
-    manifest = Manifest(settings.manifest_path)
+def _edit_manifest(settings: Settings, script: str, *params: object) -> None:
+    """Change the manifest behind its back, as another program (or an earlier version) would."""
+    db = sqlite3.connect(settings.manifest_path, isolation_level=None)
     try:
-        generation = manifest.generation
+        if params:
+            db.execute(script, params)
+        else:
+            db.executescript(script)
     finally:
-        manifest.close()
-    KeywordIndex.build([], []).save(settings.keyword_dir, generation - 1)
+        db.close()
+
+
+def delete_a_keyword_row(settings: Settings) -> str:
+    """A chunk whose keyword row is gone (a manifest edited by hand or by another program)."""
+    entry = victim(settings)
+    _edit_manifest(settings, "DELETE FROM keyword_rows WHERE article_id = ? AND position = 1", entry.id)
+    return entry.id
+
+
+def add_a_keyword_row(settings: Settings) -> str:
+    """A keyword row of a chunk that no manifest row lists: an article's chunk past its last."""
+    entry = victim(settings)
+    row = "INSERT INTO keyword_rows (article_id, position, stems) VALUES (?, ?, 'zygomorph orchid')"
+    _edit_manifest(settings, row, entry.id, entry.chunks)
+    return entry.id
+
+
+def make_it_an_earlier_version_s(settings: Settings) -> str:
+    """The index as an earlier version made it: no keyword table in the manifest, a saved keyword index beside it."""
+    _edit_manifest(settings, "DROP TABLE keyword_index; DROP TABLE keyword_rows; DELETE FROM meta WHERE key = 'keywords'")
+    saved = settings.legacy_keyword_dir / "gen-7-abc"
+    saved.mkdir(parents=True)
+    (saved / "ids.npy").write_bytes(b"saved by an earlier version")
+    (settings.legacy_keyword_dir / "current.json").write_text('{"dir": "gen-7-abc", "stamp": 7}')
     return ""
 
 

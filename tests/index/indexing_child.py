@@ -18,6 +18,7 @@ from tests.fakes import HashEmbedder
 
 STORE_BATCH = 4  # small batches: many writes, many places to be killed
 EMBED_BATCH = 8  # chunks embedded, then written, together: a few articles at a time
+KEYWORD_BATCH = 8  # keyword rows an earlier version's index lacks, written a few articles at a time
 
 
 def announcing(name: str, method: Any) -> Any:
@@ -33,9 +34,10 @@ def main(data_dir: str, folder: str) -> None:
     indexer = open_indexer(Settings(NEWSQA_DATA_DIR=Path(data_dir)), HashEmbedder())
     indexer.store._batch = STORE_BATCH
     indexer_module.EMBED_BATCH = EMBED_BATCH
+    indexer_module.KEYWORD_BATCH = KEYWORD_BATCH
     for name in ("upsert", "delete"):
         setattr(indexer.store, name, announcing(name, getattr(indexer.store, name)))
-    for name in ("record", "forget"):
+    for name in ("record", "forget", "write_keywords", "mark_keywords_complete"):
         setattr(indexer.manifest, name, announcing(name, getattr(indexer.manifest, name)))
     report = indexer.index_paths([Path(folder)], prune=True)
     print("done", report.summary(), flush=True)

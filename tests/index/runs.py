@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.app.settings import Settings
@@ -43,6 +46,37 @@ def child(data_dir: Path, folder: Path, env: dict[str, str] | None = None) -> su
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+HOLD = """
+import sys
+from pathlib import Path
+from index.lock import writer_lock
+with writer_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+@contextmanager
+def lock_held(lock_path: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding the writer lock (as an indexing run does) until the block ends; then it is killed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(lock_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=60)
+        holder.stdout.close()  # type: ignore[union-attr]
+        holder.stdin.close()  # type: ignore[union-attr]
 
 
 def snapshot(indexer: Indexer) -> tuple[dict, set[str]]:

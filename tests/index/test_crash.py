@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.settings import Settings
 from tests.checks import assert_consistent
+from tests.index import damage
 from tests.index.runs import child, index_in_process, snapshot, write_articles
 
 
@@ -37,15 +39,18 @@ def count_writes(data_dir: Path, folder: Path) -> int:
     return len(out.splitlines()) - 1
 
 
-@pytest.mark.parametrize("edition", [1, 2])
-def test_kill_9_at_any_write_then_rerun_gives_the_clean_index(tmp_path: Path, edition: int) -> None:
-    """Edition 1 indexes from nothing; edition 2 updates, adds and prunes over a complete edition 1."""
+@pytest.mark.parametrize("edition", [1, 2, "earlier"])
+def test_kill_9_at_any_write_then_rerun_gives_the_clean_index(tmp_path: Path, edition: int | str) -> None:
+    """Edition 1 indexes from nothing; edition 2 updates, adds and prunes over a complete edition 1; "earlier"
+    indexes edition 2 over edition 1 as an earlier version left it, without keyword rows, which come first."""
     folder = tmp_path / "news"
     write_articles(folder, 1)
     base = tmp_path / "base"
-    if edition > 1:
-        index_in_process(base, folder)
-        write_articles(folder, edition)
+    if edition != 1:
+        index_in_process(base, folder).manifest.close()
+        write_articles(folder, 2)
+    if edition == "earlier":
+        damage.make_it_an_earlier_version_s(Settings(NEWSQA_DATA_DIR=base, CHROMA_HOST=None))
     clean = index_in_process(_copy(base, tmp_path / "clean"), folder)
     expected = snapshot(clean)
     total = count_writes(_copy(base, tmp_path / "count"), folder)

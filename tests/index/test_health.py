@@ -6,10 +6,7 @@ each test damages a copy of it.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +18,11 @@ from bot.app.settings import Settings
 from bot.app.wiring import open_indexer
 from index.embed.base import Embedder
 from index.errors import IndexBusyError, NewsqaError
-from index.health import BUSY, KEYWORD, MISMATCH, MISSING, MODEL, ORPHANS, STALE_LOCK
-from index.indexer import Indexer
-from index.keyword import KeywordIndex
+from index.health import BUSY, KEYWORD_EXTRA, KEYWORD_MISSING, MISMATCH, MISSING, MODEL, ORPHANS, STALE_LOCK
 from index.lock import holder_path
-from tests.checks import assert_consistent, stored_ids
+from tests.checks import assert_consistent
 from tests.index import damage
-from tests.index.runs import ROOT, snapshot, write_articles
+from tests.index.runs import lock_held, snapshot, write_articles
 
 
 @dataclass(frozen=True)
@@ -58,30 +53,26 @@ def copied(clean: Clean, settings: Settings) -> Settings:
 
 
 def assert_clean(settings: Settings, clean: Clean, embedder: Embedder) -> None:
-    """The index is the clean build again: the same articles and chunks, a keyword index of them, a clean check."""
+    """The index is the clean build again: the same articles and chunks, their keyword rows, a clean check."""
     indexer = open_indexer(settings, embedder)
     assert snapshot(indexer) == clean.snapshot
     assert_consistent(indexer)
-    assert keyword_ids(indexer) == stored_ids(indexer)
+    assert not settings.legacy_keyword_dir.exists()
     indexer.manifest.close()
     health = check_index(settings)
     assert health.ok, health.problems
     assert (health.articles, health.chunks) == (len(clean.snapshot[0]), len(clean.snapshot[1]))
 
 
-def keyword_ids(indexer: Indexer) -> set[str]:
-    saved = KeywordIndex.load(indexer.keyword_dir, indexer.manifest.generation)
-    assert saved is not None
-    return set(saved.ids)
-
-
 @pytest.mark.parametrize(
     ("plant", "kinds", "lost"),
     [
         (damage.delete_a_chunk, {MISSING}, False),
-        (damage.save_an_old_keyword_index, {KEYWORD}, False),
+        (damage.delete_a_keyword_row, {KEYWORD_MISSING}, False),
+        (damage.add_a_keyword_row, {KEYWORD_EXTRA}, False),
+        (damage.make_it_an_earlier_version_s, {KEYWORD_MISSING}, False),
         (damage.add_an_orphan_chunk, {ORPHANS}, False),
-        (damage.add_a_row_without_chunks, {MISSING, KEYWORD}, True),  # the row moved the manifest on; no source
+        (damage.add_a_row_without_chunks, {MISSING}, True),  # no source
         (damage.change_a_chunk_s_content, {MISMATCH}, False),
         (damage.claim_another_model, {MODEL}, False),
     ],
@@ -99,7 +90,7 @@ def test_each_kind_of_damage_is_named_left_as_it_is_and_repaired(
     health = check_index(copied)
     assert not health.ok
     assert {p.kind for p in health.problems} == kinds
-    assert all(damaged in p.detail for p in health.problems if p.kind in (MISSING, MISMATCH, ORPHANS))
+    assert all(damaged in p.detail for p in health.problems if p.kind not in (MODEL, BUSY, STALE_LOCK))
     assert "run `newsqa check --repair`" in health.summary()
     assert damage.state(copied) == before
 
@@ -121,32 +112,13 @@ def test_another_model_is_not_embedded_again_while_an_article_cannot_be_read(
     with pytest.raises(NewsqaError, match=r"cannot embed the index again .* so nothing was changed"):
         repair_index(copied, real_embedder)
     assert damage.state(copied) == before
-    assert {p.kind for p in check_index(copied).problems} == {MODEL, MISSING, KEYWORD}
-
-
-HOLD = """
-import sys
-from pathlib import Path
-from index.lock import writer_lock
-with writer_lock(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.read()
-"""
+    assert {p.kind for p in check_index(copied).problems} == {MODEL, MISSING}
 
 
 def test_a_held_lock_is_reported_with_its_holder_and_a_killed_holder_as_stale(
     copied: Settings, clean: Clean, real_embedder: Embedder
 ) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(copied.lock_path)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(copied.lock_path) as holder:
         before = damage.state(copied)
         health = check_index(copied)
         [busy] = health.problems
@@ -155,11 +127,6 @@ def test_a_held_lock_is_reported_with_its_holder_and_a_killed_holder_as_stale(
         with pytest.raises(IndexBusyError, match=f"the index is busy: another indexing run \\(pid {holder.pid} "):
             repair_index(copied, real_embedder)
         assert damage.state(copied) == before
-    finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.wait(timeout=60)
-        holder.stdout.close()  # type: ignore[union-attr]
-        holder.stdin.close()  # type: ignore[union-attr]
 
     [stale] = check_index(copied).problems  # the system freed the lock; the holder's record is left
     assert stale.kind == STALE_LOCK and f"pid {holder.pid} on " in stale.detail

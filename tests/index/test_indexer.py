@@ -143,13 +143,13 @@ def test_keyword_search_keeps_in_step_with_every_index_run(settings: Settings, t
     retriever = opened.retriever  # opened before the article exists, as a running bot would be
     story = tmp_path / "story.md"
     story.write_text("# Orchids\n\nBotanists found a zygomorphic orchid near the river.")
-    assert retriever.keyword_index().search("zygomorphic", 5) == []
+    assert retriever.keyword_search("zygomorphic", 5) == []
     opened.indexer.index_paths([story])
-    [(chunk, _)] = retriever.keyword_index().search("zygomorphic", 5)
+    [(chunk, _)] = retriever.keyword_search("zygomorphic", 5)
     assert chunk.startswith(next(iter(opened.indexer.manifest.entries())))
     story.write_text("# Orchids\n\nBotanists found a rare orchid near the river.")
     opened.indexer.index_paths([story])
-    assert retriever.keyword_index().search("zygomorphic", 5) == []
+    assert retriever.keyword_search("zygomorphic", 5) == []
 
 
 def test_progress_is_reported_per_phase(fake_indexer: Indexer) -> None:

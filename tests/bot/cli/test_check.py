@@ -90,7 +90,7 @@ def test_repair_in_text_names_what_it_found_and_did(indexed: Settings) -> None:
     assert code == 0
     assert stderr.startswith("found: orphan_chunks: 1 stored chunk of ")
     assert stdout.splitlines() == [
-        "Repaired: 1 orphan chunk removed, keyword index saved again; 0 failed.",
+        "Repaired: 1 orphan chunk removed; 0 failed.",
         f"The index is consistent: 1 article, 3 chunks, built with {MODEL}, keyword index up to date.",
     ]
 
