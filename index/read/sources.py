@@ -60,6 +60,9 @@ def read_sources(path: Path, default_refresh: timedelta) -> list[Source]:
         raise SourcesError(f"cannot read sources file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{path} is not valid TOML: {exc}") from None
+    others = sorted(set(data) - {"source"})
+    if others:  # "[[sources]]", say: nothing is ignored without a word
+        raise SourcesError(f"{path}: unknown table or key {others[0]!r}: list sources as [[source]] tables")
     entries = data.get("source", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise SourcesError(f"{path}: list sources as [[source]] tables")

@@ -52,6 +52,7 @@ refresh = "1d"
         ('[[source]]\npath = "x"\nevery = "1h"', "unknown key 'every'"),
         ('[[source]\npath = "x"', "is not valid TOML"),
         ('source = "x"', "list sources as [[source]] tables"),
+        ('[[sources]]\npath = "x"', "unknown table or key 'sources': list sources as [[source]] tables"),
     ],
 )
 def test_mistakes_name_the_entry_at_fault(tmp_path: Path, text: str, message: str) -> None:
