@@ -136,7 +136,8 @@ class Health:
         return f"{articles}, {chunks}, built with {self.model}, keyword index up to date"
 
     def _hint(self) -> str:
-        return f"; run `{REPAIR_HINT}` to mend them" if any(p.kind != BUSY for p in self.problems) else ""
+        them = "them" if len(self.problems) > 1 else "it"
+        return f"; run `{REPAIR_HINT}` to mend {them}" if any(p.kind != BUSY for p in self.problems) else ""
 
     def as_dict(self) -> dict:
         return {
