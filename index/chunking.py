@@ -63,6 +63,11 @@ def article_of(chunk: str) -> str:
     return chunk.rsplit(":", 1)[0]
 
 
+def position_of(chunk: str) -> int:
+    """The chunk's position in its article, from its id."""
+    return int(chunk.rsplit(":", 1)[1])
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentences of ``text`` with their paragraph numbers (0-based)."""
     spans: list[Span] = []

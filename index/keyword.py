@@ -24,7 +24,7 @@ import bm25s
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from index.chunking import article_of, chunk_id
+from index.chunking import article_of, chunk_id, position_of
 
 _STEMMER = Stemmer.Stemmer("english")
 # The longer English list: it also drops question words ("who", "which",
@@ -99,7 +99,7 @@ def remove_chunks(db: sqlite3.Connection, chunks: Iterable[str]) -> None:
     """Remove the keyword rows of these chunk ids."""
     db.executemany(
         "DELETE FROM keyword_rows WHERE article_id = ? AND position = ?",
-        [(article_of(chunk), int(chunk.rsplit(":", 1)[1])) for chunk in chunks],
+        [(article_of(chunk), position_of(chunk)) for chunk in chunks],
     )
 
 
