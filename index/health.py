@@ -39,6 +39,7 @@ from index.keyword import KeywordDamage
 from index.lock import Holder, lock_status
 from index.manifest import Entry, Manifest
 from index.store import ChunkStore
+from index.wording import counted
 
 REPAIR_HINT = "newsqa check --repair"
 MISSING, MISMATCH, ORPHANS = "missing_chunks", "content_mismatch", "orphan_chunks"
@@ -256,8 +257,3 @@ def _keyword_problems(keywords: _Keywords) -> list[Problem]:
         which = f"{counted(len(extra), 'keyword row')} of chunks that no manifest row lists (first: {extra[0]})"
         problems.append(Problem(KEYWORD_EXTRA, f"{which}: keyword search finds what is not indexed"))
     return problems
-
-
-def counted(n: int, noun: str) -> str:
-    """``n`` and the noun, plural unless ``n`` is 1: "1 chunk", "3 chunks"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from index.errors import NewsqaError
-from index.health import counted
 from index.indexer import Indexer, Progress
 from index.lock import read_holder, writer_lock
 from index.read.files import Failure
 from index.report import IndexReport
 from index.store import REBUILD_HINT
+from index.wording import counted
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from index.read.files import SUPPORTED_SUFFIXES, Failure
+from index.wording import counted
 
 
 @dataclass
@@ -44,15 +45,15 @@ class IndexReport:
             f"{len(self.failed)} failed",
         ]
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}")
+            parts.append(counted(len(self.warnings), "warning"))
         fetched = ""
         if self.downloaded or self.not_modified:
             fetched = f"; {self.downloaded} downloaded, {self.not_modified} not modified since last time"
         others = ""
         if self.passed_over:
             kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
-            others = f"; {self.passed_over} other file{'s' if self.passed_over > 1 else ''} passed over (not {kinds})"
-        return f"Indexed: {', '.join(parts)}; {self.chunks} chunk{'' if self.chunks == 1 else 's'} embedded{fetched}{others}."
+            others = f"; {counted(self.passed_over, 'other file')} passed over (not {kinds})"
+        return f"Indexed: {', '.join(parts)}; {counted(self.chunks, 'chunk')} embedded{fetched}{others}."
 
     def problems(self) -> list[str]:
         """One line for each failure and warning, as ``failed: PATH: REASON`` or ``warning: PATH: REASON``."""

@@ -25,6 +25,7 @@ from index.read.decode import decode
 from index.read.files import Failure, Loaded
 from index.read.formats import parse_html
 from index.read.http import Fetcher, Response, is_url
+from index.wording import counted
 
 _FEED_TYPES = ("rss", "atom", "rdf", "/xml", "+xml")
 _FEED_START = re.compile(
@@ -143,8 +144,7 @@ def _summary(entry: dict, page_problem: Failure | None) -> str:
     why = page_problem.reason if page_problem else "no link to a page"
     if not words:
         raise LoadError(f"the entry has no text ({why})")
-    plural = "s" if words > 1 else ""
-    raise LoadError(f"{why}; the feed's summary, {words} word{plural}, is too short to index instead")
+    raise LoadError(f"{why}; the feed's summary, {counted(words, 'word')}, is too short to index instead")
 
 
 def _entry_link(entry: dict, base: str) -> str | None:

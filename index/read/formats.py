@@ -19,6 +19,7 @@ import yaml
 from index.articles import Article, make_article
 from index.errors import LoadError
 from index.read.dates import UnreadableDate, read_date
+from index.wording import counted
 
 _DATE_LINE = re.compile(r"\A\s*date[ \t]*:?[ \t]*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
@@ -113,7 +114,7 @@ def parse_html(html: str, origin: str, url: str | None = None) -> Article:
     words = len(text.split())
     if words < MIN_ARTICLE_WORDS:
         raise LoadError(
-            f"no article text could be extracted (only {words} word{'s' if words > 1 else ''}:"
+            f"no article text could be extracted (only {counted(words, 'word')}:"
             " a menu or a notice, not a story)"
         )
     return make_article(
