@@ -19,7 +19,7 @@ from datetime import date
 
 import numpy as np
 
-from index.chunking import article_of, chunk_id, citable_spans
+from index.chunking import article_of, citable_spans
 from index.embed.base import Embedder
 from index.errors import IndexNotReadyError
 from index.filters import Filter
@@ -219,7 +219,7 @@ class Retriever:
         if not sources:
             return None
         admitted = {a for a, entry in self._entries.items() if where.admits(entry)}
-        chunks = [chunk_id(a, i) for a in admitted for i in range(self._entries[a].chunks)]
+        chunks = [chunk for a in admitted for chunk in self._entries[a].chunk_ids]
         if len(chunks) <= EXACT_SEARCH_CHUNKS:
             dense = self.store.nearest(chunks, query, CANDIDATES)
         else:
