@@ -14,9 +14,9 @@ from datetime import date
 
 from bot.core.compose import compose
 from bot.core.evidence import Evidence, Found, find, missed_names, support
-from bot.core.kind import short_answer
 from bot.core.params import PARAMS, Params
 from bot.core.question import Question, read_question
+from bot.core.short import short_answer
 from index.filters import Filter
 from index.search import Retriever
 
@@ -103,7 +103,7 @@ def respond(
     short = None
     if text is None:  # quoted sentences; order and differing figures keep their own form
         text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-        short = short_answer(question.kind, [c.text for c in citations], question.words)
+        short = short_answer(question.kind, [c.text for c in citations], question.words, question.anchors)
     return Answer(question.text, True, text, citations, _newest(citations), note, short), found
 
 

@@ -25,11 +25,15 @@ _EARLY_CUES = re.compile(
 _LATE_CUES = re.compile(r"\b(later|subsequently|afterwards|since then|following|then)\b", re.IGNORECASE)
 # What a page says to its readers rather than what happened: live-blog headers, calls to act.
 _TEASER = re.compile(
-    r"\s*(?:live(?: updates?| blog)?\s*(?:[:|—–]|\s-\s)|watch\s*[:|]|photos?\s*[:|]|(?:vote (?:for|now|in)|sign up|"
+    r"\s*(?:live(?: updates?| blog)?\s*(?:[:|—–]|\s-\s)|icymi\s*[:|]|watch\s*[:|]|photos?\s*[:|]|(?:vote (?:for|now|in)|sign up|"
     r"subscribe (?:to|now)|click (?:here|to)|follow (?:us|along|the latest|live)|read more|see more|get the latest|"
     r"download (?:the|our)|share your|tell us|listen (?:to|now))\b)",
     re.IGNORECASE,
 )
+# A sub-heading's question glued to the link after it ("…ballot?What to expect at the polls"), and a line that
+# only leads into what follows it ("Here's how it happened:"). A link glued after a colon ("Prince William:Prince
+# of Wales likely to step up…") is another article's headline, and may answer.
+_PROMO = re.compile(r"[a-z]\?[A-Z]|:\s*$")
 _MONTH_BEFORE = re.compile(rf"\b{MONTH}\s*$", re.IGNORECASE)
 _SAID = re.compile(
     r"\baccording to (?P<a>[^,.;]+)"
@@ -97,9 +101,10 @@ def select(evidence: list[Evidence], params: Params, margin: float | None = None
 
 
 def is_fragment(text: str, params: Params) -> bool:
-    """A heading, caption or teaser ("Live updates: …", "Vote for the best film"), not a sentence that answers."""
+    """A heading, caption, teaser or lead-in ("Live updates: …", "Vote for the best film", "Here's how it
+    happened:"), not a sentence that answers."""
     short = len(text.split()) < params.claim_min_words and not text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
-    return short or bool(_TEASER.match(text))
+    return short or bool(_TEASER.match(text) or _PROMO.search(text))
 
 
 def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params: Params) -> list[Evidence]:

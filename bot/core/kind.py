@@ -157,45 +157,26 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     return typed + [n for n in names if n.kind is None]
 
 
-def short_answer(kind: str | None, sentences: list[str], asked: frozenset[str]) -> str | None:
-    """The first span of ``sentences`` surely of the asked kind with a word not among ``asked`` (the
-    question's plain words).
-
-    Only a sure span is given (a place the country tables know, an
-    organisation by its last word, a person's full name, a figure, a date):
-    on the dev set, when the quote held the gold answer, such a span was it
-    18 times in 26, a name the rules could not type 2 times in 8, and any
-    name for "What is the name of…" 3 times in 10: those are not given.
-    """
-    if kind is None or kind == NAME:
-        return None
-    for sentence in sentences:
-        for span in _new_spans(kind, sentence, asked):
-            if _sure(kind, span):
-                return span.text
-    return None
-
-
 def answers_kind(kind: str | None, sentence: str, asked: frozenset[str]) -> bool:
     """Whether ``sentence`` holds a span of the asked kind that the question lacks (any sentence, for no kind)."""
-    return kind is None or bool(_new_spans(kind, sentence, asked))
+    return kind is None or bool(new_spans(kind, sentence, asked))
 
 
 def kind_fit(kind: str, sentence: str, asked: frozenset[str], unsure: float) -> float:
     """1 when ``sentence`` holds a new span surely of the asked kind, ``unsure`` when only a name the rules
     cannot type (asked for a place: "Kerman"; asked for a person: a one-word name), else 0."""
-    new = _new_spans(kind, sentence, asked)
+    new = new_spans(kind, sentence, asked)
     if not new:
         return 0.0
-    return 1.0 if any(_sure(kind, span) for span in new) else unsure
+    return 1.0 if any(is_sure(kind, span) for span in new) else unsure
 
 
-def _new_spans(kind: str, sentence: str, asked: frozenset[str]) -> list[Span]:
+def new_spans(kind: str, sentence: str, asked: frozenset[str]) -> list[Span]:
     """The spans of ``sentence`` of the asked kind with a word not among ``asked``."""
     return [span for span in spans_of(kind, sentence) if set(plain_words(span.text)) - asked]
 
 
-def _sure(kind: str, span: Span) -> bool:
+def is_sure(kind: str, span: Span) -> bool:
     """Whether the rules can tell ``span`` is of ``kind``: "who" is answered by a full name or an acronym ("ISIS")."""
     if kind == PERSON:
         return (span.kind is None and " " in span.text) or span.text.isupper() or span.kind == ORGANISATION

@@ -14,6 +14,7 @@ from datetime import date
 
 from bot.core.kind import DURATION, NUMBER, kind_asked
 from bot.core.language import is_english
+from bot.core.short import anchors_of
 from bot.core.stated import read_stated
 from bot.core.words import FIGURE, capitalised, names_in, plain_words
 from index.filters import Filter
@@ -55,6 +56,7 @@ class Question:
     today: date  # the day it is asked: "this week" and recency count from it
     order: str | None  # "earliest" or "latest" for a question about order
     kind: str | None  # what it asks for (``bot.core.kind``): "person", "place", "number", …
+    anchors: frozenset[str]  # stems its answer's span sits beside ("how many were injured": "injur")
     names: dict[str, set[str]]  # names it is about, each with its plain words
     words: frozenset[str]  # the plain words of its text (``bot.core.words.plain_words``)
     capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
@@ -83,15 +85,18 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
     text = " ".join(text.split())
     searched, stated = read_stated(text, today, sources) if sources is not None else (text, Filter())
     topic = topic_of(searched)
+    predicate = predicate_of(topic)
+    kind = kind_asked(topic)
     return Question(
         text=text,
         searched=searched,
         topic=topic,
-        predicate=predicate_of(topic),
+        predicate=predicate,
         stated=stated,
         today=today,
         order=order_asked(searched),
-        kind=kind_asked(topic),
+        kind=kind,
+        anchors=anchors_of(kind, predicate),
         names=names_in(searched),
         words=frozenset(plain_words(text)),
         capitalised=frozenset(capitalised(topic)),

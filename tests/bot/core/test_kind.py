@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.core.kind import (
@@ -15,14 +17,15 @@ from bot.core.kind import (
     PLACE,
     TITLE,
     kind_asked,
-    short_answer,
 )
-from bot.core.words import plain_words
+from bot.core.question import read_question
+from bot.core.short import short_answer
 
 
 def short_for(kind: str | None, sentences: list[str], question: str) -> str | None:
-    """The short answer of ``sentences`` for ``question``, whose words are read as a Question reads them."""
-    return short_answer(kind, sentences, frozenset(plain_words(question)))
+    """The short answer of ``sentences`` for ``question``, read as an answer reads it."""
+    read = read_question(question, date(2024, 1, 12))
+    return short_answer(kind, sentences, read.words, read.anchors)
 
 
 @pytest.mark.parametrize(
@@ -136,3 +139,17 @@ def test_only_a_span_surely_of_the_kind_is_a_short() -> None:
     assert short_for(PERSON, ["ISIS claimed the attack."], "Who claimed the attack?") == "ISIS"
     assert short_for(PLACE, ["It happened in Little Snoring, officials said."], "Where did it happen?") is None
     assert short_for(NAME, ["The storm was named Henk by the Met Office."], "What is the storm's name?") is None
+
+
+def test_of_several_figures_the_one_beside_what_is_asked_answers() -> None:
+    toll = "The dual explosions resulted in the deaths of at least 84 people and left 284 others injured."
+    assert short_for(NUMBER, [toll], "How many people were injured?") == "284"
+    assert short_for(NUMBER, [toll], "How many people were killed?") == "84"  # nothing beside either: the first
+    flights = "The FAA grounded 171 planes, and 40 flights were cancelled on Sunday."
+    assert short_for(NUMBER, [flights], "How many flights were cancelled?") == "40"
+
+
+def test_a_year_after_since_is_no_date_of_the_event() -> None:
+    record = "This attack stands as the deadliest in Iran since the country's 1979 revolution."
+    assert short_for(DATE, [record], "When did the attack happen?") is None
+    assert short_for(DATE, [record, "It happened on January 3, 2024."], "When did it happen?") == "January 3, 2024"
