@@ -1,0 +1,173 @@
+"""Benchmark: what adding 10 articles costs as the archive grows.
+
+Usage: python benchmarks/growth.py [--json] [--small N] [--large N] DIR
+
+DIR holds ``articles.jsonl`` in the format of ``newsqa eval``. Two indexes are
+built, one of about ``--small`` chunks (default 20,000) and one of about
+``--large`` (default 200,000), from copies of DIR's articles (each copy with
+its own id and a first line of its own, so no two are the same article). The
+bases are embedded by a stand-in (the real model's tokenizer, so articles are
+cut as the real model cuts them, and vectors of its dimension made from
+hashed words), which builds 200,000 chunks in minutes. Then the same 10 new
+articles are indexed into each with the real model, as an indexing round of
+a running deployment would, and timed:
+
+- ``add10_s_small``, ``add10_s_large``: seconds for that round;
+- ``add10_ratio``: large / small; 1 means adding costs the same however big
+  the archive is;
+- ``ask_p50_ms_large``, ``ask_p95_ms_large``: warm answers to DIR's questions
+  (its ``questions.jsonl``, when there) from the large index. Its vectors are
+  the stand-in's, so the answers are not meaningful, but the work of finding
+  them is the real work at that size.
+
+Everything is stored in a temporary folder. Not a test: it prints figures;
+compare the ratio, as absolute figures vary between machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from bot.app.service import Service  # noqa: E402
+from bot.app.settings import Settings  # noqa: E402
+from bot.core.evaluate import read_jsonl  # noqa: E402
+from index.embed.base import Embedder, load_embedder  # noqa: E402
+
+NEW_ARTICLES = 10
+QUESTIONS = 100  # asked of the large index, at most
+
+
+class StandIn:
+    """Embeds as fast as hashing words: the real model's name, dimension and tokenizer, vectors of hashed words."""
+
+    def __init__(self, real: Embedder) -> None:
+        self.real = real
+        self.name = real.name
+
+    @property
+    def dimension(self) -> int:
+        return self.real.dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return self.real.max_tokens
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.real.count_tokens(texts)
+
+    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+                out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+def copies(records: list[dict], n: int, tag: str) -> list[dict]:
+    """``n`` articles copied from ``records`` in turn, each its own article: its own id, address and first line."""
+    made = []
+    for i in range(n):
+        record = records[i % len(records)]
+        made.append({
+            **record,
+            "id": f"{record['id']}-{tag}{i}",
+            "url": f"{record.get('url') or 'https://example.org/'}#{tag}{i}",
+            "text": f"Copy {tag}{i} of this report.\n\n{record['text']}",
+        })  # fmt: skip
+    return made
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def build_base(settings: Settings, stand_in: StandIn, records: list[dict], chunks: int, work: Path) -> int:
+    """Index copies of ``records`` with the stand-in until the index holds at least ``chunks`` chunks."""
+    service = Service(settings, stand_in)
+    total, batch = 0, 0
+    per_article = 12  # a first guess; each round re-estimates from what was indexed
+    while total < chunks:
+        n = max(1, (chunks - total) // per_article + 1)
+        report = service.indexer.index_paths([write_jsonl(work / "base.jsonl", copies(records, n, f"b{batch}-"))])
+        total += report.chunks
+        per_article = max(1, report.chunks // max(1, report.added))
+        batch += 1
+    return total
+
+
+def add10(settings: Settings, real: Embedder, new: Path) -> float:
+    service = Service(settings, real)
+    start = time.perf_counter()
+    service.indexer.index_paths([new])
+    return time.perf_counter() - start
+
+
+def ask_times(settings: Settings, real: Embedder, questions: list[dict]) -> tuple[float, float]:
+    service = Service(settings, real)
+    service.ask("warm up")
+    times = []
+    for q in questions:
+        start = time.perf_counter()
+        service.ask(q["question"])
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return round(statistics.median(times), 1), round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)
+
+
+def run(folder: Path, small: int, large: int) -> dict:
+    records = read_jsonl(folder / "articles.jsonl")
+    questions = read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
+    with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp:
+        work = Path(tmp)
+        settings = {size: Settings(NEWSQA_DATA_DIR=work / f"index-{size}", CHROMA_HOST=None) for size in (small, large)}
+        first = settings[small]
+        real = load_embedder(first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision)
+        real.embed(["warm up"])  # model loading is not indexing
+        stand_in = StandIn(real)
+        built = {size: build_base(settings[size], stand_in, records, size, work) for size in (small, large)}
+        new = write_jsonl(work / "new.jsonl", copies(records[-NEW_ARTICLES:], NEW_ARTICLES, "new"))
+        seconds = {size: add10(settings[size], real, new) for size in (small, large)}
+        p50, p95 = ask_times(settings[large], real, questions) if questions else (None, None)
+    return {
+        "chunks_small": built[small],
+        "chunks_large": built[large],
+        "add10_s_small": round(seconds[small], 2),
+        "add10_s_large": round(seconds[large], 2),
+        "add10_ratio": round(seconds[large] / seconds[small], 2),
+        "ask_p50_ms_large": p50,
+        "ask_p95_ms_large": p95,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", metavar="DIR", type=Path, help="folder with articles.jsonl (and questions.jsonl)")
+    parser.add_argument("--small", type=int, default=20_000, help="chunks in the smaller base (default 20,000)")
+    parser.add_argument("--large", type=int, default=200_000, help="chunks in the larger base (default 200,000)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    result = run(args.folder, args.small, args.large)
+    if args.json:
+        print(json.dumps(result))
+        return
+    for key, value in result.items():
+        print(f"{key:<20} {value}")
+
+
+if __name__ == "__main__":
+    main()
