@@ -113,8 +113,11 @@ def build_base(settings: Settings, stand_in: StandIn, records: list[dict], chunk
 def add10(settings: Settings, real: Embedder, new: Path) -> float:
     service = Service(settings, real)
     start = time.perf_counter()
-    service.indexer.index_paths([new])
-    return time.perf_counter() - start
+    report = service.indexer.index_paths([new])
+    seconds = time.perf_counter() - start
+    if report.added != NEW_ARTICLES:
+        raise RuntimeError(f"expected {NEW_ARTICLES} new articles, indexed {report.added}: {report.summary()}")
+    return seconds
 
 
 def ask_times(settings: Settings, real: Embedder, questions: list[dict]) -> tuple[float, float]:

@@ -41,3 +41,15 @@ def test_bench_measures_both_recipes_on_the_same_articles(tmp_path: Path) -> Non
     assert result["chunks"] > 3 and result["langchain_chunks"] >= 3
     assert "encode_chunks" not in result  # the raw encode saw exactly the texts the index embedded
     assert all(result[key] > 0 for key in script("bench").KEYS if key not in ("articles", "questions", "chunks"))
+
+
+def test_growth_adds_the_same_ten_articles_to_a_smaller_and_a_larger_index(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    folder.joinpath("articles.jsonl").write_text((DATA / "realtimeqa-slice.jsonl").read_text())
+    folder.joinpath("questions.jsonl").write_text((DATA / "realtimeqa-questions.jsonl").read_text())
+    result = script("growth").run(folder, small=100, large=300)
+    assert 100 <= result["chunks_small"] < result["chunks_large"] and result["chunks_large"] >= 300
+    assert result["add10_s_small"] > 0 and result["add10_s_large"] > 0
+    assert result["add10_ratio"] == round(result["add10_s_large"] / result["add10_s_small"], 2)
+    assert result["ask_p50_ms_large"] <= result["ask_p95_ms_large"]
