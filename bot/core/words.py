@@ -23,6 +23,7 @@ _SHORT_COUNTRY_NAMES = (
     "england", "scotland", "wales", "northern ireland", "gaza", "west bank",
 )  # fmt: skip
 _CAPITALISED_RUN = re.compile(rf"[A-Z][A-Za-z]*(?:\s+(?:(?:{'|'.join(_SMALL_WORDS)})\s+)*[A-Z][A-Za-z]*)+")
+_NUMBER_SIGN = re.compile(r"No\.?|Nos\.")
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w'’.&-]+")
 # Capitalised words that start a clause of a question rather than name anything.
 NOT_NAMES = frozenset(
@@ -74,6 +75,8 @@ def names_in(question: str) -> dict[str, set[str]]:
             token = token.rstrip(".")
         if not token[:1].isupper() or (i == 0 and not _names_something(token, tokens[1:2])):
             continue
+        if _NUMBER_SIGN.fullmatch(match.group(0)) and tokens[i + 1 : i + 2] and tokens[i + 1].group(0)[:1].isdigit():
+            continue  # "No. 1" in the charts: a rank, no name
         words = [w for w in _parts(token) if len(w) > 1 and w not in NOT_NAMES and w not in CALENDAR]
         if words:
             names.setdefault(token, set()).update(_variants(stems(words)))

@@ -62,6 +62,8 @@ def test_names_are_the_capitalised_words_and_not_figures() -> None:
     assert names_in("Which event put millions of Americans under alerts?") == {"Americans": {"american", "america", "us", "usa"}}
     assert names_in("how many people were killed in the attack?") == {}  # lower case names nothing
     assert names_in("Who won the 2024 race in the past 48 hours, I'm asking?") == {}  # years, counts, "I'm"
+    assert names_in("Which 1988 hit shot to No. 1 in the charts?") == {}  # a rank, not a name
+    assert "No" in names_in("Who leads the group No Labels?")
 
 
 def test_plain_words_match_names_as_articles_write_them() -> None:
