@@ -20,7 +20,8 @@ a running deployment would, and timed:
   the stand-in's, so the answers are not meaningful, but the work of finding
   them is the real work at that size.
 
-Everything is stored in a temporary folder. Not a test: it prints figures;
+Everything is stored in a temporary folder (or ``--keep FOLDER``, to look at
+the indexes afterwards). Not a test: it prints figures;
 compare the ratio, as absolute figures vary between machines.
 """
 
@@ -132,11 +133,12 @@ def ask_times(settings: Settings, real: Embedder, questions: list[dict]) -> tupl
     return round(statistics.median(times), 1), round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)
 
 
-def run(folder: Path, small: int, large: int) -> dict:
+def run(folder: Path, small: int, large: int, keep: Path | None = None) -> dict:
     records = read_jsonl(folder / "articles.jsonl")
     questions = read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
     with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp:
-        work = Path(tmp)
+        work = keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         settings = {size: Settings(NEWSQA_DATA_DIR=work / f"index-{size}", CHROMA_HOST=None) for size in (small, large)}
         first = settings[small]
         real = load_embedder(first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision)
@@ -162,9 +164,10 @@ def main() -> None:
     parser.add_argument("folder", metavar="DIR", type=Path, help="folder with articles.jsonl (and questions.jsonl)")
     parser.add_argument("--small", type=int, default=20_000, help="chunks in the smaller base (default 20,000)")
     parser.add_argument("--large", type=int, default=200_000, help="chunks in the larger base (default 200,000)")
+    parser.add_argument("--keep", type=Path, metavar="FOLDER", help="build in FOLDER and keep the indexes there")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    result = run(args.folder, args.small, args.large)
+    result = run(args.folder, args.small, args.large, args.keep)
     if args.json:
         print(json.dumps(result))
         return
