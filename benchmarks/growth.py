@@ -139,6 +139,8 @@ def run(folder: Path, small: int, large: int, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        if any(work.glob("index-*")):
+            raise SystemExit(f"{work} holds indexes of an earlier run: give an empty or new folder")
         settings = {size: Settings(NEWSQA_DATA_DIR=work / f"index-{size}", CHROMA_HOST=None) for size in (small, large)}
         first = settings[small]
         real = load_embedder(first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision)
@@ -164,7 +166,7 @@ def main() -> None:
     parser.add_argument("folder", metavar="DIR", type=Path, help="folder with articles.jsonl (and questions.jsonl)")
     parser.add_argument("--small", type=int, default=20_000, help="chunks in the smaller base (default 20,000)")
     parser.add_argument("--large", type=int, default=200_000, help="chunks in the larger base (default 200,000)")
-    parser.add_argument("--keep", type=Path, metavar="FOLDER", help="build in FOLDER and keep the indexes there")
+    parser.add_argument("--keep", type=Path, metavar="FOLDER", help="build in FOLDER (empty or new) and keep the indexes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = run(args.folder, args.small, args.large, args.keep)
