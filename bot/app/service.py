@@ -16,7 +16,9 @@ from bot.app.settings import Settings
 from bot.app.wiring import (
     SourceRow,
     Stats,
+    StoryRow,
     list_sources,
+    list_stories,
     open_indexer,
     open_retriever,
     stats_of,
@@ -129,6 +131,10 @@ class Service:
             needle = query.casefold()
             rows = [r for r in rows if any(needle in x.casefold() for x in (r.title, r.source, r.url))]
         return rows
+
+    def stories(self) -> list[StoryRow]:
+        """The indexed stories (articles reporting the same news), the most recently reported first."""
+        return list_stories(self.retriever)
 
     def stats(self) -> Stats:
         return stats_of(self.indexer)

@@ -20,6 +20,7 @@ from bot.core import Filter, NewsqaError
 from bot.core.answer import Answer
 from bot.core.evaluate import KEYS, read_jsonl, write_report
 from bot.core.question import follows_up
+from bot.core.stories import also_reported
 
 
 def _open_for_asking(settings: Settings, quiet: bool) -> Service:
@@ -44,6 +45,9 @@ def _print_answer(result: Answer) -> None:
         out.print(f"[{c.n}] [bold]{escape(c.title)}[/bold] ({escape(meta)})")
         out.print(f"    {escape(c.url)}", style="dim")
         out.print(f"    {escape(_quoted(c.text))}")
+        others = also_reported(c.source, c.also_reported_by)
+        if others:
+            out.print(f"    also reported by: {escape(others)}", style="dim")
 
 
 def _quoted(text: str) -> str:

@@ -121,3 +121,10 @@ def reported_by(article_id: str, story: list[Entry]) -> list[Report]:
         for e in story
         if e.id != article_id
     ]
+
+
+def also_reported(source: str, reports: list[Report]) -> str | None:
+    """Who else reported a cited story, in a few words: the other outlets, and the outlet's own other articles by
+    their date ("apnews.com, usatoday.com (2024-01-03)"); None when nobody did."""
+    labels = [r.source if r.source != source else f"{r.source} ({r.published_at or 'undated'})" for r in reports]
+    return ", ".join(dict.fromkeys(labels)) or None

@@ -14,6 +14,7 @@ import discord
 
 from bot.app.wiring import SourceRow
 from bot.core.answer import Answer, Citation
+from bot.core.stories import also_reported
 from bot.core.timeline import Event
 
 MESSAGE_MAX = 2000
@@ -73,14 +74,16 @@ def split_text(text: str, limit: int = MESSAGE_MAX) -> list[str]:
 
 
 def citation_embed(c: Citation) -> discord.Embed:
-    """One source: numbered title (a link where there is a URL), date and source, the quote."""
+    """One source: numbered title (a link where there is a URL), date, source and who else reported it, the quote."""
     url = c.url if c.url.startswith(("http://", "https://")) else None
     embed = discord.Embed(
         title=shorten(f"[{c.n}] {c.title}", TITLE_MAX),
         url=url,
         description=shorten(f"> {inert(c.text)}", QUOTE_MAX),
     )
-    footer = " · ".join(x for x in (c.published_at or "date unknown", c.source) if x)
+    others = also_reported(c.source, c.also_reported_by)
+    also = f"also reported by: {others}" if others else ""
+    footer = " · ".join(x for x in (c.published_at or "date unknown", c.source, also) if x)
     return embed.set_footer(text=shorten(footer, FOOTER_MAX))
 
 
