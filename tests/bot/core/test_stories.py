@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from bot.app.history import History
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.core.answer import answer
@@ -60,3 +63,15 @@ def test_the_first_version_is_cited_on_the_day_before_the_update(stories_index: 
 def test_a_timeline_quotes_one_copy_of_a_text(stories_index: Service) -> None:
     events = timeline(stories_index.retriever, "Greece same-sex marriage")
     assert len([e for e in events if "Greece" in e.title]) == 1
+
+
+def test_an_answer_naming_other_outlets_is_recorded_with_them(stories_index: Service, tmp_path: Path) -> None:
+    """The Discord bot records each answer it sends, citations and all, for the feedback it gets."""
+    question = "Which country became the first Orthodox Christian country to legalize same-sex marriage?"
+    result = answer(question, stories_index.retriever, today=date(2024, 2, 17))
+    history = History(tmp_path / "history.sqlite3")
+    answer_id = history.record(result, context=None, guild_id=None, channel_id=None)
+    assert history.vote(answer_id, user_id=1, up=True)
+    (recorded,) = history.feedback()
+    assert recorded.citations[0]["also_reported_by"] == [asdict(r) for r in result.citations[0].also_reported_by]
+    history.close()
