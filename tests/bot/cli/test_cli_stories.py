@@ -28,12 +28,12 @@ def test_a_story_carried_by_three_outlets_is_cited_once_and_listed_with_its_outl
 
     code, stdout, _ = run("sources", "--stories", "--json")
     stories = json.loads(stdout)
-    assert len(stories) == 2  # the wire report; the migrants' abduction and its update
-    newest, migrants = stories
+    assert len(stories) == 3  # the wire report; the flight; the migrants' abduction and its update
+    newest, _, migrants = stories
     assert sorted(newest["outlets"]) == ["apnews.com", "usatoday.com", "yahoo.com"] and len(newest["articles"]) == 3
     assert (migrants["first_published_at"], migrants["last_published_at"]) == ("2024-01-03", "2024-01-04")
     assert migrants["title"].startswith("Mexican authorities rescue")  # the newest article's
 
     code, stdout, _ = run("sources", "--stories")
     assert code == 0 and "2024-01-03 to 2024-01-04" in stdout
-    assert stdout.strip().endswith("2 stories in 5 articles.")
+    assert stdout.strip().endswith("3 stories in 6 articles.")
