@@ -213,6 +213,11 @@ class Manifest:
             stories.clear(self._db)
             self._db.execute(_KEYWORDS_COMPLETE)
 
+    def place(self, article: Article, spans: Spans, vectors: np.ndarray) -> None:
+        """Put a recorded article in its story (one indexed by an earlier version, which has none)."""
+        with self._transaction():
+            stories.write(self._db, article, spans, vectors)
+
     def memberships(self) -> dict[str, stories.Membership]:
         """Each article's story and copy group (``index.stories``), by article id."""
         with self._lock:

@@ -53,6 +53,23 @@ def test_short_lines_shared_by_unrelated_articles_make_no_copies() -> None:
     assert len(keys[0]) == len(keys[1]) == 1 and not keys[0] & keys[1]
 
 
-def test_an_index_of_an_earlier_version_has_no_stories_until_reindexed(tmp_path: Path) -> None:
+def test_a_manifest_of_an_earlier_version_read_without_writing_has_no_stories(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "old.sqlite3")
     assert stories.memberships(db) == {}
+
+
+def test_an_index_of_an_earlier_version_gets_its_stories_at_the_next_run(tmp_path: Path, real_embedder: Embedder) -> None:
+    """Its articles are placed from their stored chunks and kept vectors, as indexing would have placed them."""
+    settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST=None)
+    service = Service(settings, real_embedder)
+    service.indexer.index_paths([DATA / "stories.jsonl"])
+    made = service.indexer.manifest.memberships()
+    db = sqlite3.connect(settings.manifest_path)
+    with db:
+        db.execute("DELETE FROM stories")  # as an earlier version left it
+        db.execute("DELETE FROM story_sentences")
+    db.close()
+    assert service.indexer.manifest.memberships() == {}
+    report = service.indexer.index_paths([DATA / "stories.jsonl"])
+    assert report.unchanged == 6 and report.chunks == 0  # nothing embedded again
+    assert service.indexer.manifest.memberships() == made
