@@ -26,6 +26,7 @@ from bot.app.wiring import (
 from bot.core.answer import Answer, Writer, answer
 from bot.core.evaluate import QuestionResult, evaluate
 from bot.core.llm import chat_model, make_writer
+from bot.core.new import NewStory, whats_new
 from bot.core.timeline import Event, timeline
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
@@ -123,6 +124,10 @@ class Service:
 
     def timeline(self, topic: str, where: Filter | None = None) -> list[Event]:
         return timeline(self.retriever, topic, where)
+
+    def new(self, topic: str, since: date, where: Filter | None = None) -> list[NewStory]:
+        """The stories about ``topic`` published on or after ``since``, newest first."""
+        return whats_new(self.retriever, topic, since, where)
 
     def sources(self, query: str | None = None) -> list[SourceRow]:
         """Indexed articles, newest first; with ``query``, those whose title, source or address contain it."""

@@ -6,28 +6,13 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from bot.app.history import History
 from bot.app.service import Service
-from bot.app.settings import Settings
 from bot.core.answer import answer
 from bot.core.timeline import timeline
-from index.embed.base import Embedder
-from tests.conftest import DATA
 
 GREECE = "f6984133c7730621"  # as USA Today ran it; apnews.com and yahoo.com carry copies
 UPDATE, FIRST = "02b9c6daf10e9d95", "migrants-first"
-
-
-@pytest.fixture(scope="module")
-def stories_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
-    """Three copies of one wire report, an article and its update at a new address, a
-    report of the Alaska Airlines flight, among the slice's 14."""
-    opened = Service(Settings(NEWSQA_DATA_DIR=tmp_path_factory.mktemp("stories"), CHROMA_HOST=None), real_embedder)
-    report = opened.indexer.index_paths([DATA / "realtimeqa-slice.jsonl", DATA / "stories.jsonl"])
-    assert report.added == 20 and not report.failed
-    return opened
 
 
 def test_three_copies_are_cited_once_with_the_other_outlets(stories_index: Service) -> None:
