@@ -14,6 +14,7 @@ import discord
 
 from bot.app.wiring import SourceRow
 from bot.core.answer import Answer, Citation
+from bot.core.new import NewStory
 from bot.core.stories import also_reported
 from bot.core.timeline import Event
 
@@ -122,6 +123,18 @@ def render_timeline(topic: str, events: list[Event]) -> discord.Embed:
         lines.append(f"`{e.published_at or 'undated'}` {source}: “{shorten(inert(e.text), 400)}”")
     title = shorten(f"Timeline: {topic}", TITLE_MAX)
     return discord.Embed(title=title, description=_listing(lines, len(events), "Nothing in the indexed articles."))
+
+
+def render_new(topic: str, since: str, stories: list[NewStory]) -> discord.Embed:
+    """The stories published since a day, newest first: date, source (a link), the claim, who else reported it."""
+    lines = []
+    for s in stories:
+        source = f"[{inert(s.source)}]({_link(s.url)})" if s.url.startswith(("http://", "https://")) else inert(s.source)
+        others = also_reported(s.source, s.also_reported_by)
+        also = f" (also reported by: {inert(others)})" if others else ""
+        lines.append(f"`{s.published_at or 'undated'}` {source}: “{shorten(inert(s.text), 400)}”{also}")
+    title = shorten(f"New since {since}: {topic}", TITLE_MAX)
+    return discord.Embed(title=title, description=_listing(lines, len(stories), "Nothing new since then."))
 
 
 def _listing(lines: list[str], total: int, empty: str) -> str:
