@@ -130,7 +130,8 @@ def _list_stories(as_json: bool) -> None:
     if rows:
         out.print(table)
     articles = sum(len(row.articles) for row in rows)
-    out.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'} in {articles} article{'' if articles == 1 else 's'}.")
+    stories = f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
+    out.print(f"{stories} in {articles} article{'' if articles == 1 else 's'}.")
 
 
 @edge

@@ -65,7 +65,7 @@ def compose(
                 arranged.reverse()
             return _in_order(arranged, question.order), arranged
     if question.quantity:
-        close = select(evidence, params, params.figure_margin)
+        close = select(evidence, params, params.figure_margin, spread_stories=False)  # figures compare one story's
         found = figures(question, [ev for ev in close if ev.similarity >= params.min_similarity], embed, params)
         if len(found) > 1:
             text, found = differing(found)
@@ -73,9 +73,11 @@ def compose(
     return None, select(evidence, params)
 
 
-def select(evidence: list[Evidence], params: Params, margin: float | None = None) -> list[Evidence]:
-    """The best sentence and those within ``margin`` behind it (at most ``params.max_sentences``), without overlaps,
-    from different stories before a second article of one.
+def select(
+    evidence: list[Evidence], params: Params, margin: float | None = None, *, spread_stories: bool = True
+) -> list[Evidence]:
+    """The best sentence and those within ``margin`` behind it (at most ``params.max_sentences``), without overlaps;
+    with ``spread_stories``, from different stories before a second article of one.
 
     The article's own questions ("Who will Littler face in the finals?") answer
     nothing and are passed over while there is anything else; headings and
@@ -89,7 +91,8 @@ def select(evidence: list[Evidence], params: Params, margin: float | None = None
         evidence = whole
     best = evidence[0].score
     chosen: list[Evidence] = []
-    for ev in spread([ev for ev in evidence if ev.score >= best - margin]):
+    close = [ev for ev in evidence if ev.score >= best - margin]
+    for ev in spread(close) if spread_stories else close:
         if len(chosen) == params.max_sentences:
             break
         if any(_overlaps(ev, other) for other in chosen):

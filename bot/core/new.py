@@ -40,7 +40,7 @@ class NewStory:
 def whats_new(
     retriever: Retriever, topic: str, since: date, where: Filter | None = None, params: Params = PARAMS
 ) -> list[NewStory]:
-    """The stories about ``topic`` published on or after ``since`` (among the articles ``where`` admits), newest first."""
+    """The stories about ``topic`` published on or after ``since`` among the articles ``where`` admits, newest first."""
     question = read_question(topic, date.today())
     window = (where or Filter()).narrowed(Filter.given((), since, None))
     query = retriever.embed([question.topic])[0]
@@ -65,4 +65,5 @@ def whats_new(
 
 def _told(ev: Evidence, story: list[Entry]) -> NewStory:
     p = ev.passage
-    return NewStory(story_of(p), p.published_at, ev.text, p.title, p.source, p.location, reported_by(p.article_id, story))
+    others = reported_by(p.article_id, story)
+    return NewStory(story_of(p), p.published_at, ev.text, p.title, p.source, p.location, others)

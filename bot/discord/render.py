@@ -119,8 +119,7 @@ def render_timeline(topic: str, events: list[Event]) -> discord.Embed:
     """Dated claims, oldest first, each with its source and a link where there is one."""
     lines = []
     for e in events:
-        source = f"[{inert(e.source)}]({_link(e.url)})" if e.url.startswith(("http://", "https://")) else inert(e.source)
-        lines.append(f"`{e.published_at or 'undated'}` {source}: “{shorten(inert(e.text), 400)}”")
+        lines.append(f"`{e.published_at or 'undated'}` {_source(e.source, e.url)}: “{shorten(inert(e.text), 400)}”")
     title = shorten(f"Timeline: {topic}", TITLE_MAX)
     return discord.Embed(title=title, description=_listing(lines, len(events), "Nothing in the indexed articles."))
 
@@ -129,10 +128,9 @@ def render_new(topic: str, since: str, stories: list[NewStory]) -> discord.Embed
     """The stories published since a day, newest first: date, source (a link), the claim, who else reported it."""
     lines = []
     for s in stories:
-        source = f"[{inert(s.source)}]({_link(s.url)})" if s.url.startswith(("http://", "https://")) else inert(s.source)
         others = also_reported(s.source, s.also_reported_by)
         also = f" (also reported by: {inert(others)})" if others else ""
-        lines.append(f"`{s.published_at or 'undated'}` {source}: “{shorten(inert(s.text), 400)}”{also}")
+        lines.append(f"`{s.published_at or 'undated'}` {_source(s.source, s.url)}: “{shorten(inert(s.text), 400)}”{also}")
     title = shorten(f"New since {since}: {topic}", TITLE_MAX)
     return discord.Embed(title=title, description=_listing(lines, len(stories), "Nothing new since then."))
 
@@ -149,6 +147,11 @@ def _listing(lines: list[str], total: int, empty: str) -> str:
     if total > len(shown):
         shown.append(f"…and {total - len(shown)} more.")
     return "\n".join(shown) or empty
+
+
+def _source(source: str, url: str) -> str:
+    """A source's name, linked to the article where it has a web address."""
+    return f"[{inert(source)}]({_link(url)})" if url.startswith(("http://", "https://")) else inert(source)
 
 
 def _link(url: str) -> str:
