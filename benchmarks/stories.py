@@ -17,6 +17,7 @@ import argparse
 import json
 import sqlite3
 import sys
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -95,8 +96,10 @@ def grouped(articles: list, spans_of: list) -> dict:
     """The stories indexing makes of the articles, in the order given, through ``index.stories.write``."""
     db = sqlite3.connect(":memory:")
     db.executescript(stories.SCHEMA)
+    start = time.perf_counter()
     for article, (spans, vectors) in zip(articles, spans_of):
         stories.write(db, article, [tuple(s) for s in spans], vectors)
+    elapsed = time.perf_counter() - start
     members = Counter(m.story_id for m in stories.memberships(db).values())
     copies_ = Counter(m.copy_id for m in stories.memberships(db).values())
     titles = {a.id: a for a in articles}
@@ -106,6 +109,7 @@ def grouped(articles: list, spans_of: list) -> dict:
     ]  # fmt: skip
     return {
         "articles": len(articles),
+        "write_ms_per_article": round(1000 * elapsed / max(len(articles), 1), 2),
         "stories": len(members),
         "stories_of_sizes": dict(sorted(Counter(members.values()).items())),
         "copy_groups_of_2_or_more": sum(1 for n in copies_.values() if n > 1),
