@@ -77,14 +77,6 @@ SAME_STORY = 0.85
 # stories are mostly a few days long).
 STORY_DAYS = 14
 
-_WORDS = 6
-# Reports of one event: gists at least this alike...
-SAME_STORY = 0.85
-# ...published at most this many days apart (when both dates are known): a
-# bombing in 2024 and the killing it commemorates in 2020 are two stories
-# about one man; two weeks leave room for follow-ups.
-STORY_DAYS = 14
-
 _WORDS = re.compile(r"\w+")
 Spans = Sequence[tuple[int, int]]
 
