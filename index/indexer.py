@@ -27,6 +27,7 @@ from index.health import Damage, find_damage
 from index.keyword import KeywordDamage
 from index.lock import writer_lock
 from index.manifest import Entry, Manifest
+from index.mend_stories import mend_stories
 from index.read.feeds import load_url
 from index.read.files import DEFAULT_MAX_BYTES, Failure, Loaded, discover, iter_loaded
 from index.read.http import Fetcher, FetchOptions, is_url
@@ -123,7 +124,8 @@ class Indexer:
 
     def reconcile(self) -> Damage:
         """Remove chunks no manifest row accounts for, and articles whose chunks are missing or hold other content;
-        then write the keyword rows that articles lack, and remove those of no article's chunk.
+        then write the keyword rows that articles lack, and remove those of no article's chunk; then place the
+        articles of an earlier version in stories.
 
         Returns what was found (nothing after a clean run). Rows are forgotten
         before their chunks are removed: a run killed in between leaves orphans,
@@ -135,7 +137,9 @@ class Indexer:
             self.manifest.forget(article_id)
         left = [c for a in sorted(damage.broken) for c in entries[a].chunk_ids if c in damage.stored]
         self.store.delete(damage.orphans + left)
-        return replace(damage, keywords=self.mend_keywords())
+        found = replace(damage, keywords=self.mend_keywords())
+        mend_stories(self.manifest, self.store)  # an index made by an earlier version has none
+        return found
 
     def complete_keywords(self) -> None:
         """Write the keyword rows of an index made by an earlier version now, unless an indexing run holds

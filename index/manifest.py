@@ -14,6 +14,8 @@ written and removed in the transaction of the article's row as well. A
 manifest made by an earlier version has none: it is marked incomplete when
 first opened, until the indexer has written the rows of every article
 (``Indexer.mend_keywords``).
+
+Each article's story (``index.stories``) is written in that transaction too.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import keyword
+from index import keyword, stories
 from index.articles import Article
 from index.chunking import chunk_id
 from index.keyword import KeywordDamage
@@ -104,7 +106,8 @@ class Manifest:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} {keyword.SCHEMA} {_KEYWORDS_WHEN_NEW}; COMMIT;")
+            schema = f"{_SCHEMA} {keyword.SCHEMA} {stories.SCHEMA} {_KEYWORDS_WHEN_NEW};"
+            self._db.executescript(f"BEGIN IMMEDIATE; {schema} COMMIT;")
         # One statement at a time: threads sharing the connection would otherwise
         # share (and reset) its cached statements mid-read.
         self._lock = threading.RLock()
@@ -164,6 +167,7 @@ class Manifest:
             sentences = (article.id, article.content_hash, *packed)
             self._db.execute("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?)", sentences)
             keyword.write(self._db, article.id, article.title, texts)
+            stories.write(self._db, article, spans, vectors)
 
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end).
@@ -199,13 +203,25 @@ class Manifest:
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
             keyword.remove(self._db, article_id)
+            stories.remove(self._db, article_id)
 
     def clear(self) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM articles")
             self._db.execute("DELETE FROM sentences")
             keyword.clear(self._db)
+            stories.clear(self._db)
             self._db.execute(_KEYWORDS_COMPLETE)
+
+    def place(self, article: Article, spans: Spans, vectors: np.ndarray) -> None:
+        """Put a recorded article in its story (one indexed by an earlier version, which has none)."""
+        with self._transaction():
+            stories.write(self._db, article, spans, vectors)
+
+    def memberships(self) -> dict[str, stories.Membership]:
+        """Each article's story and copy group (``index.stories``), by article id."""
+        with self._lock:
+            return stories.memberships(self._db)
 
     @property
     def keywords_complete(self) -> bool:

@@ -14,7 +14,7 @@ recency boost); what a question means is read in ``bot.core``.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -24,6 +24,7 @@ from index.embed.base import Embedder
 from index.errors import IndexNotReadyError
 from index.filters import Filter
 from index.manifest import Entry, Manifest
+from index.stories import Membership
 from index.store import ChunkStore, Hit
 
 # Reciprocal rank fusion constant; 60 is the value of the original RRF paper
@@ -64,6 +65,7 @@ class Passage:
     score: float
     similarity: float  # cosine similarity to the query, 0 when found by keywords only
     content_hash: str = ""  # of the article the passage was cut from
+    story: Membership | None = None  # its article's story and copy group (``index.stories``)
 
     @property
     def published(self) -> date | None:
@@ -134,6 +136,7 @@ class Retriever:
         self.manifest = manifest
         self.embedder = embedder
         self._entries: dict[str, Entry] = {}
+        self._stories: dict[str, Membership] = {}
         self._generation = -1
         self._refreshing = threading.Lock()
 
@@ -148,7 +151,7 @@ class Retriever:
                     "the keyword index of this index, made by an earlier version, is not built yet: an indexing run "
                     "builds it first thing (`newsqa index`, or `newsqa check --repair`); ask again when it has"
                 )
-            self._entries = self.manifest.entries()
+            self._entries, self._stories = self.manifest.entries(), self.manifest.memberships()
             self._generation = generation
 
     def keyword_search(self, topic: str, k: int, articles: set[str] | None = None) -> list[tuple[str, float]]:
@@ -211,7 +214,20 @@ class Retriever:
         hits = {h.id: h for h in dense}
         hits.update({h.id: h for h in self.store.get([i for i in best if i not in hits], query)})
         ranked = [hits[i] for i in best if i in hits and self._is_committed(hits[i])][:k]
-        return [Passage.from_hit(h, fused[h.id], 1.0 - h.distance) for h in ranked]
+        return [self._placed(Passage.from_hit(h, fused[h.id], 1.0 - h.distance)) for h in ranked]
+
+    def _placed(self, passage: Passage) -> Passage:
+        """``passage`` with its article's story (its own, for an article indexed by an earlier version)."""
+        own = Membership(passage.article_id, passage.article_id)
+        return replace(passage, story=self._stories.get(passage.article_id, own))
+
+    def stories(self) -> dict[str, list[Entry]]:
+        """The committed articles by story, each story's newest first, the newest stories first."""
+        grouped: dict[str, list[Entry]] = {}
+        for entry in self.entries().values():  # newest first, as the manifest lists them
+            story = self._stories.get(entry.id, Membership(entry.id, entry.id)).story_id
+            grouped.setdefault(story, []).append(entry)
+        return grouped
 
     def _filtered(self, topic: str, query: np.ndarray, where: Filter) -> tuple[list[Hit], list[tuple[str, float]]] | None:
         """Dense and keyword hits among the articles ``where`` admits; None when no source matches."""

@@ -53,3 +53,21 @@ def test_growth_adds_the_same_ten_articles_to_a_smaller_and_a_larger_index(tmp_p
     assert result["add10_s_small"] > 0 and result["add10_s_large"] > 0
     assert result["add10_ratio"] == round(result["add10_s_large"] / result["add10_s_small"], 2)
     assert result["ask_p50_ms_large"] <= result["ask_p95_ms_large"]
+
+
+def test_stories_measures_the_thresholds_with_the_indexing_code(tmp_path: Path, real_embedder: Embedder) -> None:
+    from bot.app.service import Service
+    from bot.app.settings import Settings
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    folder.joinpath("articles.jsonl").write_text((DATA / "stories.jsonl").read_text())
+    Service(Settings(NEWSQA_DATA_DIR=tmp_path / "index", CHROMA_HOST=None), real_embedder).index([str(folder)])
+    stories = script("stories")
+    articles, keys, gists, spans = stories.load(folder, tmp_path / "index")
+    assert len(articles) == 6
+    shares = stories.copies(articles, keys)["pairs_by_share"]
+    assert sum(n for share, n in shares.items() if float(share) >= 0.5) == 4  # three pairs of copies, an update
+    grouped = stories.grouped(articles, spans)
+    assert grouped["stories"] == 3 and grouped["copy_groups_of_2_or_more"] == 2
+    assert set(stories.nearest(articles, gists)["nearest_by_bin"])

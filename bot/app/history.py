@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,7 +77,7 @@ class History:
         self, result: Answer, *, context: str | None, guild_id: int | None, channel_id: int | None
     ) -> int:
         """Store an answer before it is sent; returns its id (used by the vote buttons)."""
-        citations = json.dumps([c.__dict__ for c in result.citations], ensure_ascii=False)
+        citations = json.dumps([asdict(c) for c in result.citations], ensure_ascii=False)
         row = (result.question, context, result.answer, citations, guild_id, channel_id, _now())
         with self._lock:
             cursor = self._db.execute(

@@ -16,7 +16,9 @@ from bot.app.settings import Settings
 from bot.app.wiring import (
     SourceRow,
     Stats,
+    StoryRow,
     list_sources,
+    list_stories,
     open_indexer,
     open_retriever,
     stats_of,
@@ -24,6 +26,7 @@ from bot.app.wiring import (
 from bot.core.answer import Answer, Writer, answer
 from bot.core.evaluate import QuestionResult, evaluate
 from bot.core.llm import chat_model, make_writer
+from bot.core.new import NewStory, whats_new
 from bot.core.timeline import Event, timeline
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
@@ -122,6 +125,10 @@ class Service:
     def timeline(self, topic: str, where: Filter | None = None) -> list[Event]:
         return timeline(self.retriever, topic, where)
 
+    def new(self, topic: str, since: date, where: Filter | None = None) -> list[NewStory]:
+        """The stories about ``topic`` published on or after ``since``, newest first."""
+        return whats_new(self.retriever, topic, since, where)
+
     def sources(self, query: str | None = None) -> list[SourceRow]:
         """Indexed articles, newest first; with ``query``, those whose title, source or address contain it."""
         rows = list_sources(self.indexer.manifest)
@@ -129,6 +136,10 @@ class Service:
             needle = query.casefold()
             rows = [r for r in rows if any(needle in x.casefold() for x in (r.title, r.source, r.url))]
         return rows
+
+    def stories(self) -> list[StoryRow]:
+        """The indexed stories (articles reporting the same news), the most recently reported first."""
+        return list_stories(self.retriever)
 
     def stats(self) -> Stats:
         return stats_of(self.indexer)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from bot.app.settings import Settings
 from index.embed.base import Embedder, load_embedder
 from index.indexer import Indexer
 from index.lock import writer_lock
-from index.manifest import Manifest
+from index.manifest import Entry, Manifest
 from index.read.http import FetchOptions
 from index.search import Retriever
 from index.store import ChunkStore, StoreLocation, connect, drop_collection
@@ -112,14 +112,37 @@ class SourceRow:
 
 def list_sources(manifest: Manifest) -> list[SourceRow]:
     """Every indexed article, newest first."""
-    return [
-        SourceRow(
-            id=e.id,
-            title=e.title,
-            published_at=e.published_at.isoformat() if e.published_at else None,
-            source=e.source,
-            url=e.url or e.origin,
-            chunks=e.chunks,
-        )
-        for e in manifest.entries().values()
-    ]
+    return [_row(e) for e in manifest.entries().values()]
+
+
+def _row(e: Entry) -> SourceRow:
+    published = e.published_at.isoformat() if e.published_at else None
+    return SourceRow(id=e.id, title=e.title, published_at=published, source=e.source, url=e.url or e.origin,
+                     chunks=e.chunks)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A story as listed by ``sources --stories``: its articles (newest first) and the days it was reported."""
+
+    story_id: str
+    title: str  # of its newest article
+    first_published_at: str | None
+    last_published_at: str | None
+    outlets: list[str]
+    articles: list[SourceRow]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def list_stories(retriever: Retriever) -> list[StoryRow]:
+    """Every story of the index, the most recently reported first."""
+    rows = []
+    for story_id, entries in retriever.stories().items():
+        articles = [_row(e) for e in entries]
+        days = sorted(a.published_at for a in articles if a.published_at)
+        outlets = list(dict.fromkeys(a.source for a in articles))
+        first, last = (days[0], days[-1]) if days else (None, None)
+        rows.append(StoryRow(story_id, articles[0].title, first, last, outlets, articles))
+    return rows

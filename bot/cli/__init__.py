@@ -18,7 +18,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for command in (indexing.index, indexing.watch, indexing.sources, indexing.stats, ask.ask, ask.timeline, ask.chat):
+for command in (indexing.index, indexing.watch, indexing.sources, indexing.stats):
+    app.command()(command)
+for command in (ask.ask, ask.timeline, ask.new, ask.chat):
     app.command()(command)
 app.command()(check.check)
 app.command("eval")(ask.eval_command)

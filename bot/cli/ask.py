@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 import time
 from contextlib import ExitStack
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from bot.core import Filter, NewsqaError
 from bot.core.answer import Answer
 from bot.core.evaluate import KEYS, read_jsonl, write_report
 from bot.core.question import follows_up
+from bot.core.stories import also_reported
 
 
 def _open_for_asking(settings: Settings, quiet: bool) -> Service:
@@ -44,6 +45,9 @@ def _print_answer(result: Answer) -> None:
         out.print(f"[{c.n}] [bold]{escape(c.title)}[/bold] ({escape(meta)})")
         out.print(f"    {escape(c.url)}", style="dim")
         out.print(f"    {escape(_quoted(c.text))}")
+        others = also_reported(c.source, c.also_reported_by)
+        if others:
+            out.print(f"    also reported by: {escape(others)}", style="dim")
 
 
 def _quoted(text: str) -> str:
@@ -123,6 +127,33 @@ def timeline(
         out.print(f"    {escape(_quoted(e.text))}")
         out.print(f"    {escape(e.url)}", style="dim")
     out.print(f"{len(events)} article{'' if len(events) == 1 else 's'} about “{escape(topic)}”.")
+
+
+@edge
+def new(
+    topic: Annotated[str, typer.Argument(metavar="TOPIC", help="What the news is about.")],
+    since: SinceOption = None,
+    source: SourceOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The stories about a topic published since a day (default: yesterday), newest first, one claim each."""
+    if not topic.strip():
+        raise typer.BadParameter("the topic is empty", param_hint="TOPIC")
+    since = since or date.today() - timedelta(days=1)
+    stories = _open_for_asking(Settings(), quiet=as_json).new(topic, since, _filter(source, None, None) or None)
+    if as_json:
+        out.print_json(data={"topic": topic, "since": since.isoformat(), "stories": [s.as_dict() for s in stories]})
+        return
+    for s in stories:
+        out.print(f"[bold]{s.published_at or 'undated'}[/bold]  {escape(s.source)}: {escape(s.title)}")
+        out.print(f"    {escape(_quoted(s.text))}")
+        out.print(f"    {escape(s.url)}", style="dim")
+        others = also_reported(s.source, s.also_reported_by)
+        if others:
+            out.print(f"    also reported by: {escape(others)}", style="dim")
+    about = f"about “{escape(topic)}” since {since.isoformat()}"
+    count = f"{len(stories)} new stor{'y' if len(stories) == 1 else 'ies'}"
+    out.print(f"{count} {about}." if stories else f"Nothing new {about}.")
 
 
 @edge

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from bot.app.health import startup_check
 from bot.app.service import Service, Source, configured_sources
@@ -96,8 +96,16 @@ def watch() -> None:
 
 
 @edge
-def sources(as_json: JsonFlag = False) -> None:
-    """List the indexed articles, newest first."""
+def sources(
+    stories: Annotated[
+        bool, typer.Option("--stories", help="List stories (articles reporting the same news) with their outlets.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the indexed articles, newest first (or their stories, the most recently reported first)."""
+    if stories:
+        _list_stories(as_json)
+        return
     rows = [row.as_dict() for row in Service(Settings()).sources()]
     if as_json:
         out.print_json(data=rows)
@@ -108,6 +116,22 @@ def sources(as_json: JsonFlag = False) -> None:
     if rows:
         out.print(table)
     out.print(f"{len(rows)} article{'' if len(rows) == 1 else 's'} indexed.")
+
+
+def _list_stories(as_json: bool) -> None:
+    rows = Service(Settings()).stories()
+    if as_json:
+        out.print_json(data=[row.as_dict() for row in rows])
+        return
+    table = Table(Column("dates", no_wrap=True), "title", "outlets", "articles", box=None)
+    for row in rows:
+        days = " to ".join(dict.fromkeys(d for d in (row.first_published_at, row.last_published_at) if d)) or "-"
+        table.add_row(days, escape(row.title), escape(", ".join(row.outlets)), str(len(row.articles)))
+    if rows:
+        out.print(table)
+    articles = sum(len(row.articles) for row in rows)
+    stories = f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
+    out.print(f"{stories} in {articles} article{'' if articles == 1 else 's'}.")
 
 
 @edge

@@ -17,7 +17,9 @@ from bot.core.evidence import Evidence, Found, find, missed_names, support
 from bot.core.params import PARAMS, Params
 from bot.core.question import Question, read_question
 from bot.core.short import short_answer
+from bot.core.stories import Report, reported_by, story_of
 from index.filters import Filter
+from index.manifest import Entry
 from index.search import Retriever
 
 DECLINED = "The indexed articles do not answer this question."
@@ -39,6 +41,8 @@ class Citation:
     start: int
     end: int
     score: float
+    story_id: str = ""  # of the story its article reports (``bot.core.stories``)
+    also_reported_by: list[Report] = field(default_factory=list)  # the story's other articles, newest first
 
 
 @dataclass
@@ -95,7 +99,8 @@ def respond(
         note = _joined(note, f"No passage found mentions {missing}.")
         return Answer(question.text, False, DECLINED, note=note), found
     text, chosen = compose(question, found.evidence, retriever.embed, params)
-    citations = [_citation(n, ev) for n, ev in enumerate(chosen, start=1)]
+    stories = retriever.stories()
+    citations = [_citation(n, ev, stories) for n, ev in enumerate(chosen, start=1)]
     if writer is not None and text is None:
         written = writer(question.text, citations)
         if written is not None:
@@ -160,8 +165,9 @@ def _joined(*notes: str | None) -> str:
     return " ".join(n for n in notes if n)
 
 
-def _citation(n: int, ev: Evidence) -> Citation:
+def _citation(n: int, ev: Evidence, stories: dict[str, list[Entry]]) -> Citation:
     p = ev.passage
+    story = story_of(p)
     return Citation(
         n=n,
         article_id=p.article_id,
@@ -173,4 +179,6 @@ def _citation(n: int, ev: Evidence) -> Citation:
         start=ev.start,
         end=ev.end,
         score=round(ev.score, 4),
+        story_id=story,
+        also_reported_by=reported_by(p.article_id, stories.get(story, [])),
     )

@@ -13,6 +13,7 @@ from bot.core.kind import answers_kind
 from bot.core.params import Params
 from bot.core.question import Question
 from bot.core.stated import MONTH
+from bot.core.stories import same_story, spread
 from bot.core.words import FIGURE, YEAR
 from index.keyword import tokenize
 
@@ -68,7 +69,7 @@ def compose(
                 arranged.reverse()
             return _in_order(arranged, question.order), arranged
     if question.quantity:
-        close = select(evidence, params, params.figure_margin)
+        close = select(evidence, params, params.figure_margin, spread_stories=False)  # figures compare one story's
         found = figures(question, [ev for ev in close if ev.similarity >= params.min_similarity], embed, params)
         if len(found) > 1:
             text, found = differing(found)
@@ -76,8 +77,11 @@ def compose(
     return None, select(evidence, params)
 
 
-def select(evidence: list[Evidence], params: Params, margin: float | None = None) -> list[Evidence]:
-    """The best sentence and those within ``margin`` behind it (at most ``params.max_sentences``), without overlaps.
+def select(
+    evidence: list[Evidence], params: Params, margin: float | None = None, *, spread_stories: bool = True
+) -> list[Evidence]:
+    """The best sentence and those within ``margin`` behind it (at most ``params.max_sentences``), without overlaps;
+    with ``spread_stories``, from different stories before a second article of one.
 
     The article's own questions ("Who will Littler face in the finals?") answer
     nothing and are passed over while there is anything else; headings and
@@ -91,8 +95,9 @@ def select(evidence: list[Evidence], params: Params, margin: float | None = None
         evidence = whole
     best = evidence[0].score
     chosen: list[Evidence] = []
-    for ev in evidence:
-        if len(chosen) == params.max_sentences or ev.score < best - margin:
+    close = [ev for ev in evidence if ev.score >= best - margin]
+    for ev in spread(close) if spread_stories else close:
+        if len(chosen) == params.max_sentences:
             break
         if any(_overlaps(ev, other) for other in chosen):
             continue
@@ -168,30 +173,6 @@ def _in_order(arranged: list[Evidence], order: str) -> str:
         when = f" ({ev.passage.published_at or 'undated'})" if dated else ""
         parts.append(f"{words[0] if n == 1 else words[1]}{when}: {ev.text} [{n}]")
     return " ".join(parts)
-
-
-def same_story(first: Evidence, others: list[Evidence], embed: Embed, params: Params) -> list[Evidence]:
-    """Those of ``others`` from articles reporting the same story as ``first``'s.
-
-    Their passages are alike, and they were published within
-    ``params.story_days`` of each other (when both dates are known): a
-    bombing in 2024 and the killing it commemorates in 2020 are two stories
-    about one man, a flood and a bombing two stories of one week.
-    """
-    if not others:
-        return []
-    vectors = embed([first.passage.text] + [ev.passage.text for ev in others])
-    return [
-        ev
-        for ev, like in zip(others, vectors[1:] @ vectors[0])
-        if like >= params.same_story and _days_apart(first, ev) <= params.story_days
-    ]
-
-
-def _days_apart(a: Evidence, b: Evidence) -> int:
-    if a.passage.published is None or b.passage.published is None:
-        return 0
-    return abs((a.passage.published - b.passage.published).days)
 
 
 def figures(question: Question, evidence: list[Evidence], embed: Embed, params: Params) -> list[Figure]:

@@ -17,6 +17,7 @@ import numpy as np
 from bot.core.kind import kind_fit
 from bot.core.params import Params
 from bot.core.question import Question
+from bot.core.stories import newest_copies
 from bot.core.words import capitalised, initials, plain_words
 from index.filters import Filter
 from index.keyword import tokenize
@@ -62,6 +63,7 @@ def find(
     With ``names_first``, passages naming every name of the question come
     first (multiple choice: a choice is asked about together with its names).
 
+    Of copies of one text, only the newest is read (``bot.core.stories``).
     A follow-up's passages are searched for it together with the question it
     follows, while sentences are ranked against it alone. Recent articles rank
     higher, and so do their sentences, except for a question about order, which
@@ -75,6 +77,7 @@ def find(
         query = topical = retriever.embed([question.topic])[0]
     boost = recent(question.today, params)
     passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
+    passages = newest_copies(passages, question.today)
     if names_first and question.names:
         naming = [p for p in passages if not missed_names(question, [p])]
         passages = naming + [p for p in passages if p not in naming]

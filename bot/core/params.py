@@ -72,13 +72,10 @@ class Params:
     # Alaska Airlines reports in tests/data).
     order_margin: float = 0.3
     # Two articles' passages at least this similar report the same story (the
-    # two Alaska Airlines reports in tests/data: 0.73; unrelated stories: under 0.1).
+    # two Alaska Airlines reports in tests/data: 0.73; unrelated stories: under
+    # 0.1), when published at most ``index.stories.STORY_DAYS`` apart; besides
+    # the articles the index grouped into one story (``bot.core.stories.same_story``).
     same_story: float = 0.4
-    # ...and published at most this many days apart: the reports of one story
-    # in tests/data lie 3 days apart, a story and an earlier one about the same
-    # people (the sample's bombing and Soleimani's killing) years. Two weeks
-    # leaves room for follow-ups; not tuned, the dev set has no such pairs.
-    story_days: int = 14
     # "How many" questions: sentences this close to the best may give another figure.
     figure_margin: float = 0.25
     # Shorter "sentences" are mostly headlines and captions, not claims.

@@ -9,6 +9,7 @@ from bot.core.compose import chronological
 from bot.core.evidence import Evidence, rank
 from bot.core.params import PARAMS, Params
 from bot.core.question import read_question
+from bot.core.stories import newest_copies
 from index.filters import Filter
 from index.search import Passage, Retriever
 
@@ -33,11 +34,13 @@ def timeline(retriever: Retriever, topic: str, where: Filter | None = None, para
 
     Articles count when one of their passages is close enough to the topic;
     from each, the sentence that best matches it is quoted. No article counts
-    more for being recent: a timeline spans time.
+    more for being recent: a timeline spans time. Of copies of one text, the
+    newest is quoted.
     """
     question = read_question(topic, date.today())
     query = retriever.embed([question.topic])[0]
     passages = retriever.search(question.topic, params.timeline_passages, where, query=query)
+    passages = newest_copies(passages, question.today)
     best: dict[str, Passage] = {}
     for p in passages:
         if p.similarity >= params.timeline_min_similarity and p.article_id not in best:

@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 
 import discord
 from discord import app_commands
@@ -22,6 +23,7 @@ from bot.app.settings import Settings
 from bot.app.watch import watch
 from bot.core import Filter, NewsqaError
 from bot.core.answer import Answer
+from bot.core.new import NewStory
 from bot.core.timeline import Event
 from bot.discord.render import MESSAGE_MAX, render_answer, shorten
 
@@ -161,6 +163,10 @@ class NewsBot(commands.Bot):
     async def timeline(self, topic: str, where: Filter | None = None) -> list[Event]:
         async with self._slots:
             return await asyncio.to_thread(self.service.timeline, topic, where)
+
+    async def new(self, topic: str, since: date, where: Filter | None = None) -> list[NewStory]:
+        async with self._slots:
+            return await asyncio.to_thread(self.service.new, topic, since, where)
 
     async def send_answer(
         self, result: Answer, context: str | None, send: Send, *, guild_id: int | None, channel_id: int | None

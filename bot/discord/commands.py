@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import discord
@@ -19,12 +19,13 @@ from discord.ext import commands
 from bot.app.service import configured_sources
 from bot.core import Filter, IndexReport, NewsqaError
 from bot.discord.client import NewsBot, error_text, send_reply
-from bot.discord.render import MESSAGE_MAX, render_sources, render_timeline, shorten
+from bot.discord.render import MESSAGE_MAX, render_new, render_sources, render_timeline, shorten
 
 PROGRESS_EVERY = 2.0  # seconds between edits of /reindex's reply (Discord rate-limits edits)
 HELP = """**Ask me about the indexed news**; every answer quotes its sources.
 • `/ask question:` … (set `private` to see the answer alone; `source`, `since`, `until` restrict it)
 • `/timeline topic:` … what the articles say about a topic, oldest first
+• `/new topic:` … the stories about a topic since yesterday (or `since:` a day), newest first
 • mention me: @{name} who was blamed first?
 • reply to one of my answers to follow it up: “and how many were injured?”
 • `/sources [query]` lists the indexed articles, `/stats` counts them
@@ -128,6 +129,18 @@ class Commands(commands.Cog):
         await interaction.response.defer(thinking=True)
         events = await self.bot.timeline(topic, where or None)
         await interaction.followup.send(embed=render_timeline(topic, events))
+
+    @app_commands.command(description="The stories about a topic published since a day, newest first.")
+    @app_commands.describe(topic="What the news is about", since="Since this day (YYYY-MM-DD); default: the last day")
+    @replies_on_error
+    async def new(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 200],
+                  since: str | None = None) -> None:  # fmt: skip
+        day = restriction(None, since, None).since or date.today() - timedelta(days=1)
+        if await self._cooling(interaction):
+            return
+        await interaction.response.defer(thinking=True)
+        stories = await self.bot.new(topic, day)
+        await interaction.followup.send(embed=render_new(topic, day.isoformat(), stories))
 
     @app_commands.command(description="List the indexed articles, newest first.")
     @app_commands.describe(query="Only articles whose title, source or address contains this")

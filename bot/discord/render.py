@@ -14,6 +14,8 @@ import discord
 
 from bot.app.wiring import SourceRow
 from bot.core.answer import Answer, Citation
+from bot.core.new import NewStory
+from bot.core.stories import also_reported
 from bot.core.timeline import Event
 
 MESSAGE_MAX = 2000
@@ -73,14 +75,16 @@ def split_text(text: str, limit: int = MESSAGE_MAX) -> list[str]:
 
 
 def citation_embed(c: Citation) -> discord.Embed:
-    """One source: numbered title (a link where there is a URL), date and source, the quote."""
+    """One source: numbered title (a link where there is a URL), date, source and who else reported it, the quote."""
     url = c.url if c.url.startswith(("http://", "https://")) else None
     embed = discord.Embed(
         title=shorten(f"[{c.n}] {c.title}", TITLE_MAX),
         url=url,
         description=shorten(f"> {inert(c.text)}", QUOTE_MAX),
     )
-    footer = " · ".join(x for x in (c.published_at or "date unknown", c.source) if x)
+    others = also_reported(c.source, c.also_reported_by)
+    also = f"also reported by: {others}" if others else ""
+    footer = " · ".join(x for x in (c.published_at or "date unknown", c.source, also) if x)
     return embed.set_footer(text=shorten(footer, FOOTER_MAX))
 
 
@@ -115,10 +119,20 @@ def render_timeline(topic: str, events: list[Event]) -> discord.Embed:
     """Dated claims, oldest first, each with its source and a link where there is one."""
     lines = []
     for e in events:
-        source = f"[{inert(e.source)}]({_link(e.url)})" if e.url.startswith(("http://", "https://")) else inert(e.source)
-        lines.append(f"`{e.published_at or 'undated'}` {source}: “{shorten(inert(e.text), 400)}”")
+        lines.append(f"`{e.published_at or 'undated'}` {_source(e.source, e.url)}: “{shorten(inert(e.text), 400)}”")
     title = shorten(f"Timeline: {topic}", TITLE_MAX)
     return discord.Embed(title=title, description=_listing(lines, len(events), "Nothing in the indexed articles."))
+
+
+def render_new(topic: str, since: str, stories: list[NewStory]) -> discord.Embed:
+    """The stories published since a day, newest first: date, source (a link), the claim, who else reported it."""
+    lines = []
+    for s in stories:
+        others = also_reported(s.source, s.also_reported_by)
+        also = f" (also reported by: {inert(others)})" if others else ""
+        lines.append(f"`{s.published_at or 'undated'}` {_source(s.source, s.url)}: “{shorten(inert(s.text), 400)}”{also}")
+    title = shorten(f"New since {since}: {topic}", TITLE_MAX)
+    return discord.Embed(title=title, description=_listing(lines, len(stories), "Nothing new since then."))
 
 
 def _listing(lines: list[str], total: int, empty: str) -> str:
@@ -133,6 +147,11 @@ def _listing(lines: list[str], total: int, empty: str) -> str:
     if total > len(shown):
         shown.append(f"…and {total - len(shown)} more.")
     return "\n".join(shown) or empty
+
+
+def _source(source: str, url: str) -> str:
+    """A source's name, linked to the article where it has a web address."""
+    return f"[{inert(source)}]({_link(url)})" if url.startswith(("http://", "https://")) else inert(source)
 
 
 def _link(url: str) -> str:

@@ -159,8 +159,10 @@ def test_ask_json_has_the_documented_shape(env: Settings) -> None:
     assert data["question"] == "who was blamed first"
     assert data["answered"] is True
     assert set(data["citations"][0]) == {
-        "n", "article_id", "title", "published_at", "source", "url", "text", "start", "end", "score"
+        "n", "article_id", "title", "published_at", "source", "url", "text", "start", "end", "score", "story_id",
+        "also_reported_by",
     }
+    assert data["citations"][0]["also_reported_by"] == []  # one article: nobody else reported its story
     assert any("Israel" in c["text"] for c in data["citations"])
 
 

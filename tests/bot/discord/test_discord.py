@@ -551,3 +551,20 @@ async def test_timeline_command_lists_dated_claims_oldest_first(news_bot: NewsBo
     later = FakeInteraction(news_bot)
     await cog.timeline.callback(cog, later, topic="Alaska Airlines", since="2024-01-07")
     assert later.calls[1][1]["embed"].description.startswith("`2024-01-09`")
+
+
+async def test_new_command_lists_the_stories_since_a_day_and_says_when_there_is_none(news_bot: NewsBot) -> None:
+    cog, interaction = commands_of(news_bot), FakeInteraction(news_bot)
+    await cog.new.callback(cog, interaction, topic="Alaska Airlines flight", since="2024-01-07")
+    assert interaction.names() == ["defer", "followup"]
+    embed = interaction.calls[1][1]["embed"]
+    assert embed.title == "New since 2024-01-07: Alaska Airlines flight"
+    (line,) = embed.description.splitlines()
+    assert line.startswith("`2024-01-09` [usatoday.com](https://")
+
+    later = FakeInteraction(news_bot)
+    await cog.new.callback(cog, later, topic="Alaska Airlines flight", since="2024-01-20")
+    assert later.calls[1][1]["embed"].description == "Nothing new since then."
+    wrong = FakeInteraction(news_bot)
+    await cog.new.callback(cog, wrong, topic="Alaska Airlines", since="last week")
+    assert "since must be a date like 2024-01-31" in str(wrong.calls)

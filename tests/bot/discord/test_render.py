@@ -103,3 +103,17 @@ def test_sources_listing_is_truncated_with_a_count() -> None:
     assert 0 < shown < 100
     assert embed.description.endswith(f"…and {100 - shown} more.")
     assert embed.title == "Indexed articles (100)"
+
+
+def test_a_citation_names_who_else_reported_its_story() -> None:
+    from bot.core.stories import Report
+
+    others = [Report("apnews.com", "https://apnews.com/a", "2024-02-16"), Report("yahoo.com", "https://yahoo.com/a", None),
+              Report("example.com", "https://example.com/earlier", "2024-01-03")]  # fmt: skip
+    cited = Citation(1, "a1", "Greece legalizes same-sex marriage", "2024-02-16", "example.com", "", "Greece has "
+                     "legalized same-sex civil marriage.", 0, 40, 1.0, "s1", others)  # fmt: skip
+    (reply,) = render_answer(Answer("Which country?", True, "Greece has legalized same-sex civil marriage. [1]", [cited]))
+    footer = reply.embeds[0].footer.text
+    assert footer == "2024-02-16 · example.com · also reported by: apnews.com, yahoo.com, example.com (2024-01-03)"
+    alone = render_answer(Answer("Which country?", True, "Greece. [1]", [citation(1, "Greece.")]))[0]
+    assert "also reported" not in alone.embeds[0].footer.text
