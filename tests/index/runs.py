@@ -60,8 +60,8 @@ import sys
 from pathlib import Path
 from index.lock import writer_lock
 from index.pg import AdvisoryLock
-where = sys.argv[1]
-with AdvisoryLock(where).hold() if where.startswith(("postgresql:", "host=", "dbname=")) else writer_lock(Path(where)):
+kind, where = sys.argv[1:3]
+with AdvisoryLock(where).hold() if kind == "database" else writer_lock(Path(where)):
     print("held", flush=True)
     sys.stdin.read()
 """
@@ -72,7 +72,7 @@ def lock_held(lock: Path | str) -> Iterator[subprocess.Popen]:
     """Another process holding the writer lock (the file at a path, or a database's) as an indexing run does,
     until the block ends; then it is killed."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(lock)],
+        [sys.executable, "-c", HOLD, "file" if isinstance(lock, Path) else "database", str(lock)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdin=subprocess.PIPE,
