@@ -7,6 +7,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -107,17 +108,24 @@ def pg_server() -> str:
     pytest.skip(PG_HINT.format(tried=" or ".join(PG_URLS)))
 
 
-@pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A database address whose tables go to a fresh schema of their own, dropped after the test."""
+@contextmanager
+def pg_schema(server: str) -> Iterator[str]:
+    """A database address whose tables go to a fresh schema of their own, dropped after the block."""
     schema = f"newsqa_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
+    with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     try:
-        yield make_conninfo(pg_server, options=f"-csearch_path={schema}")
+        yield make_conninfo(server, options=f"-csearch_path={schema}")
     finally:
-        with psycopg.connect(pg_server, autocommit=True) as conn:
+        with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A database address of a fresh schema of its own, dropped after the test."""
+    with pg_schema(pg_server) as url:
+        yield url
 
 
 @pytest.fixture
