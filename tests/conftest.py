@@ -82,8 +82,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return Settings(NEWSQA_DATA_DIR=tmp_path / "data")
 
 
-# The PostgreSQL the tests use: NEWSQA_TEST_DATABASE_URL (then it must be reachable: CI sets it), else the
-# local one, as user postgres or root, in the database `test`.
+# The PostgreSQL the tests use: NEWSQA_TEST_DATABASE_URL, else the local one, as user postgres or root, in the
+# database `test`. Where none answers, its tests are skipped; failed with NEWSQA_TEST_POSTGRES=required (CI).
 PG_URLS = ["postgresql://postgres@127.0.0.1:5432/test", "postgresql://root@127.0.0.1:5432/test"]
 PG_HINT = (
     "no PostgreSQL reachable at {tried}: run the PostgreSQL tests with a local PostgreSQL on 127.0.0.1:5432 "
@@ -93,19 +93,20 @@ PG_HINT = (
 
 @pytest.fixture(scope="session")
 def pg_server() -> str:
-    """The address of a PostgreSQL database to make schemas in; the test is skipped (failed, when
-    NEWSQA_TEST_DATABASE_URL names one) where none can be reached."""
-    required = os.environ.get("NEWSQA_TEST_DATABASE_URL")
+    """The address of a PostgreSQL database to make schemas in; where none can be reached, the test is
+    skipped, or failed when one is required."""
+    named = os.environ.get("NEWSQA_TEST_DATABASE_URL")
+    required = os.environ.get("NEWSQA_TEST_POSTGRES") == "required"
     errors = []
-    for url in [required] if required else PG_URLS:
+    for url in [named] if named else PG_URLS:
         try:
             psycopg.connect(url, connect_timeout=3).close()
             return url
         except psycopg.Error as exc:
             errors.append(f"{url}: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}")
     if required:
-        pytest.fail(f"NEWSQA_TEST_DATABASE_URL cannot be reached: {errors[0]}")
-    pytest.skip(PG_HINT.format(tried=" or ".join(PG_URLS)))
+        pytest.fail(f"NEWSQA_TEST_POSTGRES=required, but no PostgreSQL answers: {'; '.join(errors)}")
+    pytest.skip(PG_HINT.format(tried=named or " or ".join(PG_URLS)))
 
 
 @contextmanager
