@@ -170,7 +170,7 @@ def eval_command(
     questions = read_jsonl(folder / "questions.jsonl")
     unanswerable = read_jsonl(folder / "unanswerable.jsonl") if (folder / "unanswerable.jsonl").is_file() else []
     with ExitStack() as stack:
-        local = {}
+        local: dict[str, None] = {}
         if data_dir is None:  # thrown away after: nothing of it in a shared database
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsqa-eval-")))
             local = {"NEWSQA_DATABASE_URL": None}
