@@ -282,6 +282,8 @@ def test_two_processes_with_their_own_data_folders_share_one_index_in_postgres_a
     answer = json.loads(newsqa("host-b", "ask", darts, "--json").stdout)
     assert answer["answered"] and any("Littler" in c["text"] for c in answer["citations"])
     assert len(bot.sources()) == 15 and bot.ask(darts).as_dict() == answer  # the bot's next question: no restart
+    checked = newsqa("host-b", "check")
+    assert checked.returncode == 0 and checked.stdout.startswith("The index is consistent: 15 articles, "), checked
 
     with lock_held(pg_url) as holder:
         refused = newsqa("host-b", "index", str(articles_dir))
