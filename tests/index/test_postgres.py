@@ -7,6 +7,10 @@ Each test gets a fresh schema of the local PostgreSQL (tests/conftest.py); witho
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 
 import numpy as np
 import psycopg
@@ -28,7 +32,7 @@ from tests.checks import assert_consistent
 from tests.conftest import DATA
 from tests.fakes import HashEmbedder
 from tests.index import damage
-from tests.index.runs import index_in_process, lock_held, snapshot, write_articles
+from tests.index.runs import ROOT, index_in_process, lock_held, snapshot, write_articles
 from tests.index.test_keyword import QUESTION, STORIES, story
 
 
@@ -184,3 +188,22 @@ def test_an_article_counts_only_with_its_row(pg_url: str, monkeypatch: pytest.Mo
     manifest.record(article, [article.text], [(0, 5)], np.ones((1, 4), dtype=np.float32))
     assert [c for c, _ in manifest.keyword_search("orchid", 5)] == [f"{article.id}:00000"]
     manifest.close()
+
+
+def test_without_postgresql_its_tests_are_skipped_with_a_line_each_saying_how_to_run_them() -> None:
+    with socket.socket() as sock:  # a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "NEWSQA_TEST_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{port}/test"}
+    env.pop("NEWSQA_TEST_POSTGRES", None)
+    tests = [f"{__file__}::{name}" for name in ("test_migrations_are_applied_once_and_recorded", "test_an_article_counts_only_with_its_row")]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *tests],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    skipped = [line for line in run.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert run.returncode == 0 and "2 skipped" in run.stdout, run.stdout
+    assert len(skipped) == 2
+    for line in skipped:
+        assert "no PostgreSQL reachable at postgresql://postgres@127.0.0.1:" in line
+        assert "run the PostgreSQL tests with a local PostgreSQL on 127.0.0.1:5432" in line
