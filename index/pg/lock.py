@@ -20,6 +20,9 @@ from index.lock import Holder, LockStatus, busy, this_process
 from index.pg.connect import connect, shown
 
 WRITING = 0x6E657777  # advisory lock key of the writer, with the schema's hash ("neww")
+# The server probes the writer's connection after this many idle seconds, then every 10 s, 3 times: a writer
+# whose host died (no connection closed) frees the lock within about a minute, not the system's 2 hours.
+KEEPALIVE_IDLE_S = 30
 _TRY = "SELECT pg_try_advisory_lock(%s, hashtext(current_schema()))"
 _UNLOCK = "SELECT pg_advisory_unlock(%s, hashtext(current_schema()))"
 
@@ -36,6 +39,9 @@ class AdvisoryLock:
         """Take the lock for the block; IndexBusyError at once, naming the holder, when another run holds it."""
         conn = connect(self.url)
         try:
+            conn.execute(f"SET tcp_keepalives_idle = {KEEPALIVE_IDLE_S}")
+            conn.execute("SET tcp_keepalives_interval = 10")
+            conn.execute("SET tcp_keepalives_count = 3")
             if not _taken(conn):
                 raise busy(_holder(conn), self.where)
             me = this_process()
