@@ -18,7 +18,8 @@ Each problem found is of one kind:
 - ``busy``: an indexing run holds the lock, or wrote while the check read:
   nothing else can be told until it is done.
 
-Checking reads the manifest through a connection that cannot write, and from
+Checking reads the manifest without writing to it (through a read-only
+connection, or without creating the tables of a database where none are), and from
 the store the ids of all chunks and of those that carry a row's content hash;
 it needs no embedding model. The indexer's reconcile, which every indexing run
 and every repair starts with, acts on the same comparisons (``find_damage``,
@@ -27,17 +28,15 @@ and the manifest's ``keyword_damage``).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from index.chunking import article_of
-from index.errors import NewsqaError
 from index.keyword import KeywordDamage
-from index.lock import Holder, lock_status
-from index.manifest import Entry, Manifest
+from index.lock import Holder
+from index.manifest import Entry
+from index.records import Database
 from index.store import ChunkStore
 from index.wording import counted
 
@@ -151,25 +150,26 @@ class Health:
         }
 
 
-def check(manifest_path: Path, store: ChunkStore | None, *, model: str, lock_path: Path) -> Health:
+def check(database: Database, store: ChunkStore | None, *, model: str) -> Health:
     """Check an index against itself, changing nothing; ``store`` is None for a local store never created.
 
-    ``model`` is the configured embedding model. A run that holds the writer
-    lock, or writes while the check reads, makes the check report only that.
+    ``database`` holds the manifest and the writer lock; ``model`` is the
+    configured embedding model. A run that holds the writer lock, or writes
+    while the check reads, makes the check report only that.
     """
-    before = lock_status(lock_path)
+    before = database.lock.status()
     if before.held:
         return Health(0, 0, model, [_busy("holds the writer lock", before.holder)])
-    generation, entries, keywords = _read(manifest_path)
+    generation, entries, keywords = _read(database)
     damage = find_damage(entries, store)
     problems = [*_model_problems(store, model), *_damage_problems(damage, entries), *_keyword_problems(keywords)]
     if before.holder is not None:
         left = f"the writer lock's last holder ({before.holder}) ended without releasing it (killed or crashed)"
         problems.append(Problem(STALE_LOCK, f"{left}; what it left half done is listed here"))
-    after = lock_status(lock_path)
-    if after.held or _read(manifest_path, rows=False)[0] != generation:
+    after = database.lock.status()
+    if after.held or _read(database, rows=False)[0] != generation:
         return Health(0, 0, model, [_busy("wrote to the index while it was checked", after.holder)])
-    created = manifest_path.is_file() or bool(damage.stored)
+    created = generation is not None or bool(damage.stored)
     return Health(len(entries), len(damage.stored), model, problems, created)
 
 
@@ -181,22 +181,19 @@ class _Keywords:
     damage: KeywordDamage
 
 
-def _read(path: Path, *, rows: bool = True) -> tuple[int, dict[str, Entry], _Keywords]:
-    """The manifest's generation (and rows, and keyword rows against them), through a read-only connection
-    of their own; 0 and none without one."""
-    if not path.is_file():
-        return 0, {}, _Keywords(True, KeywordDamage())
+def _read(database: Database, *, rows: bool = True) -> tuple[int | None, dict[str, Entry], _Keywords]:
+    """The manifest's generation (and rows, and keyword rows against them), through a reader of their own;
+    None and none where no manifest was ever made."""
+    manifest = database.reader()
+    if manifest is None:
+        return None, {}, _Keywords(True, KeywordDamage())
     try:
-        manifest = Manifest(path, read_only=True)
-        try:
-            if not rows:
-                return manifest.generation, {}, _Keywords(True, KeywordDamage())
-            keywords = _Keywords(manifest.keywords_complete, manifest.keyword_damage())
-            return manifest.generation, manifest.entries(), keywords
-        finally:
-            manifest.close()
-    except sqlite3.DatabaseError as exc:
-        raise NewsqaError(f"cannot read the manifest {path}: {exc}") from exc
+        if not rows:
+            return manifest.generation, {}, _Keywords(True, KeywordDamage())
+        keywords = _Keywords(manifest.keywords_complete, manifest.keyword_damage())
+        return manifest.generation, manifest.entries(), keywords
+    finally:
+        manifest.close()
 
 
 def _busy(what: str, holder: Holder | None) -> Problem:

@@ -25,12 +25,12 @@ from index.embed.base import Embedder
 from index.errors import IndexBusyError, LoadError
 from index.health import Damage, find_damage
 from index.keyword import KeywordDamage
-from index.lock import writer_lock
-from index.manifest import Entry, Manifest
+from index.manifest import Entry
 from index.mend_stories import mend_stories
 from index.read.feeds import load_url
 from index.read.files import DEFAULT_MAX_BYTES, Failure, Loaded, discover, iter_loaded
 from index.read.http import Fetcher, FetchOptions, is_url
+from index.records import Records, WriterLock
 from index.report import IndexReport
 from index.store import ChunkStore
 from index.vectors import passages, plan
@@ -47,15 +47,15 @@ Progress = Callable[[str, int, int], None]
 
 
 class Indexer:
-    """Keeps a chunk store and its manifest in step with a set of articles."""
+    """Keeps a chunk store and its manifest in step with a set of articles, one run at a time under ``lock``."""
 
     def __init__(
         self,
         store: ChunkStore,
-        manifest: Manifest,
+        manifest: Records,
         embedder: Embedder,
         *,
-        lock_path: Path,
+        lock: WriterLock,
         legacy_keywords: Path | None = None,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         fetch: FetchOptions | None = None,
@@ -63,7 +63,7 @@ class Indexer:
         self.store = store
         self.manifest = manifest
         self.embedder = embedder
-        self.lock_path = lock_path
+        self.lock = lock
         self.legacy_keywords = legacy_keywords  # where an earlier version saved its keyword index
         self._max_bytes = max_file_bytes
         self.fetch = fetch or FetchOptions(max_bytes=max_file_bytes)
@@ -77,7 +77,7 @@ class Indexer:
         feed read without errors no longer holds. A source that fails keeps
         what it had indexed.
         """
-        with writer_lock(self.lock_path):
+        with self.lock.hold():
             if not self.manifest.keywords_complete:  # before reading sources: questions wait for it
                 self.mend_keywords()
             report = IndexReport()
@@ -147,7 +147,7 @@ class Indexer:
         if self.manifest.keywords_complete:
             return
         try:
-            with writer_lock(self.lock_path):
+            with self.lock.hold():
                 self.mend_keywords()
         except IndexBusyError:
             log.info("an indexing run holds the writer lock: it writes the keyword rows first")

@@ -58,12 +58,24 @@ def read_holder(lock: Path) -> Holder | None:
         return None
 
 
-def _write_holder(lock: Path) -> None:
+def this_process() -> Holder:
+    """The record of this process as the lock's holder, from now."""
     command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv and sys.argv[0] else "python"
     since = datetime.now(UTC).isoformat(timespec="seconds")
-    holder = Holder(os.getpid(), socket.gethostname(), command[:COMMAND_CHARS], since)
+    return Holder(os.getpid(), socket.gethostname(), command[:COMMAND_CHARS], since)
+
+
+def busy(holder: Holder | None, where: str) -> IndexBusyError:
+    """The error a second writer gets: who holds the lock at ``where``, and what to do."""
+    by = f" ({holder})" if holder else ""
+    return IndexBusyError(
+        f"the index is busy: another indexing run{by} holds {where}; wait for it to finish and try again"
+    )
+
+
+def _write_holder(lock: Path) -> None:
     staged = holder_path(lock).with_suffix(".tmp")
-    staged.write_text(json.dumps(asdict(holder)), encoding="utf-8")
+    staged.write_text(json.dumps(asdict(this_process())), encoding="utf-8")
     os.replace(staged, holder_path(lock))  # the lock is ours: no other writer stages at the same time
 
 
@@ -74,11 +86,7 @@ def writer_lock(path: Path) -> Iterator[None]:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        holder = read_holder(path)
-        by = f" ({holder})" if holder else ""
-        raise IndexBusyError(
-            f"the index is busy: another indexing run{by} holds {path}; wait for it to finish and try again"
-        ) from None
+        raise busy(read_holder(path), str(path)) from None
     try:
         _write_holder(path)
         yield

@@ -112,6 +112,10 @@ class Manifest:
         # share (and reset) its cached statements mid-read.
         self._lock = threading.RLock()
 
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
@@ -163,8 +167,7 @@ class Manifest:
         )
         with self._transaction():
             self._db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-            packed = (np.asarray(spans, dtype=np.int32).tobytes(), np.asarray(vectors, dtype=np.float16).tobytes())
-            sentences = (article.id, article.content_hash, *packed)
+            sentences = (article.id, article.content_hash, *pack_sentences(spans, vectors))
             self._db.execute("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?)", sentences)
             keyword.write(self._db, article.id, article.title, texts)
             stories.write(self._db, article, spans, vectors)
@@ -182,17 +185,7 @@ class Manifest:
             f"SELECT article_id, content_hash, spans, vectors FROM sentences WHERE article_id IN ({marks})",
             tuple(articles),
         )
-        found: dict[tuple[str, int, int], np.ndarray] = {}
-        for article_id, content_hash, spans, vectors in rows:
-            if content_hash != articles[article_id]:
-                continue
-            offsets = np.frombuffer(spans, dtype=np.int32).reshape(-1, 2)
-            if not len(offsets):
-                continue
-            matrix = np.frombuffer(vectors, dtype=np.float16).reshape(len(offsets), -1).astype(np.float32)
-            for (start, end), vector in zip(offsets.tolist(), matrix):
-                found[(article_id, start, end)] = vector
-        return found
+        return unpack_sentences(rows, articles)
 
     def with_sentences(self) -> set[str]:
         """Articles whose sentence vectors are kept (an index made by an older version has none)."""
@@ -255,6 +248,27 @@ class Manifest:
         """(articles, chunks) as recorded."""
         ((articles, chunks),) = self._query("SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM articles")
         return int(articles), int(chunks)
+
+
+def pack_sentences(spans: Spans, vectors: np.ndarray) -> tuple[bytes, bytes]:
+    """An article's citable spans (int32 pairs) and their vectors (float16), as both kinds of database keep them."""
+    return np.asarray(spans, dtype=np.int32).tobytes(), np.asarray(vectors, dtype=np.float16).tobytes()
+
+
+def unpack_sentences(rows: Iterable[tuple], articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
+    """The vectors of (article id, content hash, spans, vectors) rows by (id, start, end), of ``articles``'
+    content hashes only."""
+    found: dict[tuple[str, int, int], np.ndarray] = {}
+    for article_id, content_hash, spans, vectors in rows:
+        if content_hash != articles[article_id]:
+            continue
+        offsets = np.frombuffer(spans, dtype=np.int32).reshape(-1, 2)
+        if not len(offsets):
+            continue
+        matrix = np.frombuffer(vectors, dtype=np.float16).reshape(len(offsets), -1).astype(np.float32)
+        for (start, end), vector in zip(offsets.tolist(), matrix):
+            found[(article_id, start, end)] = vector
+    return found
 
 
 def _entry(row: tuple) -> Entry:

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 
 from index.errors import NewsqaError
 from index.indexer import Indexer, Progress
-from index.lock import read_holder, writer_lock
 from index.read.files import Failure
 from index.report import IndexReport
 from index.store import REBUILD_HINT
@@ -53,8 +52,8 @@ class Repair:
 
 def repair(indexer: Indexer, progress: Progress | None = None) -> Repair:
     """Mend the index ``indexer`` writes; IndexBusyError when another run holds the writer lock."""
-    left = read_holder(indexer.lock_path)
-    with writer_lock(indexer.lock_path):
+    left = indexer.lock.holder()
+    with indexer.lock.hold():
         built = indexer.store.built_with
         if built is not None and built[0] != indexer.store.model:
             done = _embed_again(indexer, built[0], progress)

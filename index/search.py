@@ -23,7 +23,8 @@ from index.chunking import article_of, citable_spans
 from index.embed.base import Embedder
 from index.errors import IndexNotReadyError
 from index.filters import Filter
-from index.manifest import Entry, Manifest
+from index.manifest import Entry
+from index.records import Records
 from index.stories import Membership
 from index.store import ChunkStore, Hit
 
@@ -131,7 +132,7 @@ class Retriever:
     the dense search alone.
     """
 
-    def __init__(self, store: ChunkStore, manifest: Manifest, embedder: Embedder) -> None:
+    def __init__(self, store: ChunkStore, manifest: Records, embedder: Embedder) -> None:
         self.store = store
         self.manifest = manifest
         self.embedder = embedder

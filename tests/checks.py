@@ -7,6 +7,8 @@ import sqlite3
 from index.chunking import Chunk, chunk_id, citable_spans
 from index.indexer import Indexer
 from index.keyword import document, tokenize
+from index.pg import PostgresManifest
+from index.pg.keyword import stems_of
 from index.store import Hit
 
 
@@ -43,11 +45,15 @@ def assert_consistent(indexer: Indexer) -> None:
 
 def keyword_rows(indexer: Indexer) -> dict[str, str]:
     """The manifest's keyword rows, read directly: each chunk id with its stems (a repeated chunk fails)."""
-    db = sqlite3.connect(indexer.manifest.path)
-    try:
-        rows = db.execute("SELECT article_id, position, stems FROM keyword_rows").fetchall()
-    finally:
-        db.close()
+    if isinstance(indexer.manifest, PostgresManifest):
+        found = indexer.manifest._query("SELECT article_id, position, stems::text FROM chunks")
+        rows = [(article, position, stems_of(literal)) for article, position, literal in found]
+    else:
+        db = sqlite3.connect(indexer.manifest.location)
+        try:
+            rows = db.execute("SELECT article_id, position, stems FROM keyword_rows").fetchall()
+        finally:
+            db.close()
     found = {chunk_id(article, position): words for article, position, words in rows}
     assert len(found) == len(rows)
     return found

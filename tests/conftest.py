@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import os
 import shutil
 import socket
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from bot.app.service import Service
 from bot.app.settings import Settings
@@ -75,6 +80,59 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         monkeypatch.delenv(str(field.validation_alias), raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     return Settings(NEWSQA_DATA_DIR=tmp_path / "data")
+
+
+# The PostgreSQL the tests use: NEWSQA_TEST_DATABASE_URL, else the local one, as user postgres or root, in the
+# database `test`. Where none answers, its tests are skipped; failed with NEWSQA_TEST_POSTGRES=required (CI).
+PG_URLS = ["postgresql://postgres@127.0.0.1:5432/test", "postgresql://root@127.0.0.1:5432/test"]
+PG_HINT = (
+    "no PostgreSQL reachable at {tried}: run the PostgreSQL tests with a local PostgreSQL on 127.0.0.1:5432 "
+    "(trust auth, database `test`), or set NEWSQA_TEST_DATABASE_URL"
+)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The address of a PostgreSQL database to make schemas in; where none can be reached, the test is
+    skipped, or failed when one is required."""
+    named = os.environ.get("NEWSQA_TEST_DATABASE_URL")
+    required = os.environ.get("NEWSQA_TEST_POSTGRES") == "required"
+    errors = []
+    for url in [named] if named else PG_URLS:
+        try:
+            psycopg.connect(url, connect_timeout=3).close()
+            return url
+        except psycopg.Error as exc:
+            errors.append(f"{url}: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}")
+    if required:
+        pytest.fail(f"NEWSQA_TEST_POSTGRES=required, but no PostgreSQL answers: {'; '.join(errors)}")
+    pytest.skip(PG_HINT.format(tried=named or " or ".join(PG_URLS)))
+
+
+@contextmanager
+def pg_schema(server: str) -> Iterator[str]:
+    """A database address whose tables go to a fresh schema of their own, dropped after the block."""
+    schema = f"newsqa_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield make_conninfo(server, options=f"-csearch_path={schema}")
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A database address of a fresh schema of its own, dropped after the test."""
+    with pg_schema(pg_server) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_settings(settings: Settings, pg_url: str) -> Settings:
+    """Settings pointing at a fresh data dir, with the index's records in a fresh PostgreSQL schema."""
+    return Settings(NEWSQA_DATA_DIR=settings.data_dir, NEWSQA_DATABASE_URL=pg_url)
 
 
 @pytest.fixture

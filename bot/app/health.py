@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.app.settings import Settings
-from bot.app.wiring import open_indexer, store_location
+from bot.app.wiring import open_database, open_indexer, store_location
 from index.embed.base import Embedder
 from index.embed.bundled import model_name
 from index.errors import NewsqaError
@@ -26,7 +26,7 @@ def check_index(settings: Settings) -> Health:
     store = None
     if location.host or (location.path is not None and location.path.is_dir()):  # else never created: empty
         store = ChunkStore(connect(location), settings.collection, model, location, any_model=True)
-    return check(settings.manifest_path, store, model=model, lock_path=settings.lock_path)
+    return check(open_database(settings), store, model=model)
 
 
 def repair_index(settings: Settings, embedder: Embedder | None = None, progress: Progress | None = None) -> Repair:

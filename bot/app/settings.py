@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     )
     chroma_host: str | None = Field(None, validation_alias="CHROMA_HOST")
     chroma_port: int = Field(8000, validation_alias="CHROMA_PORT")
+    database_url: SecretStr | None = Field(None, validation_alias="NEWSQA_DATABASE_URL")
     max_file_mb: float = Field(5.0, gt=0, validation_alias="NEWSQA_MAX_FILE_MB")
     llm_provider: str | None = Field(None, validation_alias="LLM_PROVIDER")
     llm_model: str | None = Field(None, validation_alias="LLM_MODEL")

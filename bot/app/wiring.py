@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import asdict, dataclass
 
 from bot.app.settings import Settings
 from index.embed.base import Embedder, load_embedder
 from index.indexer import Indexer
-from index.lock import writer_lock
-from index.manifest import Entry, Manifest
+from index.manifest import Entry
+from index.pg import PostgresRecords
 from index.read.http import FetchOptions
+from index.records import Database, Records, SqliteRecords
 from index.search import Retriever
 from index.store import ChunkStore, StoreLocation, connect, drop_collection
 
@@ -18,6 +20,16 @@ def store_location(settings: Settings) -> StoreLocation:
     if settings.chroma_host:
         return StoreLocation(host=settings.chroma_host, port=settings.chroma_port)
     return StoreLocation(path=settings.chroma_path)
+
+
+def open_database(settings: Settings) -> Database:
+    """Where the index's records live: the PostgreSQL database NEWSQA_DATABASE_URL names, else the data folder."""
+    if settings.database_url is not None:
+        location = store_location(settings)
+        where = str(location) if location.host else f"{socket.gethostname()}:{settings.chroma_path.resolve()}"
+        store = f"{where} (collection {settings.collection})"
+        return PostgresRecords(settings.database_url.get_secret_value(), store)
+    return SqliteRecords(settings.manifest_path, settings.lock_path)
 
 
 @dataclass
@@ -55,9 +67,10 @@ def open_indexer(
     location = store_location(settings)
     client = connect(location)
     _adopt_server_records(settings)
-    manifest = Manifest(settings.manifest_path)
+    database = open_database(settings)
+    manifest = database.open()
     if rebuild:
-        with writer_lock(settings.lock_path):
+        with database.lock.hold():
             drop_collection(client, settings.collection)
             manifest.clear()
     store = ChunkStore(client, settings.collection, embedder.name, location, any_model=any_model)
@@ -66,7 +79,7 @@ def open_indexer(
         store,
         manifest,
         embedder,
-        lock_path=settings.lock_path,
+        lock=database.lock,
         legacy_keywords=settings.legacy_keyword_dir,
         max_file_bytes=max_bytes,
         fetch=FetchOptions(settings.fetch_cache_path, settings.fetch_timeout, max_bytes=max_bytes),
@@ -92,7 +105,7 @@ def stats_of(indexer: Indexer) -> Stats:
     """Counts and configuration of the open index."""
     articles, chunks = indexer.manifest.totals()
     store = indexer.store
-    return Stats(articles, chunks, store.count(), store.model, str(store.location), str(indexer.manifest.path))
+    return Stats(articles, chunks, store.count(), store.model, str(store.location), indexer.manifest.location)
 
 
 @dataclass(frozen=True)
@@ -110,7 +123,7 @@ class SourceRow:
         return self.__dict__.copy()
 
 
-def list_sources(manifest: Manifest) -> list[SourceRow]:
+def list_sources(manifest: Records) -> list[SourceRow]:
     """Every indexed article, newest first."""
     return [_row(e) for e in manifest.entries().values()]
 

@@ -186,7 +186,11 @@ def eval_command(
         Path, typer.Argument(metavar="DIR", help="Folder with articles.jsonl, questions.jsonl (and unanswerable.jsonl).")
     ],
     data_dir: Annotated[
-        Path | None, typer.Option(help="Index here (kept, reused) instead of a fresh temporary folder.")
+        Path | None,
+        typer.Option(
+            help="Index here (kept, reused; its records in NEWSQA_DATABASE_URL when set) instead of a fresh "
+            "temporary folder (all local)."
+        ),
     ] = None,
     report: Annotated[Path, typer.Option(help="Where to write the per-question report (JSON Lines).")] = Path(
         "eval-report.jsonl"
@@ -197,9 +201,11 @@ def eval_command(
     questions = read_jsonl(folder / "questions.jsonl")
     unanswerable = read_jsonl(folder / "unanswerable.jsonl") if (folder / "unanswerable.jsonl").is_file() else []
     with ExitStack() as stack:
-        if data_dir is None:
+        local: dict[str, None] = {}
+        if data_dir is None:  # thrown away after: nothing of it in a shared database
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsqa-eval-")))
-        service = Service(Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None))  # always a local store
+            local = {"NEWSQA_DATABASE_URL": None}
+        service = Service(Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None, **local))  # always a local store
         with progress_bar(err.is_terminal) as progress:
             start = time.perf_counter()
             indexed = service.index([str(folder / "articles.jsonl")], progress=progress)

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from bot.app.settings import Settings
-from bot.app.wiring import store_location
+from bot.app.wiring import open_database, store_location
 from index.articles import make_article
 from index.chunking import chunk_id
-from index.manifest import Entry, Manifest
+from index.manifest import Entry
 from index.store import connect
 
 
@@ -28,7 +28,7 @@ def collection(settings: Settings) -> Any:
 
 def victim(settings: Settings) -> Entry:
     """The article the damage is done to: the first with at least two chunks."""
-    manifest = Manifest(settings.manifest_path)
+    manifest = open_database(settings).open()
     try:
         return next(e for e in manifest.entries().values() if e.chunks >= 2)
     finally:
@@ -57,7 +57,7 @@ def add_an_orphan_chunk(settings: Settings) -> str:
 def add_a_row_without_chunks(settings: Settings, origin: str | None = None) -> str:
     """A manifest row for chunks the store never received (from ``origin``, by default a file that is gone)."""
     article = make_article(text="A story whose chunks never reached the store.", origin=origin or "/gone/story.txt")
-    manifest = Manifest(settings.manifest_path)
+    manifest = open_database(settings).open()
     try:
         manifest.record(article, [article.text, article.text], [], np.zeros((0, 384), dtype=np.float32))
     finally:

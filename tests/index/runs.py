@@ -41,7 +41,14 @@ def child(data_dir: Path, folder: Path, env: dict[str, str] | None = None) -> su
         [sys.executable, "-m", "tests.index.indexing_child", str(data_dir), str(folder)],
         cwd=ROOT,
         # Empty means unset: a local store unless ``env`` names a server.
-        env={**os.environ, "PYTHONPATH": str(ROOT), "CHROMA_HOST": "", "NEWSQA_COLLECTION": "", **(env or {})},
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "CHROMA_HOST": "",
+            "NEWSQA_COLLECTION": "",
+            "NEWSQA_DATABASE_URL": "",
+            **(env or {}),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -52,17 +59,20 @@ HOLD = """
 import sys
 from pathlib import Path
 from index.lock import writer_lock
-with writer_lock(Path(sys.argv[1])):
+from index.pg import AdvisoryLock
+kind, where = sys.argv[1:3]
+with AdvisoryLock(where).hold() if kind == "database" else writer_lock(Path(where)):
     print("held", flush=True)
     sys.stdin.read()
 """
 
 
 @contextmanager
-def lock_held(lock_path: Path) -> Iterator[subprocess.Popen]:
-    """Another process holding the writer lock (as an indexing run does) until the block ends; then it is killed."""
+def lock_held(lock: Path | str) -> Iterator[subprocess.Popen]:
+    """Another process holding the writer lock (the file at a path, or a database's) as an indexing run does,
+    until the block ends; then it is killed."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(lock_path)],
+        [sys.executable, "-c", HOLD, "file" if isinstance(lock, Path) else "database", str(lock)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdin=subprocess.PIPE,
@@ -85,8 +95,9 @@ def snapshot(indexer: Indexer) -> tuple[dict, set[str]]:
     return entries, stored_ids(indexer)
 
 
-def index_in_process(data_dir: Path, folder: Path) -> Indexer:
-    """A clean indexing run (with pruning) into a local store in ``data_dir``."""
-    indexer = open_indexer(Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None), HashEmbedder())
+def index_in_process(data_dir: Path, folder: Path, database_url: str | None = None) -> Indexer:
+    """A clean indexing run (with pruning) into a local store in ``data_dir`` (its records in ``database_url``)."""
+    settings = Settings(NEWSQA_DATA_DIR=data_dir, CHROMA_HOST=None, NEWSQA_DATABASE_URL=database_url)
+    indexer = open_indexer(settings, HashEmbedder())
     indexer.index_paths([folder], prune=True)
     return indexer

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import open_indexer
@@ -15,6 +17,14 @@ from tests.fakes import HashEmbedder
 
 ARTICLES = 5
 ROUNDS = 12
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """Each test with the index's records in the data folder's SQLite file, and in a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return settings
+    return Settings(NEWSQA_DATA_DIR=settings.data_dir, NEWSQA_DATABASE_URL=request.getfixturevalue("pg_url"))
 
 
 def write_version(folder: Path, version: str, sentences: int) -> None:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.app.settings import Settings
+from index.pg import AdvisoryLock
 from tests.checks import assert_consistent
+from tests.conftest import pg_schema
 from tests.index import damage
 from tests.index.runs import child, index_in_process, snapshot, write_articles
 
 
-def run_killed_after(data_dir: Path, folder: Path, writes: int) -> bool:
+def run_killed_after(data_dir: Path, folder: Path, writes: int, env: dict[str, str] | None = None) -> bool:
     """Run an indexing process and SIGKILL it right after its ``writes``-th write; False if it finished first."""
-    proc = child(data_dir, folder)
+    proc = child(data_dir, folder, env)
     assert proc.stdout is not None
     seen = 0
     for line in proc.stdout:
@@ -32,8 +37,8 @@ def run_killed_after(data_dir: Path, folder: Path, writes: int) -> bool:
     return proc.returncode == -signal.SIGKILL
 
 
-def count_writes(data_dir: Path, folder: Path) -> int:
-    proc = child(data_dir, folder)
+def count_writes(data_dir: Path, folder: Path, env: dict[str, str] | None = None) -> int:
+    proc = child(data_dir, folder, env)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     return len(out.splitlines()) - 1
@@ -63,6 +68,53 @@ def test_kill_9_at_any_write_then_rerun_gives_the_clean_index(tmp_path: Path, ed
         assert snapshot(rerun) == expected, f"killed after write {writes} of {total}"
         assert_consistent(rerun)
         assert rerun.store.count() == len(expected[1])  # no duplicates hidden behind equal ids
+
+
+@pytest.mark.parametrize("edition", [1, 2])
+def test_kill_9_at_any_write_with_the_records_in_postgres_then_rerun_gives_the_clean_index(
+    tmp_path: Path, pg_server: str, edition: int
+) -> None:
+    """As above, with the manifest, keyword rows and writer lock in PostgreSQL: each run in a schema of its
+    own, edition 2 over a complete edition 1 written into it first."""
+    folder = tmp_path / "news"
+
+    @contextmanager
+    def base(name: str) -> Iterator[tuple[Path, str]]:
+        """A data folder and a schema holding edition 1 for edition 2, nothing for edition 1; the edition's articles."""
+        with pg_schema(pg_server) as url:
+            if edition == 2:
+                write_articles(folder, 1)
+                index_in_process(tmp_path / name, folder, url).manifest.close()
+            write_articles(folder, edition)
+            yield tmp_path / name, url
+
+    with base("clean") as (data_dir, url):
+        clean = index_in_process(data_dir, folder, url)
+        expected = snapshot(clean)
+        clean.manifest.close()
+    with base("count") as (data_dir, url):
+        total = count_writes(data_dir, folder, {"NEWSQA_DATABASE_URL": url})
+    assert total > 10
+
+    for n, writes in enumerate(sorted({1, 2, total // 4, total // 2, 3 * total // 4, total - 1})):
+        with base(f"killed-{n}") as (data_dir, url):
+            env = {"NEWSQA_DATABASE_URL": url}
+            assert run_killed_after(data_dir, folder, writes, env), f"the run ended before write {writes}"
+            wait_until_free(AdvisoryLock(url))
+            rerun = index_in_process(data_dir, folder, url)
+            assert snapshot(rerun) == expected, f"killed after write {writes} of {total}"
+            assert_consistent(rerun)
+            assert rerun.store.count() == len(expected[1])
+            rerun.manifest.close()
+
+
+def wait_until_free(lock: AdvisoryLock) -> None:
+    """Until the server has seen the killed run's session end, which frees its lock (at once, on one machine)."""
+    for _ in range(200):
+        if not lock.status().held:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the killed run's writer lock was not freed")
 
 
 def _copy(base: Path, target: Path) -> Path:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +20,14 @@ from bot.app.health import check_index, repair_index
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import store_location
+from index.embed.base import Embedder
 from index.errors import StoreUnavailableError
 from index.health import MISSING, ORPHANS
 from tests.checks import assert_consistent
 from tests.conftest import DATA
 from tests.fakes import HashEmbedder
 from tests.index import damage
-from tests.index.runs import child, index_in_process, snapshot, write_articles
+from tests.index.runs import ROOT, child, index_in_process, lock_held, snapshot, write_articles
 
 
 def _free_port() -> int:
@@ -245,3 +248,45 @@ def test_check_and_repair_on_a_server(chroma_server: int, tmp_path: Path) -> Non
     assert snapshot(repaired) == snapshot(index_in_process(tmp_path / "clean", folder))
     assert_consistent(repaired)
     assert check_index(settings).ok
+
+
+def test_two_processes_with_their_own_data_folders_share_one_index_in_postgres_and_a_chroma_server(
+    chroma_server: int, pg_url: str, tmp_path: Path, articles_dir: Path, real_embedder: Embedder
+) -> None:
+    """As two hosts would: `newsqa` processes with different data folders, the same database and Chroma server.
+
+    An index run from one is answered from by the other, and by a long-running reader (the bot's side, in this
+    process) at its next question, without a restart; a second writer is refused, naming the first.
+    """
+    shared = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server), "NEWSQA_DATABASE_URL": pg_url,
+              "NEWSQA_COLLECTION": f"hosts-{uuid.uuid4().hex[:8]}"}  # fmt: skip
+
+    def newsqa(host: str, *args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSQA_DATA_DIR": str(tmp_path / host), **shared}
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600
+        )
+
+    indexed = newsqa("host-a", "index", str(articles_dir))
+    assert indexed.returncode == 0, indexed.stderr
+    bot = Service(Settings(NEWSQA_DATA_DIR=tmp_path / "host-c", **shared), real_embedder)
+    asked = newsqa("host-b", "ask", "How many people were killed in the Kerman attack?", "--json")
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["answered"] and {c["title"] for c in answer["citations"]} == {e.title for e in bot.sources()}
+    assert answer == bot.ask("How many people were killed in the Kerman attack?").as_dict()
+
+    more = newsqa("host-a", "index", str(DATA / "realtimeqa-slice.jsonl"))
+    assert more.returncode == 0, more.stderr
+    darts = "Who beat 16-year-old darts prodigy Luke Littler to become the PDC world champion?"
+    answer = json.loads(newsqa("host-b", "ask", darts, "--json").stdout)
+    assert answer["answered"] and any("Littler" in c["text"] for c in answer["citations"])
+    assert len(bot.sources()) == 15 and bot.ask(darts).as_dict() == answer  # the bot's next question: no restart
+    checked = newsqa("host-b", "check")
+    assert checked.returncode == 0 and checked.stdout.startswith("The index is consistent: 15 articles, "), checked
+
+    with lock_held(pg_url) as holder:
+        refused = newsqa("host-b", "index", str(articles_dir))
+    assert refused.returncode == 1
+    assert f"the index is busy: another indexing run (pid {holder.pid} on " in refused.stderr
+    assert " since " in refused.stderr

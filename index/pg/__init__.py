@@ -1,0 +1,82 @@
+"""The index's records (manifest, keyword index, writer lock) in PostgreSQL, for processes on several hosts.
+
+Chosen by a database address (``NEWSQA_DATABASE_URL``); the vectors stay in
+Chroma. The tables are made by the migrations of ``index/migrations``,
+applied when the records are first opened for writing; a schema named in
+the address (``options=-csearch_path=NAME``) holds an index of its own.
+"""
+
+from __future__ import annotations
+
+from psycopg_pool import ConnectionPool
+
+from index.errors import NewsqaError
+from index.pg.connect import migrate, migrations, pool, shown, version
+from index.pg.lock import AdvisoryLock
+from index.pg.manifest import PostgresManifest
+
+__all__ = ["AdvisoryLock", "PostgresManifest", "PostgresRecords"]
+
+
+class PostgresRecords:
+    """The records of one index in the PostgreSQL database (and schema) at ``url``, of the chunks in ``store``.
+
+    ``store`` names the chunk store (its location and collection): the first
+    writer records it, and the records refuse to be opened for writing with
+    another, whose chunks they do not describe.
+    """
+
+    def __init__(self, url: str, store: str) -> None:
+        self.url = url
+        self.store = store
+        self.lock = AdvisoryLock(url)
+
+    @property
+    def location(self) -> str:
+        return shown(self.url)
+
+    def open(self) -> PostgresManifest:
+        """The records, their tables created or brought up to date first."""
+        opened = pool(self.url)
+        try:
+            _refuse_newer(version(opened), self.location)
+            migrate(opened)
+            self._bind(opened)
+        except BaseException:
+            opened.close()
+            raise
+        return PostgresManifest(opened, self.location)
+
+    def _bind(self, opened: ConnectionPool) -> None:
+        with opened.connection() as conn:
+            conn.execute("INSERT INTO store (location) VALUES (%s) ON CONFLICT (one) DO NOTHING", (self.store,))
+            row = conn.execute("SELECT location FROM store").fetchone()
+        if row and row[0] != self.store:
+            raise NewsqaError(
+                f"the database at {self.location} holds the index of the chunks in {row[0]}, not in {self.store}: "
+                "set CHROMA_HOST, CHROMA_PORT and NEWSQA_COLLECTION as the processes sharing it do, "
+                "or give this index a database (or schema) of its own"
+            )
+
+    def reader(self) -> PostgresManifest | None:
+        """The records, without creating or changing anything; None where no index was ever made."""
+        opened = pool(self.url)
+        found = version(opened)
+        if not found:
+            opened.close()
+            return None
+        try:
+            _refuse_newer(found, self.location)
+        except NewsqaError:
+            opened.close()
+            raise
+        return PostgresManifest(opened, self.location)
+
+
+def _refuse_newer(found: int, location: str) -> None:
+    newest = migrations()[-1][0]
+    if found > newest:
+        raise NewsqaError(
+            f"the index at {location} was made by a newer version of newsqa (schema {found}, this one knows "
+            f"{newest}); upgrade newsqa to use it"
+        )

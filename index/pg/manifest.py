@@ -1,0 +1,158 @@
+"""The manifest in PostgreSQL: the same promises as the SQLite one (``index.manifest``), for several hosts.
+
+An article's sentences and chunks rows are written first and its row in
+``articles`` last, in one transaction with the bump of the generation that
+tells readers to read the rows again: a reader on any host sees an article
+whole, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import numpy as np
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from index.articles import Article
+from index.chunking import article_of, position_of
+from index.keyword import KeywordDamage
+from index.manifest import Entry, Spans, pack_sentences, unpack_sentences
+from index.pg import keyword
+from index.pg.connect import unreachable
+
+_COLUMNS = "id, content_hash, title, published_at, source, url, origin, chunks, indexed_at"
+_UPSERT = (
+    f"INSERT INTO articles ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
+    " content_hash = excluded.content_hash, title = excluded.title, published_at = excluded.published_at,"
+    " source = excluded.source, url = excluded.url, origin = excluded.origin, chunks = excluded.chunks,"
+    " indexed_at = excluded.indexed_at"
+)
+_SENTENCES = (
+    "INSERT INTO sentences VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET"
+    " content_hash = excluded.content_hash, spans = excluded.spans, vectors = excluded.vectors"
+)
+_BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
+
+
+class PostgresManifest:
+    """The records of one index in a PostgreSQL schema, through a pool of connections shared by threads."""
+
+    def __init__(self, pool: ConnectionPool, location: str) -> None:
+        self._pool = pool
+        self._location = location
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        """A connection of the pool; a lost database becomes a StoreUnavailableError that says where."""
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except psycopg.OperationalError as exc:
+            raise unreachable(self._location, exc) from exc
+
+    def _query(self, sql: str, params: object = None) -> list[tuple]:
+        with self._connection() as conn:
+            return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection]:
+        """A change and the generation bump that announces it, atomically."""
+        with self._connection() as conn, conn.transaction():
+            yield conn
+            conn.execute(_BUMP)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def entries(self) -> dict[str, Entry]:
+        rows = self._query(
+            f"SELECT {_COLUMNS} FROM articles ORDER BY published_at IS NULL, published_at DESC, title COLLATE \"C\""
+        )
+        return {row[0]: Entry(*row[:7], int(row[7]), row[8]) for row in rows}
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the indexed content does."""
+        return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+
+    @property
+    def keywords_complete(self) -> bool:
+        """Always: these records were made with their keyword rows from the start."""
+        return True
+
+    def record(self, article: Article, texts: Sequence[str], spans: Spans, vectors: np.ndarray) -> None:
+        """Mark an article as fully indexed with chunks of these ``texts``, and the vectors of its citable ``spans``;
+        its row last."""
+        row = (
+            article.id,
+            article.content_hash,
+            article.title,
+            article.published_at,
+            article.source,
+            article.url,
+            article.origin,
+            len(texts),
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        with self._transaction() as conn:
+            conn.execute(_SENTENCES, (article.id, article.content_hash, *pack_sentences(spans, vectors)))
+            keyword.write(conn, article.id, article.title, texts)
+            conn.execute(_UPSERT, row)
+
+    def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
+        """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end)."""
+        if not articles:
+            return {}
+        rows = self._query(
+            "SELECT article_id, content_hash, spans, vectors FROM sentences WHERE article_id = ANY(%s)",
+            (list(articles),),
+        )
+        return unpack_sentences(rows, articles)
+
+    def with_sentences(self) -> set[str]:
+        return {row[0] for row in self._query("SELECT article_id FROM sentences")}
+
+    def forget(self, article_id: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM articles WHERE id = %s", (article_id,))
+            conn.execute("DELETE FROM sentences WHERE article_id = %s", (article_id,))
+            keyword.remove(conn, article_id)
+
+    def clear(self) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM articles")
+            conn.execute("DELETE FROM sentences")
+            keyword.clear(conn)
+
+    def keyword_search(self, topic: str, k: int, articles: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, score) pairs for ``topic`` by BM25, best first, from ``articles`` only if given."""
+        with self._connection() as conn:
+            return keyword.search(conn, topic, k, articles)
+
+    def keyword_damage(self) -> KeywordDamage:
+        """Chunks of the articles' rows without keyword rows, and keyword rows of no such chunk."""
+        with self._connection() as conn:
+            return keyword.damage(conn)
+
+    def write_keywords(self, articles: Sequence[tuple[str, str, Sequence[str]]], extra: Sequence[str] = ()) -> None:
+        """Write the keyword rows of (article id, title, chunk texts) of recorded articles, and remove the ``extra``
+        rows of chunks no row lists, in one transaction."""
+        with self._transaction() as conn:
+            keyword.remove_chunks(conn, [(article_of(c), position_of(c)) for c in extra])
+            for article_id, title, texts in articles:
+                keyword.write(conn, article_id, title, texts)
+
+    def mark_keywords_complete(self) -> None:
+        """Nothing to do: see :attr:`keywords_complete`."""
+
+    def totals(self) -> tuple[int, int]:
+        """(articles, chunks) as recorded."""
+        ((articles, chunks),) = self._query("SELECT count(*), coalesce(sum(chunks), 0) FROM articles")
+        return int(articles), int(chunks)
