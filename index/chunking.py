@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import blingfire
 
+from index.articles import Article
+
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
 # Sentence splitters break after abbreviations of titles ("Dr. Raisi"); a
@@ -189,3 +191,22 @@ def _split_long(
     if total:
         pieces.append((Span(start, prev_end, span.paragraph), total))
     return pieces
+
+
+def metadata(article: Article, chunk: Chunk) -> dict:
+    """What the store keeps beside a chunk: where it lies in its article, and what a citation names."""
+    meta: dict = {
+        "article_id": article.id,
+        "position": chunk.position,
+        "paragraph": chunk.paragraph,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": article.title,
+        "source": article.source,
+        "location": article.location,
+        "content_hash": article.content_hash,
+    }
+    if article.published_at:
+        meta["published_at"] = article.published_at.isoformat()
+        meta["published_day"] = article.published_at.toordinal()
+    return meta

@@ -20,7 +20,7 @@ import numpy as np
 
 from index.articles import Article
 from index.batch import Batch, dedupe, keep_fuller
-from index.chunking import Chunk, chunk_id
+from index.chunking import Chunk, chunk_id, metadata
 from index.embed.base import Embedder
 from index.errors import IndexBusyError, LoadError
 from index.health import Damage, find_damage
@@ -122,17 +122,18 @@ class Indexer:
                     progress("reading", n, total)
             report.downloaded, report.not_modified = fetcher.downloaded, fetcher.not_modified
 
-    def reconcile(self) -> Damage:
+    def reconcile(self, *, full: bool = True) -> Damage:
         """Remove chunks no manifest row accounts for, and articles whose chunks are missing or hold other content;
         then write the keyword rows that articles lack, and remove those of no article's chunk; then place the
         articles of an earlier version in stories.
 
         Returns what was found (nothing after a clean run). Rows are forgotten
         before their chunks are removed: a run killed in between leaves orphans,
-        which the next one removes.
+        which the next one removes. Without ``full``, the store is taken to
+        hold what the rows promise (the last run ended cleanly) and is not read.
         """
         entries = self.manifest.entries()
-        damage = find_damage(entries, self.store)
+        damage = find_damage(entries, self.store) if full else Damage(set(), [], {}, {})
         for article_id in sorted(damage.broken):
             self.manifest.forget(article_id)
         left = [c for a in sorted(damage.broken) for c in entries[a].chunk_ids if c in damage.stored]
@@ -189,8 +190,15 @@ class Indexer:
         self.manifest.write_keywords(rows, extra)
 
     def sync(self, batch: Batch, report: IndexReport, progress: Progress | None, *, prune: bool = False) -> None:
-        """Bring the index in step with ``batch``, pruning what its clean origins no longer hold; under the writer lock."""
-        self.reconcile()
+        """Bring the index in step with ``batch``, pruning what its clean origins no longer hold; under the writer lock.
+
+        The store is read in full to reconcile it with the rows only when the
+        last run did not end cleanly, or the counts disagree: reading every
+        chunk id of a large store costs more than indexing a few articles.
+        """
+        clean = self.manifest.consistent and self.store.count() == self.manifest.totals()[1]
+        self.manifest.mark_consistent(False)  # before the store changes: a run killed from here leaves a full check
+        self.reconcile(full=not clean)
         entries = self.manifest.entries()
         articles = keep_fuller(batch.articles, batch.from_summary, entries, report)
         articles, renamed = dedupe(articles, entries, batch.clean_origins, report)
@@ -207,6 +215,7 @@ class Indexer:
             else:
                 todo.append(article)
         self._embed_and_write(todo, entries, report, progress)
+        self.manifest.mark_consistent(True)
 
     def _prune(
         self, entries: dict[str, Entry], seen: set[str], read_origins: set[str], report: IndexReport
@@ -264,7 +273,7 @@ class Indexer:
             [c.id for _, chunks in pending for c in chunks],
             np.concatenate([p.passage_vectors(mine) for p, mine in zip(plans, own_vectors)]),
             [c.text for _, chunks in pending for c in chunks],
-            [_metadata(article, c) for article, chunks in pending for c in chunks],
+            [metadata(article, c) for article, chunks in pending for c in chunks],
         )
         for (article, chunks), own, mine in zip(pending, plans, own_vectors):
             n = len(chunks)
@@ -279,20 +288,3 @@ class Indexer:
             report.chunks += n
         return len(pending)
 
-
-def _metadata(article: Article, chunk: Chunk) -> dict:
-    meta: dict = {
-        "article_id": article.id,
-        "position": chunk.position,
-        "paragraph": chunk.paragraph,
-        "start": chunk.start,
-        "end": chunk.end,
-        "title": article.title,
-        "source": article.source,
-        "location": article.location,
-        "content_hash": article.content_hash,
-    }
-    if article.published_at:
-        meta["published_at"] = article.published_at.isoformat()
-        meta["published_day"] = article.published_at.toordinal()
-    return meta

@@ -64,6 +64,9 @@ INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 _KEYWORDS_WHEN_NEW = "INSERT OR IGNORE INTO meta VALUES ('keywords', (SELECT COUNT(*) = 0 FROM articles))"
 _KEYWORDS_COMPLETE = "INSERT OR REPLACE INTO meta VALUES ('keywords', 1)"
 _BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
+# The generation at which the last indexing run ended cleanly; any write since changes the generation.
+_MARK_CONSISTENT = "INSERT OR REPLACE INTO meta SELECT 'consistent', value FROM meta WHERE key = 'generation'"
+CONSISTENT = "SELECT 1 FROM meta c JOIN meta g ON g.key = 'generation' AND c.value = g.value WHERE c.key = 'consistent'"
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,17 @@ class Manifest:
         """Record that every article's keyword rows are written."""
         with self._transaction():
             self._db.execute(_KEYWORDS_COMPLETE)
+
+    @property
+    def consistent(self) -> bool:
+        """Whether the last indexing run ended cleanly and nothing was written since (:meth:`mark_consistent`)."""
+        return bool(self._query(CONSISTENT))
+
+    def mark_consistent(self, consistent: bool) -> None:
+        """Record that the store holds just what the rows promise, as of now; or, before a run changes the
+        store, that it may not."""
+        with self._lock:
+            self._db.execute(_MARK_CONSISTENT if consistent else "DELETE FROM meta WHERE key = 'consistent'")
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""

@@ -70,6 +70,15 @@ class Records(Protocol):
 
     def mark_keywords_complete(self) -> None: ...
 
+    @property
+    def consistent(self) -> bool:
+        """Whether the last indexing run ended cleanly and nothing was written since: the store then holds
+        what the rows promise, and the next run need not read it all."""
+
+    def mark_consistent(self, consistent: bool) -> None:
+        """Record that the store holds what the rows promise (at the end of a run), or that it may not (before
+        a run changes it)."""
+
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""
 

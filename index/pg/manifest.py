@@ -19,7 +19,7 @@ from psycopg_pool import ConnectionPool
 from index.articles import Article
 from index.chunking import article_of, position_of
 from index.keyword import KeywordDamage
-from index.manifest import Entry, Spans, pack_sentences, unpack_sentences
+from index.manifest import CONSISTENT, Entry, Spans, pack_sentences, unpack_sentences
 from index.pg import keyword
 from index.pg.connect import unreachable
 
@@ -35,6 +35,10 @@ _SENTENCES = (
     " content_hash = excluded.content_hash, spans = excluded.spans, vectors = excluded.vectors"
 )
 _BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
+_MARK_CONSISTENT = (
+    "INSERT INTO meta SELECT 'consistent', value FROM meta WHERE key = 'generation'"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
 
 
 class PostgresManifest:
@@ -151,6 +155,17 @@ class PostgresManifest:
 
     def mark_keywords_complete(self) -> None:
         """Nothing to do: see :attr:`keywords_complete`."""
+
+    @property
+    def consistent(self) -> bool:
+        """Whether the last indexing run ended cleanly and nothing was written since (:meth:`mark_consistent`)."""
+        return bool(self._query(CONSISTENT))
+
+    def mark_consistent(self, consistent: bool) -> None:
+        """Record that the store holds just what the rows promise, as of now; or, before a run changes the
+        store, that it may not."""
+        with self._connection() as conn:
+            conn.execute(_MARK_CONSISTENT if consistent else "DELETE FROM meta WHERE key = 'consistent'")
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""

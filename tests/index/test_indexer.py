@@ -78,6 +78,25 @@ def test_bad_files_are_reported_and_the_rest_indexed(fake_indexer: Indexer, arti
     assert_consistent(fake_indexer)
 
 
+def test_after_a_clean_run_the_store_is_read_in_full_only_when_its_count_disagrees(
+    fake_indexer: Indexer, articles_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_indexer.index_paths([articles_dir])
+    assert fake_indexer.manifest.consistent
+    full_reads = []
+    real_ids = type(fake_indexer.store).ids
+    monkeypatch.setattr(type(fake_indexer.store), "ids", lambda store: full_reads.append(1) or real_ids(store))
+    fake_indexer.index_paths([articles_dir])
+    assert not full_reads  # a clean run left the store as its rows say: nothing to reconcile
+    clean = stored_ids(fake_indexer)
+    fake_indexer.store.delete([sorted(clean)[-1]])  # changed behind the index's back: the counts disagree
+    full_reads.clear()
+    report = fake_indexer.index_paths([articles_dir])
+    assert full_reads and report.updated + report.added == 1
+    assert stored_ids(fake_indexer) == clean
+    assert_consistent(fake_indexer)
+
+
 def test_a_failed_jsonl_line_does_not_prune_its_article(fake_indexer: Indexer, tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"id": "1", "text": "One."}\n{"id": "2", "text": "Two."}\n')
@@ -103,7 +122,9 @@ def test_duplicates_are_indexed_once(fake_indexer: Indexer, articles_dir: Path) 
 def test_leftovers_of_an_interrupted_run_are_repaired(fake_indexer: Indexer, articles_dir: Path) -> None:
     fake_indexer.index_paths([articles_dir])
     clean = stored_ids(fake_indexer)
-    # An interrupted run leaves chunks without a manifest row, and rows missing chunks.
+    # An interrupted run leaves chunks without a manifest row, and rows missing chunks; it started by recording
+    # that the store may no longer hold what the rows promise.
+    fake_indexer.manifest.mark_consistent(False)
     vector = fake_indexer.embedder.embed(["orphan"])
     fake_indexer.store.upsert(["deadbeef:00000"], vector, ["orphan"], [{"article_id": "deadbeef"}])
     fake_indexer.store.delete([sorted(clean)[-1]])
