@@ -5,7 +5,9 @@ Usage: python benchmarks/growth.py [--json] [--small N] [--large N] DIR
 DIR holds ``articles.jsonl`` in the format of ``newsqa eval``. Two indexes are
 built, one of about ``--small`` chunks (default 20,000) and one of about
 ``--large`` (default 200,000), from copies of DIR's articles (each copy with
-its own id and a first line of its own, so no two are the same article). The
+its own id and a first line of its own, so no two are the same article; each
+round of copies dated a year before the next, so a larger base reaches further
+back in time rather than packing more reports into the same weeks). The
 bases are embedded by a stand-in (the real model's tokenizer, so articles are
 cut as the real model cuts them, and vectors of its dimension made from
 hashed words), which builds 200,000 chunks in minutes. Then the same 10 new
@@ -35,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -78,15 +81,25 @@ class StandIn:
         return out / np.where(norms == 0, 1.0, norms)
 
 
-def copies(records: list[dict], n: int, tag: str) -> list[dict]:
-    """``n`` articles copied from ``records`` in turn, each its own article: its own id, address and first line."""
+def copies(records: list[dict], n: int, tag: str, *, older: bool = False) -> list[dict]:
+    """``n`` articles copied from ``records`` in turn, each its own article: its own id, address and first line.
+
+    With ``older``, each round through ``records`` is dated a year before the
+    one after it: a larger archive reaches further back, as a real one does,
+    instead of packing more reports into the same weeks.
+    """
     made = []
     for i in range(n):
         record = records[i % len(records)]
+        published = record.get("published_at")
+        if older and published:
+            day = date.fromisoformat(published[:10])
+            published = (day - timedelta(days=365 * (i // len(records) + 1))).isoformat()
         made.append({
             **record,
             "id": f"{record['id']}-{tag}{i}",
             "url": f"{record.get('url') or 'https://example.org/'}#{tag}{i}",
+            "published_at": published,
             "text": f"Copy {tag}{i} of this report.\n\n{record['text']}",
         })  # fmt: skip
     return made
@@ -104,7 +117,7 @@ def build_base(settings: Settings, stand_in: StandIn, records: list[dict], chunk
     per_article = 12  # a first guess; each round re-estimates from what was indexed
     while total < chunks:
         n = max(1, (chunks - total) // per_article + 1)
-        report = service.indexer.index_paths([write_jsonl(work / "base.jsonl", copies(records, n, f"b{batch}-"))])
+        report = service.indexer.index_paths([write_jsonl(work / "base.jsonl", copies(records, n, f"b{batch}-", older=True))])
         total += report.chunks
         per_article = max(1, report.chunks // max(1, report.added))
         batch += 1
