@@ -96,15 +96,16 @@ def grouped(articles: list, spans_of: list) -> dict:
     """The stories indexing makes of the articles, in the order given, through ``index.stories.write``."""
     db = sqlite3.connect(":memory:")
     db.executescript(stories.SCHEMA)
+    rows = stories.SqliteStories(db)
     start = time.perf_counter()
     for article, (spans, vectors) in zip(articles, spans_of):
-        stories.write(db, article, [tuple(s) for s in spans], vectors)
+        stories.write(rows, article, [tuple(s) for s in spans], vectors)
     elapsed = time.perf_counter() - start
-    members = Counter(m.story_id for m in stories.memberships(db).values())
-    copies_ = Counter(m.copy_id for m in stories.memberships(db).values())
+    members = Counter(m.story_id for m in rows.memberships().values())
+    copies_ = Counter(m.copy_id for m in rows.memberships().values())
     titles = {a.id: a for a in articles}
     big = [
-        [f"{titles[a].published_at} {titles[a].title[:60]}" for a, m in stories.memberships(db).items() if m.story_id == s]
+        [f"{titles[a].published_at} {titles[a].title[:60]}" for a, m in rows.memberships().items() if m.story_id == s]
         for s, n in members.most_common(6) if n > 1
     ]  # fmt: skip
     return {

@@ -173,7 +173,7 @@ class Manifest:
             sentences = (article.id, article.content_hash, *pack_sentences(spans, vectors))
             self._db.execute("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?)", sentences)
             keyword.write(self._db, article.id, article.title, texts)
-            stories.write(self._db, article, spans, vectors)
+            stories.write(stories.SqliteStories(self._db), article, spans, vectors)
 
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end).
@@ -199,25 +199,25 @@ class Manifest:
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
             keyword.remove(self._db, article_id)
-            stories.remove(self._db, article_id)
+            stories.SqliteStories(self._db).remove(article_id)
 
     def clear(self) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM articles")
             self._db.execute("DELETE FROM sentences")
             keyword.clear(self._db)
-            stories.clear(self._db)
+            stories.SqliteStories(self._db).clear()
             self._db.execute(_KEYWORDS_COMPLETE)
 
     def place(self, article: Article, spans: Spans, vectors: np.ndarray) -> None:
         """Put a recorded article in its story (one indexed by an earlier version, which has none)."""
         with self._transaction():
-            stories.write(self._db, article, spans, vectors)
+            stories.write(stories.SqliteStories(self._db), article, spans, vectors)
 
     def memberships(self) -> dict[str, stories.Membership]:
         """Each article's story and copy group (``index.stories``), by article id."""
         with self._lock:
-            return stories.memberships(self._db)
+            return stories.SqliteStories(self._db).memberships()
 
     @property
     def keywords_complete(self) -> bool:

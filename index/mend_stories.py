@@ -14,7 +14,8 @@ from datetime import date
 import numpy as np
 
 from index.articles import Article
-from index.manifest import Entry, Manifest
+from index.manifest import Entry
+from index.records import Records
 from index.store import ChunkStore, Hit
 
 # Articles whose chunks are read from the store at once.
@@ -23,7 +24,7 @@ BATCH = 200
 log = logging.getLogger(__name__)
 
 
-def mend_stories(manifest: Manifest, store: ChunkStore) -> int:
+def mend_stories(manifest: Records, store: ChunkStore) -> int:
     """Place every recorded article that has its sentences' vectors but no story yet; the number placed.
 
     Articles without kept vectors (indexed by an even earlier version) are

@@ -8,7 +8,7 @@ Two kinds of database hold them, behind the interfaces here:
   (:class:`index.pg.PostgresRecords`), chosen by a database address.
 
 Both promise the same: an article counts once its row is committed, its
-sentence vectors and keyword rows are written in the same transaction, and
+sentence vectors, keyword rows and story are written in the same transaction, and
 one indexing run at a time holds the writer lock.
 """
 
@@ -28,6 +28,7 @@ from index.errors import NewsqaError
 from index.keyword import KeywordDamage
 from index.lock import Holder, LockStatus
 from index.manifest import Entry, Manifest, Spans
+from index.stories import Membership
 
 
 class Records(Protocol):
@@ -59,6 +60,14 @@ class Records(Protocol):
     def forget(self, article_id: str) -> None: ...
 
     def clear(self) -> None: ...
+
+    def place(self, article: Article, spans: Spans, vectors: np.ndarray) -> None:
+        """Put a recorded article in its story (``index.stories``), from its citable ``spans`` and their
+        ``vectors``, in one transaction: for articles recorded by an earlier version, which have none."""
+
+    def memberships(self) -> dict[str, Membership]:
+        """Each article's story and copy group by article id; none for articles recorded by an earlier version
+        until they are placed (``record`` places every article it records)."""
 
     def keyword_search(self, topic: str, k: int, articles: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs for ``topic``, best first, from ``articles`` only if given."""

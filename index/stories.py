@@ -11,7 +11,9 @@ Two articles report one story when they are copies, or reports of one event:
 An article joins the story of the indexed article it is a copy of, else the
 story whose reports are closest to it, or starts its own, named by its own id. Its
 row is written, replaced and removed in the transaction of its manifest row,
-like its keyword rows; the functions here take the manifest's connection.
+like its keyword rows. The grouping is here, for both kinds of database; each
+reads and writes the rows through a :class:`StoryRows` on the manifest's
+connection (:class:`SqliteStories` here, ``index.pg.stories`` for PostgreSQL).
 An article indexed by an earlier version has no row: it is a story of its own
 until it is indexed again.
 
@@ -28,6 +30,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 import numpy as np
 
@@ -106,53 +109,67 @@ def gist(vectors: np.ndarray) -> np.ndarray:
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
-def write(db: sqlite3.Connection, article: Article, spans: Spans, vectors: np.ndarray) -> Membership:
+class StoryRows(Protocol):
+    """The stories' rows in one kind of database, inside the transaction of the manifest's rows: only the SQL
+    differs per database; the grouping (:func:`write`) is the same for both."""
+
+    def membership(self, article_id: str) -> Membership | None: ...
+
+    def shared(self, keys: set[int]) -> list[tuple[str, int, int]]:
+        """(article id, how many of ``keys`` it holds, how many keys it holds) of each article holding one."""
+
+    def near(self, window: tuple[date, date] | None) -> list[tuple[str, str, bytes]]:
+        """(article id, story id, gist) of each article published within ``window`` (or undated); all if None."""
+
+    def insert(self, article_id: str, joined: Membership, published: date | None, gist: bytes, keys: set[int]) -> None:
+        """Write the article's row and its sentences' keys."""
+
+    def remove(self, article_id: str) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def memberships(self) -> dict[str, Membership]:
+        """Every article's story and copy group, by article id (articles indexed by an earlier version have none)."""
+
+
+def write(rows: StoryRows, article: Article, spans: Spans, vectors: np.ndarray) -> Membership:
     """Place ``article`` (its citable ``spans`` and their ``vectors``) in a story, replacing its row."""
-    old = _membership(db, article.id)
-    remove(db, article.id)
+    old = rows.membership(article.id)
+    rows.remove(article.id)
     keys = sentence_keys(article.text, spans)
     vector = gist(vectors) if len(vectors) else None
-    copy = copy_of(db, keys)
+    copy = copy_of(rows, keys)
     if copy is not None:
         joined = copy
     else:
-        near = _nearest(db, vector, article.published_at) if vector is not None else None
+        near = _nearest(rows, vector, article.published_at) if vector is not None else None
         joined = Membership(near or (old.story_id if old else article.id), article.id)
-    published = article.published_at.isoformat() if article.published_at else None
     blob = (vector if vector is not None else np.zeros(0)).astype(np.float16).tobytes()
-    db.execute("INSERT INTO stories VALUES (?, ?, ?, ?, ?)", (article.id, *_ids(joined), published, blob))
-    db.executemany("INSERT INTO story_sentences VALUES (?, ?)", [(k, article.id) for k in keys])
+    rows.insert(article.id, joined, article.published_at, blob, keys)
     return joined
 
 
-def copy_of(db: sqlite3.Connection, keys: set[int]) -> Membership | None:
-    """The membership of the indexed article that shares most of its sentences with one holding ``keys``."""
+def copy_of(rows: StoryRows, keys: set[int]) -> Membership | None:
+    """The membership of the indexed article that shares most of its sentences with one holding ``keys``
+    (the first by id of those sharing as many)."""
     if not keys:
         return None
-    shared = db.execute(
-        f"SELECT article_id, COUNT(*) FROM story_sentences WHERE key IN ({','.join('?' * len(keys))})"
-        " GROUP BY article_id",
-        tuple(keys),
-    ).fetchall()
     best, share = None, 0.0
-    for article_id, n in shared:
-        (total,) = db.execute("SELECT COUNT(*) FROM story_sentences WHERE article_id = ?", (article_id,)).fetchone()
+    for article_id, n, total in sorted(rows.shared(keys)):
         if n / min(len(keys), total) > share:
             best, share = article_id, n / min(len(keys), total)
-    return _membership(db, best) if best is not None and share >= COPY_SHARE else None
+    return rows.membership(best) if best is not None and share >= COPY_SHARE else None
 
 
-def _nearest(db: sqlite3.Connection, vector: np.ndarray, published: date | None) -> str | None:
+def _nearest(rows: StoryRows, vector: np.ndarray, published: date | None) -> str | None:
     """The story closest in meaning to ``vector``: its articles published within ``STORY_DAYS`` are, on average,
-    at least ``SAME_STORY`` alike (the average, not the closest one: a chain of alike articles drifts away)."""
-    sql = "SELECT story_id, gist FROM stories"
-    args: tuple = ()
+    at least ``SAME_STORY`` alike (the average, not the closest one: a chain of alike articles drifts away).
+    Read in the order of the articles' ids, so that both kinds of database make the same sums and choice."""
+    window = None
     if published is not None:
         window = (published - timedelta(days=STORY_DAYS), published + timedelta(days=STORY_DAYS))
-        sql += " WHERE published_at IS NULL OR published_at BETWEEN ? AND ?"
-        args = tuple(d.isoformat() for d in window)
     likeness: dict[str, list[float]] = {}
-    for story_id, blob in db.execute(sql, args).fetchall():
+    for _, story_id, blob in sorted(rows.near(window)):
         other = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
         if len(other) == len(vector):
             likeness.setdefault(story_id, []).append(float(other @ vector))
@@ -161,29 +178,47 @@ def _nearest(db: sqlite3.Connection, vector: np.ndarray, published: date | None)
     return best if best is not None and mean[best] >= SAME_STORY else None
 
 
-def remove(db: sqlite3.Connection, article_id: str) -> None:
-    db.execute("DELETE FROM stories WHERE article_id = ?", (article_id,))
-    db.execute("DELETE FROM story_sentences WHERE article_id = ?", (article_id,))
+class SqliteStories:
+    """The stories' rows in the SQLite manifest (:data:`SCHEMA`), on its connection."""
 
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
 
-def clear(db: sqlite3.Connection) -> None:
-    db.execute("DELETE FROM stories")
-    db.execute("DELETE FROM story_sentences")
+    def membership(self, article_id: str) -> Membership | None:
+        row = self.db.execute("SELECT story_id, copy_id FROM stories WHERE article_id = ?", (article_id,)).fetchone()
+        return Membership(*row) if row else None
 
+    def shared(self, keys: set[int]) -> list[tuple[str, int, int]]:
+        return self.db.execute(
+            "SELECT article_id, COUNT(*), (SELECT COUNT(*) FROM story_sentences t WHERE t.article_id = s.article_id)"
+            f" FROM story_sentences s WHERE key IN ({','.join('?' * len(keys))}) GROUP BY s.article_id",
+            tuple(keys),
+        ).fetchall()
 
-def memberships(db: sqlite3.Connection) -> dict[str, Membership]:
-    """Every article's story and copy group, by article id (articles indexed by an earlier version have none)."""
-    try:
-        rows = db.execute("SELECT article_id, story_id, copy_id FROM stories").fetchall()
-    except sqlite3.OperationalError:  # a manifest of an earlier version, opened read-only: no stories yet
-        return {}
-    return {row[0]: Membership(row[1], row[2]) for row in rows}
+    def near(self, window: tuple[date, date] | None) -> list[tuple[str, str, bytes]]:
+        if window is None:
+            return self.db.execute("SELECT article_id, story_id, gist FROM stories").fetchall()
+        return self.db.execute(
+            "SELECT article_id, story_id, gist FROM stories WHERE published_at IS NULL OR published_at BETWEEN ? AND ?",
+            tuple(d.isoformat() for d in window),
+        ).fetchall()
 
+    def insert(self, article_id: str, joined: Membership, published: date | None, gist: bytes, keys: set[int]) -> None:
+        row = (article_id, joined.story_id, joined.copy_id, published.isoformat() if published else None, gist)
+        self.db.execute("INSERT INTO stories VALUES (?, ?, ?, ?, ?)", row)
+        self.db.executemany("INSERT INTO story_sentences VALUES (?, ?)", [(k, article_id) for k in keys])
 
-def _membership(db: sqlite3.Connection, article_id: str) -> Membership | None:
-    row = db.execute("SELECT story_id, copy_id FROM stories WHERE article_id = ?", (article_id,)).fetchone()
-    return Membership(*row) if row else None
+    def remove(self, article_id: str) -> None:
+        self.db.execute("DELETE FROM stories WHERE article_id = ?", (article_id,))
+        self.db.execute("DELETE FROM story_sentences WHERE article_id = ?", (article_id,))
 
+    def clear(self) -> None:
+        self.db.execute("DELETE FROM stories")
+        self.db.execute("DELETE FROM story_sentences")
 
-def _ids(membership: Membership) -> tuple[str, str]:
-    return membership.story_id, membership.copy_id
+    def memberships(self) -> dict[str, Membership]:
+        try:
+            rows = self.db.execute("SELECT article_id, story_id, copy_id FROM stories").fetchall()
+        except sqlite3.OperationalError:  # a manifest of an earlier version, opened read-only: no stories yet
+            return {}
+        return {row[0]: Membership(row[1], row[2]) for row in rows}

@@ -1,6 +1,6 @@
 """The manifest in PostgreSQL: the same promises as the SQLite one (``index.manifest``), for several hosts.
 
-An article's sentences and chunks rows are written first and its row in
+An article's sentences, chunks and story rows are written first and its row in
 ``articles`` last, in one transaction with the bump of the generation that
 tells readers to read the rows again: a reader on any host sees an article
 whole, or not at all.
@@ -16,12 +16,14 @@ import numpy as np
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from index import stories
 from index.articles import Article
 from index.chunking import article_of, position_of
 from index.keyword import KeywordDamage
 from index.manifest import CONSISTENT, Entry, Spans, pack_sentences, unpack_sentences
 from index.pg import keyword
 from index.pg.connect import unreachable
+from index.pg.stories import PostgresStories
 
 _COLUMNS = "id, content_hash, title, published_at, source, url, origin, chunks, indexed_at"
 _UPSERT = (
@@ -108,6 +110,7 @@ class PostgresManifest:
         with self._transaction() as conn:
             conn.execute(_SENTENCES, (article.id, article.content_hash, *pack_sentences(spans, vectors)))
             keyword.write(conn, article.id, article.title, texts)
+            stories.write(PostgresStories(conn), article, spans, vectors)
             conn.execute(_UPSERT, row)
 
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
@@ -128,12 +131,24 @@ class PostgresManifest:
             conn.execute("DELETE FROM articles WHERE id = %s", (article_id,))
             conn.execute("DELETE FROM sentences WHERE article_id = %s", (article_id,))
             keyword.remove(conn, article_id)
+            PostgresStories(conn).remove(article_id)
 
     def clear(self) -> None:
         with self._transaction() as conn:
             conn.execute("DELETE FROM articles")
             conn.execute("DELETE FROM sentences")
             keyword.clear(conn)
+            PostgresStories(conn).clear()
+
+    def place(self, article: Article, spans: Spans, vectors: np.ndarray) -> None:
+        """Put a recorded article in its story (one recorded before the records had stories)."""
+        with self._transaction() as conn:
+            stories.write(PostgresStories(conn), article, spans, vectors)
+
+    def memberships(self) -> dict[str, stories.Membership]:
+        """Each article's story and copy group (``index.stories``), by article id."""
+        with self._connection() as conn:
+            return PostgresStories(conn).memberships()
 
     def keyword_search(self, topic: str, k: int, articles: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, score) pairs for ``topic`` by BM25, best first, from ``articles`` only if given."""

@@ -207,3 +207,19 @@ def test_without_postgresql_its_tests_are_skipped_with_a_line_each_saying_how_to
     for line in skipped:
         assert "no PostgreSQL reachable at postgresql://postgres@127.0.0.1:" in line
         assert "run the PostgreSQL tests with a local PostgreSQL on 127.0.0.1:5432" in line
+
+
+def test_records_made_before_stories_have_none_until_opened_for_writing(pg_url: str) -> None:
+    """A reader changes nothing, so records of the first schema read without the stories' tables; the writer's
+    migration adds them, and the next indexing run places the articles (tests/index/test_stories.py)."""
+    records = PostgresRecords(pg_url, "test store")
+    records.open().close()
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("DROP TABLE stories, story_sentences")
+        conn.execute("DELETE FROM schema_version WHERE version > 1")
+    reader = records.reader()
+    assert reader is not None and reader.memberships() == {}
+    reader.close()
+    writer = records.open()
+    assert writer.memberships() == {} and writer.entries() == {}
+    writer.close()

@@ -6,6 +6,9 @@ import re
 import sqlite3
 from pathlib import Path
 
+import psycopg
+import pytest
+
 from bot.app.service import Service
 from bot.app.settings import Settings
 from index import stories
@@ -18,8 +21,16 @@ MIGRANTS = ("migrants-first", "02b9c6daf10e9d95")
 ALASKA = ("24dbac67a71f40f2", "1fc6024871264240")  # the grounding (slice) and the door plug (2 days on)
 
 
-def test_copies_updates_and_reports_of_one_event_are_one_story(tmp_path: Path, real_embedder: Embedder) -> None:
-    service = Service(Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST=None), real_embedder)
+@pytest.fixture(params=["sqlite", "postgres"])
+def both_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """Settings of a fresh index, its records in SQLite, then in a fresh PostgreSQL schema: both make the stories."""
+    return request.getfixturevalue("pg_settings") if request.param == "postgres" else settings
+
+
+def test_copies_updates_and_reports_of_one_event_are_one_story(
+    both_settings: Settings, real_embedder: Embedder
+) -> None:
+    service = Service(both_settings, real_embedder)
     report = service.indexer.index_paths([DATA / "realtimeqa-slice.jsonl", DATA / "stories.jsonl"])
     assert report.added == 20 and not report.failed
     member = service.indexer.manifest.memberships()
@@ -34,8 +45,10 @@ def test_copies_updates_and_reports_of_one_event_are_one_story(tmp_path: Path, r
     assert [e.source for e in by_story[next(iter(greece)).story_id]].count("usatoday.com") == 1
 
 
-def test_a_forgotten_article_leaves_its_story_and_a_reindexed_one_keeps_it(tmp_path: Path, real_embedder: Embedder) -> None:
-    service = Service(Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST=None), real_embedder)
+def test_a_forgotten_article_leaves_its_story_and_a_reindexed_one_keeps_it(
+    both_settings: Settings, real_embedder: Embedder
+) -> None:
+    service = Service(both_settings, real_embedder)
     service.indexer.index_paths([DATA / "stories.jsonl"])
     manifest = service.indexer.manifest
     story = manifest.memberships()[GREECE[0]].story_id
@@ -55,20 +68,20 @@ def test_short_lines_shared_by_unrelated_articles_make_no_copies() -> None:
 
 def test_a_manifest_of_an_earlier_version_read_without_writing_has_no_stories(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "old.sqlite3")
-    assert stories.memberships(db) == {}
+    assert stories.SqliteStories(db).memberships() == {}
 
 
-def test_an_index_of_an_earlier_version_gets_its_stories_at_the_next_run(tmp_path: Path, real_embedder: Embedder) -> None:
+def test_an_index_of_an_earlier_version_gets_its_stories_at_the_next_run(
+    both_settings: Settings, real_embedder: Embedder
+) -> None:
     """Its articles are placed from their stored chunks and kept vectors, as indexing would have placed them."""
-    settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST=None)
-    service = Service(settings, real_embedder)
+    service = Service(both_settings, real_embedder)
     service.indexer.index_paths([DATA / "stories.jsonl"])
     made = service.indexer.manifest.memberships()
-    db = sqlite3.connect(settings.manifest_path)
-    with db:
+    url = both_settings.database_url
+    with (psycopg.connect(url.get_secret_value()) if url else sqlite3.connect(both_settings.manifest_path)) as db:
         db.execute("DELETE FROM stories")  # as an earlier version left it
         db.execute("DELETE FROM story_sentences")
-    db.close()
     assert service.indexer.manifest.memberships() == {}
     report = service.indexer.index_paths([DATA / "stories.jsonl"])
     assert report.unchanged == 6 and report.chunks == 0  # nothing embedded again
