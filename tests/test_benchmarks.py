@@ -6,7 +6,6 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-
 from index.embed.base import Embedder
 from tests.conftest import DATA
 
