@@ -30,9 +30,7 @@ compare the ratio, as absolute figures vary between machines.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -40,45 +38,29 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from benchmarks.bench import ask_times  # noqa: E402
 from bot.app.service import Service  # noqa: E402
 from bot.app.settings import Settings  # noqa: E402
 from bot.core.evaluate import read_jsonl  # noqa: E402
 from index.embed.base import Embedder, load_embedder  # noqa: E402
+from tests.fakes import HashEmbedder  # noqa: E402
 
 NEW_ARTICLES = 10
 QUESTIONS = 100  # asked of the large index, at most
 
 
-class StandIn:
-    """Embeds as fast as hashing words: the real model's name, dimension and tokenizer, vectors of hashed words."""
+class StandIn(HashEmbedder):
+    """Embeds as fast as hashing words, under the real model's name, dimension and tokenizer (so articles are
+    cut into the same chunks)."""
 
     def __init__(self, real: Embedder) -> None:
+        super().__init__(real.name, real.dimension, real.max_tokens)
         self.real = real
-        self.name = real.name
-
-    @property
-    def dimension(self) -> int:
-        return self.real.dimension
-
-    @property
-    def max_tokens(self) -> int:
-        return self.real.max_tokens
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.real.count_tokens(texts)
-
-    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
 
 
 def copies(records: list[dict], n: int, tag: str, *, older: bool = False) -> list[dict]:
@@ -117,7 +99,9 @@ def build_base(settings: Settings, stand_in: StandIn, records: list[dict], chunk
     per_article = 12  # a first guess; each round re-estimates from what was indexed
     while total < chunks:
         n = max(1, (chunks - total) // per_article + 1)
-        report = service.indexer.index_paths([write_jsonl(work / "base.jsonl", copies(records, n, f"b{batch}-", older=True))])
+        report = service.indexer.index_paths(
+            [write_jsonl(work / "base.jsonl", copies(records, n, f"b{batch}-", older=True))]
+        )
         total += report.chunks
         per_article = max(1, report.chunks // max(1, report.added))
         batch += 1
@@ -134,18 +118,6 @@ def add10(settings: Settings, real: Embedder, new: Path) -> float:
     return seconds
 
 
-def ask_times(settings: Settings, real: Embedder, questions: list[dict]) -> tuple[float, float]:
-    service = Service(settings, real)
-    service.ask("warm up")
-    times = []
-    for q in questions:
-        start = time.perf_counter()
-        service.ask(q["question"])
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return round(statistics.median(times), 1), round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)
-
-
 def run(folder: Path, small: int, large: int, keep: Path | None = None) -> dict:
     records = read_jsonl(folder / "articles.jsonl")
     questions = read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
@@ -156,13 +128,15 @@ def run(folder: Path, small: int, large: int, keep: Path | None = None) -> dict:
             raise SystemExit(f"{work} holds indexes of an earlier run: give an empty or new folder")
         settings = {size: Settings(NEWSQA_DATA_DIR=work / f"index-{size}", CHROMA_HOST=None) for size in (small, large)}
         first = settings[small]
-        real = load_embedder(first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision)
+        real = load_embedder(
+            first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision
+        )
         real.embed(["warm up"])  # model loading is not indexing
         stand_in = StandIn(real)
         built = {size: build_base(settings[size], stand_in, records, size, work) for size in (small, large)}
         new = write_jsonl(work / "new.jsonl", copies(records[-NEW_ARTICLES:], NEW_ARTICLES, "new"))
         seconds = {size: add10(settings[size], real, new) for size in (small, large)}
-        p50, p95 = ask_times(settings[large], real, questions) if questions else (None, None)
+        p50, p95 = ask_times(Service(settings[large], real), questions)
     return {
         "chunks_small": built[small],
         "chunks_large": built[large],
@@ -179,7 +153,9 @@ def main() -> None:
     parser.add_argument("folder", metavar="DIR", type=Path, help="folder with articles.jsonl (and questions.jsonl)")
     parser.add_argument("--small", type=int, default=20_000, help="chunks in the smaller base (default 20,000)")
     parser.add_argument("--large", type=int, default=200_000, help="chunks in the larger base (default 200,000)")
-    parser.add_argument("--keep", type=Path, metavar="FOLDER", help="build in FOLDER (empty or new) and keep the indexes")
+    parser.add_argument(
+        "--keep", type=Path, metavar="FOLDER", help="build in FOLDER (empty or new) and keep the indexes"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = run(args.folder, args.small, args.large, args.keep)
