@@ -14,8 +14,7 @@ recency boost); what a question means is read in ``bot.core``.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 
 import numpy as np
 
@@ -24,9 +23,10 @@ from index.embed.base import Embedder
 from index.errors import IndexNotReadyError
 from index.filters import Filter
 from index.manifest import Entry
+from index.passages import Boost, Passage, Span
 from index.records import Records
-from index.stories import Membership
 from index.store import ChunkStore, Hit
+from index.stories import Membership
 
 # Reciprocal rank fusion constant; 60 is the value of the original RRF paper
 # and works without tuning across collections.
@@ -50,74 +50,6 @@ SENTENCE_BATCH = 16
 SentenceKey = tuple[str, int, int]  # article id, start and end offsets in the article
 
 
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk with what a citation needs to name its article."""
-
-    chunk_id: str
-    article_id: str
-    title: str
-    published_at: str | None
-    source: str
-    location: str
-    text: str
-    start: int
-    end: int
-    score: float
-    similarity: float  # cosine similarity to the query, 0 when found by keywords only
-    content_hash: str = ""  # of the article the passage was cut from
-    story: Membership | None = None  # its article's story and copy group (``index.stories``)
-
-    @property
-    def published(self) -> date | None:
-        """``published_at`` as a date (None when unknown or not a date)."""
-        try:
-            return date.fromisoformat(self.published_at) if self.published_at else None
-        except ValueError:
-            return None
-
-    @classmethod
-    def from_hit(cls, hit: Hit, score: float, similarity: float) -> Passage:
-        meta = hit.metadata
-        return cls(
-            chunk_id=hit.id,
-            article_id=str(meta.get("article_id", "")),
-            title=str(meta.get("title", "")),
-            published_at=meta.get("published_at"),
-            source=str(meta.get("source", "")),
-            location=str(meta.get("location", "")),
-            text=hit.text,
-            start=int(meta.get("start", 0)),
-            end=int(meta.get("end", len(hit.text))),
-            score=score,
-            similarity=similarity,
-            content_hash=str(meta.get("content_hash", "")),
-        )
-
-
-@dataclass(frozen=True)
-class Span:
-    """A citable sentence (or two, when the second needs the first) inside a passage."""
-
-    passage: Passage
-    rank: int  # of its passage among those it was taken from, 0 first
-    start: int  # offsets into the article
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Boost:
-    """Passages of articles published from ``since`` to ``until`` score ``factor`` times higher."""
-
-    since: date
-    until: date
-    factor: float
-
-    def covers(self, published: date | None) -> bool:
-        return published is not None and self.since <= published <= self.until
-
-
 class Retriever:
     """Searches one index; keeps its list of committed articles in step with the manifest.
 
@@ -138,6 +70,8 @@ class Retriever:
         self.embedder = embedder
         self._entries: dict[str, Entry] = {}
         self._stories: dict[str, Membership] = {}
+        self._grouped: dict[str, list[Entry]] = {}  # read once per generation, not once per answer
+        self._sources: set[str] = set()
         self._generation = -1
         self._refreshing = threading.Lock()
 
@@ -153,6 +87,7 @@ class Retriever:
                     "builds it first thing (`newsqa index`, or `newsqa check --repair`); ask again when it has"
                 )
             self._entries, self._stories = self.manifest.entries(), self.manifest.memberships()
+            self._grouped, self._sources = _by_story(self._entries, self._stories), {e.source for e in self._entries.values()}
             self._generation = generation
 
     def keyword_search(self, topic: str, k: int, articles: set[str] | None = None) -> list[tuple[str, float]]:
@@ -171,7 +106,8 @@ class Retriever:
 
     def sources(self) -> set[str]:
         """The sources of the committed articles, as of the latest search."""
-        return {e.source for e in self.entries().values()}
+        self._refresh()
+        return self._sources
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors of ``texts``, from the index's own model."""
@@ -224,11 +160,8 @@ class Retriever:
 
     def stories(self) -> dict[str, list[Entry]]:
         """The committed articles by story, each story's newest first, the newest stories first."""
-        grouped: dict[str, list[Entry]] = {}
-        for entry in self.entries().values():  # newest first, as the manifest lists them
-            story = self._stories.get(entry.id, Membership(entry.id, entry.id)).story_id
-            grouped.setdefault(story, []).append(entry)
-        return grouped
+        self._refresh()
+        return self._grouped
 
     def _filtered(self, topic: str, query: np.ndarray, where: Filter) -> tuple[list[Hit], list[tuple[str, float]]] | None:
         """Dense and keyword hits among the articles ``where`` admits; None when no source matches."""
@@ -298,3 +231,10 @@ def _own_spans(spans: list[tuple[int, int]], passage: Passage) -> list[tuple[int
         if passage.start <= start and end <= passage.end:
             own[end] = min(start, own.get(end, start))
     return sorted((start, end) for end, start in own.items())
+
+
+def _by_story(entries: dict[str, Entry], stories: dict[str, Membership]) -> dict[str, list[Entry]]:
+    grouped: dict[str, list[Entry]] = {}
+    for entry in entries.values():  # newest first, as the manifest lists them
+        grouped.setdefault(stories.get(entry.id, Membership(entry.id, entry.id)).story_id, []).append(entry)
+    return grouped

@@ -26,7 +26,8 @@ from bot.core.params import PARAMS, Params
 from bot.core.question import read_question
 from index.errors import NewsqaError
 from index.filters import Filter
-from index.search import Boost, Passage, Retriever
+from index.passages import Boost, Passage
+from index.search import Retriever
 
 PASSAGE_CHARS = 1200  # what the bot would quote of a passage (the eval contract)
 _QUOTES = "\"“”‘’'"

@@ -21,7 +21,8 @@ from bot.core.stories import newest_copies
 from bot.core.words import capitalised, initials, plain_words
 from index.filters import Filter
 from index.keyword import tokenize
-from index.search import Boost, Passage, Retriever, Span
+from index.passages import Boost, Passage, Span
+from index.search import Retriever
 
 
 @dataclass(frozen=True)

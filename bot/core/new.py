@@ -18,7 +18,8 @@ from bot.core.question import read_question
 from bot.core.stories import Report, newest_copies, reported_by, story_of
 from index.filters import Filter
 from index.manifest import Entry
-from index.search import Passage, Retriever
+from index.passages import Passage
+from index.search import Retriever
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.core.params import Params
 from index.manifest import Entry
-from index.search import Passage
+from index.passages import Passage
 from index.stories import STORY_DAYS
 
 Embed = Callable[[list[str]], np.ndarray]

@@ -11,7 +11,8 @@ from bot.core.params import PARAMS, Params
 from bot.core.question import read_question
 from bot.core.stories import newest_copies
 from index.filters import Filter
-from index.search import Passage, Retriever
+from index.passages import Passage
+from index.search import Retriever
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from index.articles import Article
 from index.embed.base import Embedder
+from index.passages import Passage
 from index.read.files import load_file
-from index.search import Passage, _spans
+from index.search import _spans
 from index.vectors import passages, plan
 from tests.checks import assert_consistent
 from tests.conftest import DATA, SAMPLE

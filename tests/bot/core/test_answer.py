@@ -16,8 +16,8 @@ from bot.core.question import read_question
 from bot.core.words import initials
 from index.embed.base import Embedder
 from index.filters import Filter
+from index.passages import Passage
 from index.read.files import load_file
-from index.search import Passage
 from tests.conftest import DATA, SAMPLE
 
 

@@ -11,7 +11,7 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.core.evaluate import KEYS, gold_rank, mentions, normalise, occurs, pick_choice
 from index.embed.base import Embedder
-from index.search import Passage
+from index.passages import Passage
 from tests.bot.cli.test_cli import run
 from tests.conftest import DATA
 
