@@ -112,6 +112,12 @@ def is_fragment(text: str, params: Params) -> bool:
     return short or bool(_TEASER.match(text) or _PROMO.search(text))
 
 
+def is_claim(text: str, params: Params) -> bool:
+    """A whole sentence that states something: no heading, caption or teaser, and it ends as sentences do
+    ("Alaska Airlines, Boeing also investigating incident" is a sub-heading)."""
+    return not is_fragment(text, params) and text.rstrip().endswith((".", "!", '"', "”", "’", ")"))
+
+
 def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params: Params) -> list[Evidence]:
     """What a question about order compares: two claims of one story that answer what it asks.
 

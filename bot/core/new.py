@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from bot.core.compose import is_claim
 from bot.core.evidence import Evidence, missed_names, rank
 from bot.core.params import PARAMS, Params
 from bot.core.question import read_question
@@ -56,7 +57,7 @@ def whats_new(
     chosen = list(newest.values())[: params.timeline_articles]
     claims: dict[str, Evidence] = {}
     ranked = rank(question, query, chosen, retriever, params)
-    for ev in sorted(ranked, key=lambda ev: len(ev.text.split()) < params.claim_min_words):  # stable: rank kept
+    for ev in sorted(ranked, key=lambda ev: not is_claim(ev.text, params)):  # stable: rank kept
         if ev.passage.article_id == newest[story_of(ev.passage)].article_id:
             claims.setdefault(story_of(ev.passage), ev)
     stories = retriever.stories()

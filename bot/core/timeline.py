@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core.compose import chronological
+from bot.core.compose import chronological, is_claim
 from bot.core.evidence import Evidence, rank
 from bot.core.params import PARAMS, Params
 from bot.core.question import read_question
@@ -48,7 +48,7 @@ def timeline(retriever: Retriever, topic: str, where: Filter | None = None, para
             best[p.article_id] = p
     claims: dict[str, Evidence] = {}
     ranked = rank(question, query, list(best.values())[: params.timeline_articles], retriever, params)
-    for ev in sorted(ranked, key=lambda ev: len(ev.text.split()) < params.claim_min_words):  # stable: rank kept
+    for ev in sorted(ranked, key=lambda ev: not is_claim(ev.text, params)):  # stable: rank kept
         claims.setdefault(ev.passage.article_id, ev)
     return [
         Event(ev.passage.published_at, ev.text, ev.passage.article_id, ev.passage.title, ev.passage.source,
