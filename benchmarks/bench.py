@@ -26,6 +26,10 @@ eval``. In one run, on the same articles and the same two cores, it measures:
   recipes cut articles into different passages, so ``index_vs_langchain_articles``
   compares articles per second too.
 
+With ``--growth``, the figures of ``benchmarks/growth.py`` (adding 10
+articles to indexes of 20,000 and 200,000 chunks: ``add10_s_small``,
+``add10_s_large``, ``add10_ratio``) are added; they take about 25 minutes more.
+
 Everything is stored in a temporary folder. Not a test: it prints figures;
 compare ratios from one run, as absolute figures vary between machines.
 """
@@ -209,13 +213,18 @@ def main() -> None:
     parser.add_argument("folder", metavar="DIR", type=Path, help="folder with articles.jsonl and questions.jsonl")
     parser.add_argument("--articles", type=int, help="use only the first N articles")
     parser.add_argument("--questions", type=int, help="ask only the first N questions")
+    parser.add_argument("--growth", action="store_true", help="also measure adding 10 articles (benchmarks/growth.py)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = run(args.folder, args.articles, args.questions)
+    if args.growth:
+        from benchmarks import growth
+
+        result |= growth.run(args.folder, growth.SMALL, growth.LARGE)
     if args.json:
         print(json.dumps(result))
         return
-    for key in KEYS:
+    for key in KEYS + [key for key in result if key not in KEYS]:
         print(f"{key:<28} {result.get(key)}")
 
 

@@ -48,6 +48,7 @@ from index.embed.base import Embedder, load_embedder  # noqa: E402
 from tests.fakes import HashEmbedder  # noqa: E402
 
 NEW_ARTICLES = 10
+SMALL, LARGE = 20_000, 200_000  # chunks in the two bases
 QUESTIONS = 100  # asked of the large index, at most
 
 
@@ -151,8 +152,8 @@ def run(folder: Path, small: int, large: int, keep: Path | None = None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", metavar="DIR", type=Path, help="folder with articles.jsonl (and questions.jsonl)")
-    parser.add_argument("--small", type=int, default=20_000, help="chunks in the smaller base (default 20,000)")
-    parser.add_argument("--large", type=int, default=200_000, help="chunks in the larger base (default 200,000)")
+    parser.add_argument("--small", type=int, default=SMALL, help=f"chunks in the smaller base (default {SMALL:,})")
+    parser.add_argument("--large", type=int, default=LARGE, help=f"chunks in the larger base (default {LARGE:,})")
     parser.add_argument(
         "--keep", type=Path, metavar="FOLDER", help="build in FOLDER (empty or new) and keep the indexes"
     )
