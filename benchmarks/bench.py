@@ -214,13 +214,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, help="use only the first N articles")
     parser.add_argument("--questions", type=int, help="ask only the first N questions")
     parser.add_argument("--growth", action="store_true", help="also measure adding 10 articles (benchmarks/growth.py)")
+    parser.add_argument("--database-url", help="with --growth: keep the growth indexes' records in PostgreSQL there")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = run(args.folder, args.articles, args.questions)
     if args.growth:
         from benchmarks import growth
 
-        result |= growth.run(args.folder, growth.SMALL, growth.LARGE)
+        result |= growth.run(args.folder, growth.SMALL, growth.LARGE, database_url=args.database_url)
     if args.json:
         print(json.dumps(result))
         return

@@ -1,6 +1,6 @@
 """Benchmark: what adding 10 articles costs as the archive grows.
 
-Usage: python benchmarks/growth.py [--json] [--small N] [--large N] DIR
+Usage: python benchmarks/growth.py [--json] [--small N] [--large N] [--keep FOLDER] [--database-url URL] DIR
 
 DIR holds ``articles.jsonl`` in the format of ``newsqa eval``. Two indexes are
 built, one of about ``--small`` chunks (default 20,000) and one of about
@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from bot.app.service import Service  # noqa: E402
 from bot.app.settings import Settings  # noqa: E402
 from bot.core.evaluate import read_jsonl  # noqa: E402
 from index.embed.base import Embedder, load_embedder  # noqa: E402
+from tests.conftest import pg_schema  # noqa: E402
 from tests.fakes import HashEmbedder  # noqa: E402
 
 NEW_ARTICLES = 10
@@ -119,15 +121,24 @@ def add10(settings: Settings, real: Embedder, new: Path) -> float:
     return seconds
 
 
-def run(folder: Path, small: int, large: int, keep: Path | None = None) -> dict:
+def run(folder: Path, small: int, large: int, keep: Path | None = None, database_url: str | None = None) -> dict:
+    """The figures above; with ``database_url``, each index keeps its records in a schema of its own there,
+    dropped afterwards."""
     records = read_jsonl(folder / "articles.jsonl")
     questions = read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
-    with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp, ExitStack() as schemas:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         if any(work.glob("index-*")):
             raise SystemExit(f"{work} holds indexes of an earlier run: give an empty or new folder")
-        settings = {size: Settings(NEWSQA_DATA_DIR=work / f"index-{size}", CHROMA_HOST=None) for size in (small, large)}
+        settings = {
+            size: Settings(
+                NEWSQA_DATA_DIR=work / f"index-{size}",
+                CHROMA_HOST=None,
+                **({"NEWSQA_DATABASE_URL": schemas.enter_context(pg_schema(database_url))} if database_url else {}),
+            )
+            for size in (small, large)
+        }
         first = settings[small]
         real = load_embedder(
             first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision
@@ -157,9 +168,10 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, metavar="FOLDER", help="build in FOLDER (empty or new) and keep the indexes"
     )
+    parser.add_argument("--database-url", help="keep each index's records in PostgreSQL there (a schema each)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    result = run(args.folder, args.small, args.large, args.keep)
+    result = run(args.folder, args.small, args.large, args.keep, args.database_url)
     if args.json:
         print(json.dumps(result))
         return

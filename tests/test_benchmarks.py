@@ -72,3 +72,14 @@ def test_stories_measures_the_thresholds_with_the_indexing_code(tmp_path: Path, 
     grouped = stories.grouped(articles, spans)
     assert grouped["stories"] == 3 and grouped["copy_groups_of_2_or_more"] == 2
     assert set(stories.nearest(articles, gists)["nearest_by_bin"])
+
+
+def test_growth_keeps_its_records_in_postgresql_when_given_a_database(tmp_path: Path, pg_server: str) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    folder.joinpath("articles.jsonl").write_text((DATA / "realtimeqa-slice.jsonl").read_text())
+    keep = tmp_path / "kept"
+    result = script("growth").run(folder, small=50, large=150, keep=keep, database_url=pg_server)
+    assert 50 <= result["chunks_small"] < result["chunks_large"] and result["add10_s_large"] > 0
+    assert (keep / "index-150" / "chroma").is_dir()  # the vectors stay local...
+    assert not list(keep.glob("index-*/manifest.sqlite3"))  # ...the records went to PostgreSQL
