@@ -123,3 +123,7 @@ class Settings(BaseSettings):
     @property
     def history_path(self) -> Path:
         return self.data_dir / "history.sqlite3"
+
+    @property
+    def follows_path(self) -> Path:
+        return self.data_dir / "follows.sqlite3"
