@@ -118,9 +118,10 @@ class Follows:
             ).fetchone()
         return int(row[0])
 
-    def mark_posted(self, follow: Follow, story_ids: Iterable[str]) -> None:
-        """Record stories as posted to the follow's channel, so they are never posted there again."""
-        rows = [(follow.channel_id, s, follow.topic, _now()) for s in story_ids]
+    def mark_posted(self, follow: Follow, story_ids: Iterable[str], moment: datetime | None = None) -> None:
+        """Record stories as posted to the follow's channel (at ``moment``, default now): never posted there again."""
+        at = _iso(moment) if moment else _now()
+        rows = [(follow.channel_id, s, follow.topic, at) for s in story_ids]
         with self._lock:
             self._db.executemany("INSERT OR IGNORE INTO posted VALUES (?, ?, ?, ?)", rows)
 

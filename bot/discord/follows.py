@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import discord
 from discord import app_commands
@@ -92,8 +92,15 @@ class Following(commands.Cog):
         if done.report is not None:
             await self.post_news()
 
-    async def post_news(self, today: date | None = None) -> int:
-        """Post each channel's digest of new stories about the topics it follows; how many messages were sent."""
+    async def post_news(self, now: datetime | None = None) -> int:
+        """Post each channel's digest of new stories about the topics it follows; how many messages were sent.
+
+        In quiet hours nothing is posted; a channel gets at most
+        ``discord_follow_per_hour`` stories an hour. What waits is posted after a later round.
+        """
+        now = now or datetime.now(UTC)
+        if self.bot.settings.is_quiet(now.astimezone(UTC).hour):
+            return 0
         async with self._posting:
             follows = await asyncio.to_thread(self.bot.service.follows.all)
             by_channel: dict[int, list[Follow]] = defaultdict(list)
@@ -102,26 +109,33 @@ class Following(commands.Cog):
             sent = 0
             for channel_id, followed in by_channel.items():
                 try:
-                    sent += await self._post_digest(channel_id, followed, today or date.today())
+                    sent += await self._post_digest(channel_id, followed, now)
                 except (discord.HTTPException, NewsqaError) as exc:
                     log.warning("could not post the news followed in channel %d: %s", channel_id, exc)
             return sent
 
-    async def _post_digest(self, channel_id: int, followed: list[Follow], today: date) -> int:
+    async def _post_digest(self, channel_id: int, followed: list[Follow], now: datetime) -> int:
         """One message to a channel: an embed per topic with news, each story once; then record it."""
-        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        follows = self.bot.service.follows
+        posted = await asyncio.to_thread(follows.posts_since, channel_id, now - timedelta(hours=1))
+        room = min(self.bot.settings.discord_follow_per_hour - posted, EMBEDS_PER_MESSAGE)
         seen: set[str] = set()
-        news: list[tuple[Follow, list[NewStory]]] = []
+        shown: list[tuple[Follow, list[NewStory]]] = []
+        done: list[Follow] = []  # checked in full: their window moves on
         for f in followed:
             due = [s for s in await asyncio.to_thread(self.bot.service.due, f) if s.story_id not in seen]
-            seen.update(s.story_id for s in due)
-            news.append((f, due))
-        shown = [(f, due) for f, due in news if due][:EMBEDS_PER_MESSAGE]
+            taken = due[: max(room, 0)] if len(shown) < EMBEDS_PER_MESSAGE else []
+            room -= len(taken)
+            seen.update(s.story_id for s in taken)
+            if taken:
+                shown.append((f, taken))
+            if len(taken) == len(due):
+                done.append(f)
         if shown:
+            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
             await channel.send(embeds=[render_digest(f.topic, due) for f, due in shown])  # type: ignore[union-attr]
-        follows = self.bot.service.follows
-        for f, due in news:
-            if (f, due) in shown or not due:
-                await asyncio.to_thread(follows.mark_posted, f, [s.story_id for s in due])
-                await asyncio.to_thread(follows.checked, f, today)
+        for f, taken in shown:
+            await asyncio.to_thread(follows.mark_posted, f, [s.story_id for s in taken], now)
+        for f in done:
+            await asyncio.to_thread(follows.checked, f, now.date())
         return 1 if shown else 0

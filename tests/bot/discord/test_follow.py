@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import discord
@@ -21,6 +21,7 @@ from tests.conftest import DATA, sharing
 
 ALASKA = "eccf3b4d1f111a17"  # usatoday, 2024-01-09: a teen on the Alaska Airlines flight
 PRIMARY = "fc7a34cb7f4053c8"  # usatoday, 2024-01-18: the New Hampshire primary
+GROUNDING = "24dbac67a71f40f2"  # usatoday, 2024-01-06: the Boeing 737 Max 9 grounded after the flight
 DARTS = "fe2ce5b1e4ebb141"  # usatoday, 2024-01-02: a teen at the darts world championship
 
 
@@ -113,3 +114,26 @@ async def test_follow_and_unfollow_need_manage_channels(settings: Settings, samp
     empty = FakeInteraction(bot)
     await cog.following.callback(cog, empty)
     assert empty.calls == [("send_message", {"content": "This channel follows no topic.", "ephemeral": True})]
+
+
+async def test_quiet_hours_and_the_hourly_limit_hold_stories_back_for_a_later_round(
+    settings: Settings, real_embedder: Embedder, tmp_path: Path
+) -> None:
+    feed = tmp_path / "news.jsonl"
+    feed.write_text("\n".join(_articles(DARTS, ALASKA, GROUNDING)) + "\n", encoding="utf-8")
+    settings.sources, settings.discord_follow_per_hour = [str(feed)], 1
+    settings.discord_quiet_hours = (22, 7)
+    bot = await _bot(settings, real_embedder)
+    channel = dpytest.get_config().channels[0]
+    bot.service.follows.follow(channel.id, "Alaska Airlines flight", guild_id=1, user_id=2, since=date(2024, 1, 1))
+    cog, night = following(bot), datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+
+    assert await cog.post_news(night) == 0  # quiet: nothing is posted, nothing is lost
+    assert await cog.post_news(night.replace(hour=8, minute=0)) == 1
+    assert await cog.post_news(night.replace(hour=8, minute=50)) == 0  # one story an hour
+    assert await cog.post_news(night.replace(hour=9, minute=10)) == 1
+    assert await cog.post_news(night.replace(hour=11)) == 0  # both are posted
+    first, second = sent_messages()
+    dates = [m.embeds[0].description[:12] for m in (first, second)]
+    assert dates == ["`2024-01-09`", "`2024-01-06`"]  # newest first; each a one-story digest
+    assert all(len(m.embeds[0].description.splitlines()) == 1 for m in (first, second))
