@@ -161,6 +161,7 @@ def sharing(service: Service, settings: Settings) -> Service:
     shared = copy.copy(service)
     shared.settings = settings
     shared.__dict__.pop("history", None)
+    shared.__dict__.pop("follows", None)
     return shared
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from bot.app.follows import Follow, Follows
 from bot.app.history import History
 from bot.app.settings import Settings
 from bot.app.wiring import (
@@ -84,6 +85,11 @@ class Service:
         """Answers sent and votes on them (opened when first needed: only the bot records them)."""
         return History(self.settings.history_path)
 
+    @cached_property
+    def follows(self) -> Follows:
+        """Topics followed in Discord channels and the stories posted to them (opened when first needed)."""
+        return Follows(self.settings.follows_path)
+
     def is_empty(self) -> bool:
         """No article to answer from, and nothing that indexing the samples could remove.
 
@@ -128,6 +134,11 @@ class Service:
     def new(self, topic: str, since: date, where: Filter | None = None) -> list[NewStory]:
         """The stories about ``topic`` published on or after ``since``, newest first."""
         return whats_new(self.retriever, topic, since, where)
+
+    def due(self, follow: Follow) -> list[NewStory]:
+        """What ``follow`` would post now: the new stories about its topic not yet posted to its channel, newest first."""
+        posted = self.follows.posted_in(follow.channel_id)
+        return [s for s in self.new(follow.topic, follow.since) if s.story_id not in posted]
 
     def sources(self, query: str | None = None) -> list[SourceRow]:
         """Indexed articles, newest first; with ``query``, those whose title, source or address contain it."""

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     discord_cooldown_seconds: float = Field(30.0, ge=0, validation_alias="DISCORD_COOLDOWN_SECONDS")
     discord_max_concurrent: int = Field(2, ge=1, validation_alias="DISCORD_MAX_CONCURRENT")
     discord_watch: bool = Field(False, validation_alias="DISCORD_WATCH")
+    discord_follow_per_hour: int = Field(10, ge=1, validation_alias="DISCORD_FOLLOW_PER_HOUR")
+    discord_quiet_hours: tuple[int, int] | None = Field(None, validation_alias="DISCORD_QUIET_HOURS")
 
     @field_validator("data_dir")
     @classmethod
@@ -83,6 +85,24 @@ class Settings(BaseSettings):
     def _interval(cls, value: object) -> object:
         """Intervals are written like 15m, 2h or 1d."""
         return parse_interval(value) if isinstance(value, str) else value
+
+    @field_validator("discord_quiet_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: object) -> object:
+        """Quiet hours are written START-END in whole hours (UTC), e.g. 22-7."""
+        if not isinstance(value, str):
+            return value
+        match = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", value)
+        if not match or not all(0 <= int(h) <= 23 for h in match.groups()):
+            raise ValueError(f"{value!r} is not a range of hours like 22-7")
+        return int(match[1]), int(match[2])
+
+    def is_quiet(self, hour: int) -> bool:
+        """Whether followed news waits at this hour (UTC) of the day."""
+        if self.discord_quiet_hours is None:
+            return False
+        start, end = self.discord_quiet_hours
+        return start <= hour < end if start <= end else hour >= start or hour < end
 
     @property
     def index_dir(self) -> Path:
@@ -123,3 +143,7 @@ class Settings(BaseSettings):
     @property
     def history_path(self) -> Path:
         return self.data_dir / "history.sqlite3"
+
+    @property
+    def follows_path(self) -> Path:
+        return self.data_dir / "follows.sqlite3"

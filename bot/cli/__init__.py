@@ -20,12 +20,13 @@ app = typer.Typer(
 )
 for command in (indexing.index, indexing.watch, indexing.sources, indexing.stats):
     app.command()(command)
-for command in (ask.ask, ask.timeline, ask.new, ask.chat):
+for command in (ask.ask, ask.timeline, ask.new, ask.follow, ask.chat):
     app.command()(command)
 app.command()(check.check)
 app.command("eval")(ask.eval_command)
 app.command("discord")(serve.discord_command)
 app.command()(serve.feedback)
+app.command()(serve.follows)
 
 __all__ = ["app", "main"]
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from bot.app.follows import Follow, clean_topic
 from bot.app.history import topic
 from bot.app.service import Service
 from bot.app.settings import Settings
@@ -19,6 +20,7 @@ from bot.cli.console import JsonFlag, edge, err, out, progress_bar
 from bot.core import Filter, NewsqaError
 from bot.core.answer import Answer
 from bot.core.evaluate import KEYS, read_jsonl, write_report
+from bot.core.new import NewStory
 from bot.core.question import follows_up
 from bot.core.stories import also_reported
 
@@ -144,6 +146,13 @@ def new(
     if as_json:
         out.print_json(data={"topic": topic, "since": since.isoformat(), "stories": [s.as_dict() for s in stories]})
         return
+    _print_stories(stories)
+    about = f"about “{escape(topic)}” since {since.isoformat()}"
+    count = f"{len(stories)} new stor{'y' if len(stories) == 1 else 'ies'}"
+    out.print(f"{count} {about}." if stories else f"Nothing new {about}.")
+
+
+def _print_stories(stories: list[NewStory]) -> None:
     for s in stories:
         out.print(f"[bold]{s.published_at or 'undated'}[/bold]  {escape(s.source)}: {escape(s.title)}")
         out.print(f"    {escape(_quoted(s.text))}")
@@ -151,9 +160,31 @@ def new(
         others = also_reported(s.source, s.also_reported_by)
         if others:
             out.print(f"    also reported by: {escape(others)}", style="dim")
-    about = f"about “{escape(topic)}” since {since.isoformat()}"
-    count = f"{len(stories)} new stor{'y' if len(stories) == 1 else 'ies'}"
-    out.print(f"{count} {about}." if stories else f"Nothing new {about}.")
+
+
+@edge
+def follow(
+    topic: Annotated[str, typer.Argument(metavar="TOPIC", help="What the news is about.")],
+    print_only: Annotated[bool, typer.Option("--print", help="Print what would be posted after the next round.")] = False,
+    since: SinceOption = None,
+    channel: Annotated[int | None, typer.Option(help="The Discord channel whose follow of TOPIC to use.")] = None,
+) -> None:
+    """What following a topic would post after the next index round (topics are followed with /follow in Discord)."""
+    if not print_only:
+        raise typer.BadParameter("topics are followed per Discord channel, with /follow there; "
+                                 "--print shows what would be posted", param_hint="--print")  # fmt: skip
+    service = _open_for_asking(Settings(), quiet=False)
+    made = Follow(0, clean_topic(topic), None, None, "", (since or date.today() - timedelta(days=1)).isoformat())
+    if channel is not None:
+        found = [f for f in service.follows.all(channel) if f.topic.casefold() == made.topic.casefold()]
+        if not found:
+            raise NewsqaError(f"channel {channel} does not follow “{made.topic}”: see `newsqa follows`")
+        made = found[0]
+    stories = service.due(made)
+    _print_stories(stories)
+    about = f"about “{escape(made.topic)}” published since {made.since_day}"
+    count = f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'} would be posted"
+    out.print(f"{count} {about}." if stories else f"Nothing would be posted {about}.")
 
 
 @edge

@@ -1,4 +1,4 @@
-"""Serving: the Discord bot (``discord``) and the votes people gave its answers (``feedback``)."""
+"""Serving: the Discord bot (``discord``), the votes people gave its answers (``feedback``), followed topics (``follows``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 
 from rich.markup import escape
 
+from bot.app.follows import Follows
 from bot.app.history import History
 from bot.app.settings import Settings
 from bot.cli.console import JsonFlag, edge, out
@@ -39,3 +40,20 @@ def feedback(as_json: JsonFlag = False) -> None:
         out.print(f"{mark} {v.voted_at}  {escape(v.question)}\n    {escape(' '.join(v.answer.split())[:200])}")
     ups = sum(v.vote == "up" for v in votes)
     out.print(f"{len(votes)} vote{'' if len(votes) == 1 else 's'}: {ups} up, {len(votes) - ups} down.")
+
+
+@edge
+def follows(as_json: JsonFlag = False) -> None:
+    """List the topics followed in Discord channels (with /follow), in the order they were followed."""
+    store = Follows(Settings().follows_path)
+    try:
+        rows = store.all()
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(data=[f.as_dict() for f in rows])
+        return
+    for f in rows:
+        out.print(f"“{escape(f.topic)}” in channel {f.channel_id} (server {f.guild_id}), followed {f.followed_at}"
+                  f" by {f.user_id}; stories published since {f.since_day} count")  # fmt: skip
+    out.print(f"{len(rows)} followed topic{'' if len(rows) == 1 else 's'}.")

@@ -14,6 +14,7 @@ from bot.app.settings import Settings
 from bot.core import NewsqaError
 from bot.discord.client import NewsBot
 from bot.discord.commands import Commands
+from bot.discord.follows import Following
 
 __all__ = ["NewsBot", "create_bot", "run"]
 
@@ -39,7 +40,7 @@ def run(settings: Settings, service: Service | None = None) -> None:
 
 def create_bot(settings: Settings, service: Service | None = None, *, sync_commands: bool = True) -> NewsBot:
     """Build the bot, with its slash commands, from settings without connecting to Discord."""
-    return NewsBot(settings, service or Service(settings), [Commands], sync_commands=sync_commands)
+    return NewsBot(settings, service or Service(settings), [Commands, Following], sync_commands=sync_commands)
 
 
 async def _serve(bot: NewsBot, token: str) -> None:

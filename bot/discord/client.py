@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.app.service import Service, configured_sources
 from bot.app.settings import Settings
-from bot.app.watch import watch
+from bot.app.watch import Round, watch
 from bot.core import Filter, NewsqaError
 from bot.core.answer import Answer
 from bot.core.new import NewStory
@@ -122,13 +122,15 @@ class NewsBot(commands.Bot):
         """Re-index the configured sources on their schedule, in a thread beside the gateway."""
         sources = configured_sources(self.settings)
         log.info("re-indexing %d sources on schedule", len(sources))
+        loop = asyncio.get_running_loop()
+
+        def on_round(done: Round) -> None:  # in the watching thread: listeners (followed topics) run on the loop
+            log.info("scheduled re-index: %s", done.summary())
+            loop.call_soon_threadsafe(self.dispatch, "index_round", done)
+
         self.watching = asyncio.ensure_future(
             asyncio.to_thread(
-                watch,
-                sources,
-                lambda due: self.service.reindex(sources=due),
-                lambda done: log.info("scheduled re-index: %s", done.summary()),
-                self._stop_watching,
+                watch, sources, lambda due: self.service.reindex(sources=due), on_round, self._stop_watching
             )
         )
 

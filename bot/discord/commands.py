@@ -26,6 +26,7 @@ HELP = """**Ask me about the indexed news**; every answer quotes its sources.
 • `/ask question:` … (set `private` to see the answer alone; `source`, `since`, `until` restrict it)
 • `/timeline topic:` … what the articles say about a topic, oldest first
 • `/new topic:` … the stories about a topic since yesterday (or `since:` a day), newest first
+• `/follow topic:` posts the news about a topic in this channel after each index round (Manage Channels; `/unfollow`, `/following`)
 • mention me: @{name} who was blamed first?
 • reply to one of my answers to follow it up: “and how many were injured?”
 • `/sources [query]` lists the indexed articles, `/stats` counts them

@@ -126,13 +126,22 @@ def render_timeline(topic: str, events: list[Event]) -> discord.Embed:
 
 def render_new(topic: str, since: str, stories: list[NewStory]) -> discord.Embed:
     """The stories published since a day, newest first: date, source (a link), the claim, who else reported it."""
-    lines = []
-    for s in stories:
-        others = also_reported(s.source, s.also_reported_by)
-        also = f" (also reported by: {inert(others)})" if others else ""
-        lines.append(f"`{s.published_at or 'undated'}` {_source(s.source, s.url)}: “{shorten(inert(s.text), 400)}”{also}")
+    lines = [_story_line(s) for s in stories]
     title = shorten(f"New since {since}: {topic}", TITLE_MAX)
     return discord.Embed(title=title, description=_listing(lines, len(stories), "Nothing new since then."))
+
+
+def render_digest(topic: str, stories: list[NewStory]) -> discord.Embed:
+    """A followed topic's new stories, posted after an index round: the lines of /new under the topic."""
+    lines = [_story_line(s) for s in stories]
+    return discord.Embed(title=shorten(f"News on: {topic}", TITLE_MAX), description=_listing(lines, len(stories), ""))
+
+
+def _story_line(s: NewStory) -> str:
+    """One story: date, source (a link), the claim, who else reported it."""
+    others = also_reported(s.source, s.also_reported_by)
+    also = f" (also reported by: {inert(others)})" if others else ""
+    return f"`{s.published_at or 'undated'}` {_source(s.source, s.url)}: “{shorten(inert(s.text), 400)}”{also}"
 
 
 def _listing(lines: list[str], total: int, empty: str) -> str:

@@ -1,9 +1,11 @@
-"""`newsqa ask` naming who else reported a cited story, and `newsqa sources --stories`, on real articles."""
+"""`newsqa ask` naming who else reported a cited story, `newsqa sources --stories`, `new` and `follow`, on real articles."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
+from bot.app.follows import Follows
 from bot.app.settings import Settings
 from tests.bot.cli.test_cli import run
 from tests.conftest import DATA
@@ -54,3 +56,34 @@ def test_new_lists_the_stories_of_a_window_and_says_when_there_is_nothing_new(en
     code, stdout, _ = run("new", "--since", "2024-01-04", "migrants abducted near the US border")
     assert "Mexican authorities rescued 31 migrants" in stdout and "also reported by: usatoday.com (2024-01-03)" in stdout
     assert stdout.strip().endswith("1 new story about “migrants abducted near the US border” since 2024-01-04.")
+
+
+def test_follow_prints_what_would_be_posted_and_follows_lists_the_channels_follows(env: Settings) -> None:
+    code, _, stderr = run("index", str(DATA / "stories.jsonl"))
+    assert code == 0, stderr
+    code, stdout, _ = run("follow", "--print", "--since", "2024-02-01", "Greece same-sex marriage")
+    assert code == 0 and "2024-02-16" in stdout and "also reported by:" in stdout
+    assert stdout.strip().endswith(
+        "1 story would be posted about “Greece same-sex marriage” published since 2024-02-01."
+    )
+    code, _, stderr = run("follow", "Greece same-sex marriage")
+    assert code == 2 and "/follow" in stderr
+
+    follows = Follows(env.follows_path)
+    made, _ = follows.follow(7, "Greece same-sex marriage", guild_id=1, user_id=2, since=date(2024, 2, 1))
+    follows.mark_posted(made, [json.loads(run("new", "--json", "--since", "2024-02-01", made.topic)[1])
+                               ["stories"][0]["story_id"]])  # fmt: skip
+    follows.close()
+    code, stdout, _ = run("follow", "--print", "--channel", "7", "greece same-sex  marriage")
+    assert code == 0 and stdout.strip() == (
+        "Nothing would be posted about “Greece same-sex marriage” published since 2024-02-01."
+    )
+    code, _, stderr = run("follow", "--print", "--channel", "8", "Greece same-sex marriage")
+    assert code == 1 and "channel 8 does not follow “Greece same-sex marriage”" in stderr
+
+    code, stdout, _ = run("follows", "--json")
+    (listed,) = json.loads(stdout)
+    assert (listed["channel_id"], listed["topic"], listed["guild_id"], listed["since_day"]) == (
+        7, "Greece same-sex marriage", 1, "2024-02-01")  # fmt: skip
+    code, stdout, _ = run("follows")
+    assert code == 0 and stdout.strip().endswith("1 followed topic.")
