@@ -111,6 +111,7 @@ class ChunkStore:
         self.location = location
         self.model = model
         self._name = collection
+        self._any_model = any_model
         self._batch = max(1, min(client.get_max_batch_size(), 5000))
         try:
             self._collection: Any = client.get_collection(collection)
@@ -145,6 +146,21 @@ class ChunkStore:
                 + f"; rebuild it with: {REBUILD_HINT}"
             )
 
+    def _found(self) -> Any:
+        """The collection, or None while there is none: looked up again until there is, since another process or
+        indexer may create it after this store was opened (by indexing into an empty data folder)."""
+        if self._collection is None:
+            try:
+                collection = self._client.get_collection(self._name)
+            except NotFoundError:
+                return None
+            except Exception as exc:
+                raise StoreUnavailableError(f"cannot open collection {self._name!r} at {self.location}: {exc}") from exc
+            if not self._any_model:
+                self._check(collection.metadata or {}, dimension=None)
+            self._collection = collection
+        return self._collection
+
     def _writable(self, dimension: int) -> Any:
         if self._collection is None:
             self._collection = self._client.get_or_create_collection(
@@ -158,7 +174,8 @@ class ChunkStore:
 
     @_reaching
     def count(self) -> int:
-        return self._collection.count() if self._collection is not None else 0
+        collection = self._found()
+        return collection.count() if collection is not None else 0
 
     @_reaching
     def upsert(
@@ -176,7 +193,7 @@ class ChunkStore:
 
     @_reaching
     def delete(self, ids: Sequence[str]) -> None:
-        if self._collection is None:
+        if self._found() is None:
             return
         for i in range(0, len(ids), self._batch):
             self._collection.delete(ids=list(ids[i : i + self._batch]))
@@ -210,7 +227,7 @@ class ChunkStore:
 
         With ``query``, each hit's distance is its cosine distance to it; else 0.
         """
-        if self._collection is None or not ids:
+        if not ids or self._found() is None:
             return []
         include = ["documents", "metadatas"] + (["embeddings"] if query is not None else [])
         res = self._collection.get(ids=list(ids), include=include)
@@ -228,7 +245,7 @@ class ChunkStore:
         Quicker than a search with a ``where`` filter when few chunks are
         admitted: their vectors are compared with the query directly.
         """
-        if self._collection is None or not ids or k <= 0:
+        if not ids or k <= 0 or self._found() is None:
             return []
         res = self._collection.get(ids=list(ids), include=["embeddings"])
         if not res["ids"]:
@@ -238,7 +255,7 @@ class ChunkStore:
         return [replace(hit, distance=distance[hit.id]) for hit in self.get(list(distance))]
 
     def _pages(self, include: list, where: dict | None = None) -> Iterator[dict]:
-        if self._collection is None:
+        if self._found() is None:
             return
         offset = 0
         while True:
@@ -255,7 +272,7 @@ class ChunkStore:
     @_reaching
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
         """The ``k`` chunks nearest to ``embedding``, nearest first; ``where`` filters on metadata."""
-        if self._collection is None or k <= 0:
+        if k <= 0 or self._found() is None:
             return []
         res = self._collection.query(
             query_embeddings=[embedding],
