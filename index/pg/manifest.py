@@ -113,6 +113,27 @@ class PostgresManifest:
             stories.write(PostgresStories(conn), article, spans, vectors)
             conn.execute(_UPSERT, row)
 
+    def adopt(
+        self,
+        entry: Entry,
+        texts: Sequence[str],
+        sentences: tuple[Spans, np.ndarray] | None,
+        placed: stories.Placed | None,
+    ) -> None:
+        """Copy an article recorded by other records (``index.move``) as it is there: its row (when it was indexed
+        included), its chunks' keyword rows from their ``texts``, its sentence vectors and its story row, none
+        computed again; its row last, in one transaction. None where the other records have none (an article
+        indexed by an earlier version, which the next indexing run completes)."""
+        row = (entry.id, entry.content_hash, entry.title, entry.published_at, entry.source, entry.url, entry.origin,
+               entry.chunks, entry.indexed_at)  # fmt: skip
+        with self._transaction() as conn:
+            if sentences is not None:
+                conn.execute(_SENTENCES, (entry.id, entry.content_hash, *pack_sentences(*sentences)))
+            keyword.write(conn, entry.id, entry.title, texts)
+            if placed is not None:
+                PostgresStories(conn).insert(entry.id, placed.membership, entry.published_at, placed.gist, placed.keys)
+            conn.execute(_UPSERT, row)
+
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end)."""
         if not articles:
