@@ -8,7 +8,7 @@ from index.embed.bundled import model_name
 from index.errors import NewsqaError
 from index.indexer import Progress
 from index.move import Moved, move
-from index.pg import PostgresRecords
+from index.pg import PostgresRecords, is_address
 from index.records import SqliteRecords
 from index.store import ChunkStore, connect
 
@@ -21,6 +21,8 @@ STAYS = "the Discord history and the feed cache stay in the data folder"
 def move_index(settings: Settings, to: str, progress: Progress | None = None) -> Moved:
     """Copy the data folder's records (manifest, sentence vectors, keyword rows, stories) into the PostgreSQL
     database at ``to``, for the same Chroma store; loading no embedding model, so nothing is embedded again."""
+    if not is_address(to):
+        raise NewsqaError("--to takes the address of a PostgreSQL database: postgresql://USER@HOST/DB")
     if settings.database_url is not None:
         raise NewsqaError(
             "NEWSQA_DATABASE_URL is set, so the index is in PostgreSQL already: "

@@ -11,11 +11,11 @@ from __future__ import annotations
 from psycopg_pool import ConnectionPool
 
 from index.errors import NewsqaError
-from index.pg.connect import migrate, migrations, pool, shown, version
+from index.pg.connect import is_address, migrate, migrations, pool, shown, version
 from index.pg.lock import AdvisoryLock
 from index.pg.manifest import PostgresManifest
 
-__all__ = ["AdvisoryLock", "PostgresManifest", "PostgresRecords"]
+__all__ = ["AdvisoryLock", "PostgresManifest", "PostgresRecords", "is_address"]
 
 
 class PostgresRecords:
