@@ -10,8 +10,11 @@ article's again as it is copied, under both writer locks.
 
 Each article is committed on its own, its row last, as an indexing run does:
 a move killed midway leaves the target holding some of the articles, whole,
-and running it again copies the rest. A target holding anything else (an
-article the source lacks, or another version of one) is refused.
+and running it again copies the rest. Until a move ends, the target is marked
+as being moved into, and refused to everything else: an indexing run there
+would take the chunks of the articles not yet moved for orphans, and remove
+them. A target holding anything else (an article the source lacks, or another
+version of one) is refused.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def move(source: SqliteRecords, store: ChunkStore, target: PostgresRecords, prog
         raise NewsqaError(f"there is no index at {source.location} to move: nothing was ever indexed there")
     if not health.ok:
         raise NewsqaError(f"refusing to move an index that is not consistent: {health.summary()}")
-    opened = target.open()  # first: the writer lock keeps its holder's row in one of the tables this makes
+    opened = target.open(moving=True)  # first: the writer lock keeps its holder's row in one of the tables this makes
     try:
         with source.lock.hold(), target.lock.hold():
             manifest = source.open()
@@ -79,6 +82,7 @@ def _copy(manifest: Manifest, store: ChunkStore, target: PostgresManifest, progr
     entries = manifest.entries()
     held = _held(target, entries)
     todo = [e for e in entries.values() if e.id not in held]
+    target.mark_moving(True)  # until the last article is moved, nothing else may use (and mend) the target
     with_sentences = manifest.with_sentences()
     done = chunks = 0
     for batch in _batches(todo):
@@ -91,6 +95,7 @@ def _copy(manifest: Manifest, store: ChunkStore, target: PostgresManifest, progr
         if progress:
             progress("moving", done, len(todo))
     target.mark_consistent(True)  # the store holds just what the rows promise: the check said so
+    target.mark_moving(False)
     return Moved(done, chunks, len(held), target.location)
 
 

@@ -36,6 +36,7 @@ _SENTENCES = (
     "INSERT INTO sentences VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET"
     " content_hash = excluded.content_hash, spans = excluded.spans, vectors = excluded.vectors"
 )
+_MARK_MOVING = "INSERT INTO meta VALUES ('moving', 1) ON CONFLICT (key) DO NOTHING"
 _BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 _MARK_CONSISTENT = (
     "INSERT INTO meta SELECT 'consistent', value FROM meta WHERE key = 'generation'"
@@ -202,6 +203,16 @@ class PostgresManifest:
         store, that it may not."""
         with self._connection() as conn:
             conn.execute(_MARK_CONSISTENT if consistent else "DELETE FROM meta WHERE key = 'consistent'")
+
+    @property
+    def moving(self) -> bool:
+        """Whether a move into these records (``index.move``) has begun and not finished."""
+        return bool(self._query("SELECT 1 FROM meta WHERE key = 'moving'"))
+
+    def mark_moving(self, moving: bool) -> None:
+        """Record that a move into these records has begun (refused to everyone else until it ends), or ended."""
+        with self._connection() as conn:
+            conn.execute(_MARK_MOVING if moving else "DELETE FROM meta WHERE key = 'moving'")
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""

@@ -98,6 +98,9 @@ def test_a_move_killed_midway_continues_where_it_stopped(
     with pytest.raises(KeyboardInterrupt):
         move_index(local, pg_url)
     monkeypatch.undo()
+    with pytest.raises(NewsqaError, match=r"a move of an index into postgresql://\S+ \(`newsqa migrate`\) did not "
+                       "finish: run it again to move the rest"):  # fmt: skip
+        Service(shared(local, pg_url), HashEmbedder())  # an indexing run would remove the chunks not yet moved
     moved = move_index(local, pg_url)
     assert (moved.articles, moved.already) == (14, 7)
     assert "(7 articles had been moved by an interrupted run)" in moved.summary()
@@ -123,8 +126,8 @@ def test_a_database_of_another_store_is_refused(local: Settings, pg_url: str, tm
 
 def test_a_database_holding_other_articles_is_refused(local: Settings, pg_url: str) -> None:
     target = PostgresRecords(pg_url, store_name(local)).open()
-    target.record(make_article(text="Not of this index. " * 20, origin="elsewhere", title="Elsewhere"), ["Not of this index."],
-                  [], np.zeros((0, 4), dtype=np.float32))  # fmt: skip
+    elsewhere = make_article(text="Not of this index. " * 20, origin="elsewhere", title="Elsewhere")
+    target.record(elsewhere, ["Not of this index."], [], np.zeros((0, 4), dtype=np.float32))
     with pytest.raises(NewsqaError, match=r"already holds 1 article that this index does not \(first: 'Elsewhere'\): "
                        "move it into an empty database or schema"):  # fmt: skip
         move_index(local, pg_url)
