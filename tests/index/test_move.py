@@ -7,6 +7,8 @@ matter here, only that the records are the same (the answers with the real model
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,7 @@ from tests.conftest import DATA
 from tests.fakes import CountingEmbedder, HashEmbedder
 from tests.index import damage
 from tests.index.test_postgres import assert_same_ranking
+from tests.index.test_server import chroma_server  # noqa: F401 (a fixture)
 
 SOURCES = [DATA / "realtimeqa-slice.jsonl", DATA / "stories.jsonl", SAMPLES_DIR]
 TOPICS = ["Alaska Airlines door plug", "who was blamed for the attack", "Iowa caucuses", "storm"]
@@ -66,8 +69,10 @@ def test_the_moved_records_are_the_same_and_nothing_is_embedded_again(local: Set
     searches = {t: before.retriever.keyword_search(t, 20) for t in TOPICS}
     before.indexer.manifest.close()
 
-    moved = move_index(local, pg_url)
+    seen: list[tuple[str, int, int]] = []
+    moved = move_index(local, pg_url, progress=lambda *step: seen.append(step))
     assert (moved.articles, moved.chunks, moved.already) == (21, expected["totals"][1], 0)
+    assert seen[-1] == ("moving", 21, 21) and all(total == 21 for _, _, total in seen)
     assert moved.summary().startswith(f"Moved 21 articles ({moved.chunks} chunks) to postgresql://")
 
     counting = CountingEmbedder(HashEmbedder())
@@ -143,3 +148,28 @@ def test_a_move_is_refused_while_a_writer_holds_either_lock(local: Settings, pg_
     with Service(shared(local, pg_url), HashEmbedder()).indexer.lock.hold():
         with pytest.raises(IndexBusyError, match="the index is busy"):
             move_index(local, pg_url)
+
+
+def test_records_beside_a_chroma_server_move_and_another_data_folder_then_serves_them(
+    chroma_server: int, pg_url: str, tmp_path
+) -> None:
+    """The way to several machines: the vectors on a Chroma server already, the records moved; then a process
+    with another data folder (another host) answers from them, and indexes nothing again."""
+
+    collection = f"moved-{uuid.uuid4().hex[:8]}"
+
+    def on(folder: str, url: str | None = None) -> Settings:
+        return Settings(NEWSQA_DATA_DIR=tmp_path / folder, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server,
+                        NEWSQA_COLLECTION=collection, NEWSQA_EMBEDDING_MODEL=HashEmbedder().name,
+                        NEWSQA_DATABASE_URL=url)  # fmt: skip
+
+    first = on("first")
+    local = Service(first, HashEmbedder())
+    assert local.indexer.index_paths(SOURCES[:2]).added == 20
+    expected = records_of(local)
+    local.indexer.manifest.close()
+    assert move_index(first, pg_url).articles == 20
+    counting = CountingEmbedder(HashEmbedder())
+    other = Service(on("second", pg_url), counting)
+    assert records_of(other) == expected
+    assert other.indexer.index_paths(SOURCES[:2]).unchanged == 20 and counting.embedded == 0
