@@ -13,7 +13,9 @@ a move killed midway leaves the target holding some of the articles, whole,
 and running it again copies the rest. Until a move ends, the target is marked
 as being moved into, and refused to everything else: an indexing run there
 would take the chunks of the articles not yet moved for orphans, and remove
-them. A target holding anything else (an article the source lacks, or another
+them. Once it ends, the source is marked as moved, and refused to writers
+(``SqliteRecords.open``) for the same reason: it shares the store with the
+target. A target holding anything else (an article the source lacks, or another
 version of one) is refused.
 """
 
@@ -48,9 +50,11 @@ class Moved:
 
     def summary(self) -> str:
         """The outcome in one line; the target's address without its password."""
-        earlier = f" ({counted(self.already, 'article')} had been moved by an interrupted run)" if self.already else ""
+        if not self.articles and self.already:
+            return f"{self.target} holds all {self.already} articles of this index already; nothing was embedded again."
+        there = f" ({counted(self.already, 'article')} were there already)" if self.already else ""
         return (
-            f"Moved {counted(self.articles, 'article')} ({counted(self.chunks, 'chunk')}) to {self.target}{earlier};"
+            f"Moved {counted(self.articles, 'article')} ({counted(self.chunks, 'chunk')}) to {self.target}{there};"
             " nothing was embedded again."
         )
 
@@ -69,11 +73,16 @@ def move(source: SqliteRecords, store: ChunkStore, target: PostgresRecords, prog
     opened = target.open(moving=True)  # first: the writer lock keeps its holder's row in one of the tables this makes
     try:
         with source.lock.hold(), target.lock.hold():
-            manifest = source.open()
+            manifest = source.reader()
+            if manifest is None:  # removed since the check
+                raise NewsqaError(f"there is no index at {source.location} to move: its manifest is gone")
             try:
-                return _copy(manifest, store, opened, progress)
+                moved = _copy(manifest, store, opened, progress)
             finally:
                 manifest.close()
+            source.mark_moved(opened.location)  # writers here would remove what is indexed there from now
+            opened.mark_moving(False)
+            return moved
     finally:
         opened.close()
 
@@ -95,7 +104,6 @@ def _copy(manifest: Manifest, store: ChunkStore, target: PostgresManifest, progr
         if progress:
             progress("moving", done, len(todo))
     target.mark_consistent(True)  # the store holds just what the rows promise: the check said so
-    target.mark_moving(False)
     return Moved(done, chunks, len(held), target.location)
 
 

@@ -86,6 +86,13 @@ def test_the_moved_records_are_the_same_and_nothing_is_embedded_again(local: Set
     report = after.indexer.index_paths(SOURCES)
     assert (report.unchanged, report.added, report.updated, counting.embedded) == (21, 0, 0, 0)
     assert_consistent(after.indexer)
+    with pytest.raises(NewsqaError, match=rf"the index in {local.data_dir} was moved to postgresql://\S+ \(`newsqa "
+                       r"migrate`\): set NEWSQA_DATABASE_URL to use it there"):  # fmt: skip
+        Service(local, HashEmbedder())  # a run here would remove the chunks of articles indexed there as orphans
+    again = move_index(local, pg_url)  # a second move finds everything there
+    assert (again.articles, again.already) == (0, 21) and again.summary().endswith(
+        "holds all 21 articles of this index already; nothing was embedded again."
+    )
 
 
 def test_a_move_killed_midway_continues_where_it_stopped(
@@ -99,6 +106,7 @@ def test_a_move_killed_midway_continues_where_it_stopped(
             raise KeyboardInterrupt
         adopt(self, *args)  # type: ignore[arg-type]
 
+    expected = records_of(Service(local, HashEmbedder()))
     monkeypatch.setattr(PostgresManifest, "adopt", dies_at_the_eighth)
     with pytest.raises(KeyboardInterrupt):
         move_index(local, pg_url)
@@ -108,8 +116,7 @@ def test_a_move_killed_midway_continues_where_it_stopped(
         Service(shared(local, pg_url), HashEmbedder())  # an indexing run would remove the chunks not yet moved
     moved = move_index(local, pg_url)
     assert (moved.articles, moved.already) == (14, 7)
-    assert "(7 articles had been moved by an interrupted run)" in moved.summary()
-    expected = records_of(Service(local, HashEmbedder()))
+    assert "(7 articles were there already)" in moved.summary()
     assert records_of(Service(shared(local, pg_url), HashEmbedder())) == expected
 
 

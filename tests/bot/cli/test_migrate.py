@@ -49,6 +49,9 @@ def test_ask_answers_as_before_after_the_move_and_the_password_is_never_shown(
         "; nothing was embedded again. Set NEWSQA_DATABASE_URL to the address given to --to to use it; "
         "the Discord history and the feed cache stay in the data folder."
     )
+    code, _, stderr = run("index", str(SAMPLES_DIR))  # without the database: refused, the store is shared now
+    assert code == 1 and stderr.startswith(f"error: the index in {indexed.data_dir} was moved to postgresql://")
+    assert len(stderr.splitlines()) == 1 and "hunter2" not in stderr
     monkeypatch.setenv("NEWSQA_DATABASE_URL", with_password)
     code, after, _ = run("ask", "--json", QUESTION)
     assert code == 0 and json.loads(after) == json.loads(before)
@@ -63,7 +66,7 @@ def test_errors_are_one_line(env: Settings, pg_url: str, monkeypatch: pytest.Mon
     assert (code, stdout) == (1, "")
     assert stderr == "error: --to takes the address of a PostgreSQL database: postgresql://USER@HOST/DB\n"
     code, _, stderr = run("migrate", "--to", pg_url)
-    assert code == 1 and stderr == f"error: there is no index in {env.data_dir} to move: nothing was ever indexed there\n"
+    assert (code, stderr) == (1, f"error: there is no index in {env.data_dir} to move: nothing was ever indexed there\n")
     monkeypatch.setenv("NEWSQA_DATABASE_URL", pg_url)
     code, _, stderr = run("migrate", "--to", pg_url)
     assert code == 1 and stderr.startswith("error: NEWSQA_DATABASE_URL is set, so the index is in PostgreSQL already")
