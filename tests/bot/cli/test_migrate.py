@@ -66,7 +66,8 @@ def test_errors_are_one_line(env: Settings, pg_url: str, monkeypatch: pytest.Mon
     assert (code, stdout) == (1, "")
     assert stderr == "error: --to takes the address of a PostgreSQL database: postgresql://USER@HOST/DB\n"
     code, _, stderr = run("migrate", "--to", pg_url)
-    assert (code, stderr) == (1, f"error: there is no index in {env.data_dir} to move: nothing was ever indexed there\n")
+    nothing = f"error: there is no index in {env.data_dir} to move: nothing was ever indexed there\n"
+    assert (code, stderr) == (1, nothing)
     monkeypatch.setenv("NEWSQA_DATABASE_URL", pg_url)
     code, _, stderr = run("migrate", "--to", pg_url)
     assert code == 1 and stderr.startswith("error: NEWSQA_DATABASE_URL is set, so the index is in PostgreSQL already")
