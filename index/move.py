@@ -34,7 +34,9 @@ from index.records import SqliteRecords
 from index.store import ChunkStore
 from index.wording import counted
 
-BATCH_CHUNKS = 2000  # chunks read back from the store at a time: one read per article took 3 times as long
+# Chunks read back from the store at a time. Moving 2,000 articles (33,760 chunks, embedded Chroma, local
+# PostgreSQL, two cores): 13.2 s so, 17.5 s with a read per article; most of the rest is PostgreSQL's writes.
+BATCH_CHUNKS = 2000
 Progress = Callable[[str, int, int], None]
 _NONE: tuple[Spans, np.ndarray] = ([], np.zeros((0, 0), dtype=np.float32))  # kept sentences, of an article with none
 
