@@ -35,7 +35,7 @@ from index.store import ChunkStore
 from index.wording import counted
 
 # Chunks read back from the store at a time. Moving 2,000 articles (33,760 chunks, embedded Chroma, local
-# PostgreSQL, two cores): 13.2 s so, 17.5 s with a read per article; most of the rest is PostgreSQL's writes.
+# PostgreSQL, two cores): 13.2 s so, 17.5 s with a read per article.
 BATCH_CHUNKS = 2000
 Progress = Callable[[str, int, int], None]
 _NONE: tuple[Spans, np.ndarray] = ([], np.zeros((0, 0), dtype=np.float32))  # kept sentences, of an article with none
