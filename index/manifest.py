@@ -219,6 +219,11 @@ class Manifest:
         with self._lock:
             return stories.SqliteStories(self._db).memberships()
 
+    def placed(self, article_id: str) -> stories.Placed | None:
+        """The article's story row as written, to be copied (``index.move``)."""
+        with self._lock:
+            return stories.SqliteStories(self._db).placed(article_id)
+
     @property
     def keywords_complete(self) -> bool:
         """Whether every article's keyword rows are written (not yet for a manifest made by an earlier version)."""

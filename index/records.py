@@ -152,8 +152,26 @@ class SqliteRecords:
     def location(self) -> str:
         return str(self.manifest_path)
 
+    @property
+    def moved_path(self) -> Path:
+        """Where a move of these records into PostgreSQL (``index.move``) leaves the address it moved them to."""
+        return self.manifest_path.with_name("moved-to")
+
     def open(self) -> Manifest:
+        """The manifest, created if need be; refused once its records were moved (``index.move``): a run here
+        would take the chunks of the articles indexed there since for orphans, and remove them."""
+        if self.moved_path.is_file():
+            where = self.moved_path.read_text(encoding="utf-8").strip()
+            raise NewsqaError(
+                f"the index in {self.manifest_path.parent} was moved to {where} (`newsqa migrate`): set "
+                f"NEWSQA_DATABASE_URL to use it there (or remove {self.moved_path} to use this copy, only if nothing "
+                "was indexed there since: it shares the Chroma store)"
+            )
         return Manifest(self.manifest_path)
+
+    def mark_moved(self, to: str) -> None:
+        """Record that these records were moved to ``to`` (an address without password), refusing writers here."""
+        self.moved_path.write_text(f"{to}\n", encoding="utf-8")
 
     def reader(self) -> Manifest | None:
         if not self.manifest_path.is_file():

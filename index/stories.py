@@ -92,6 +92,16 @@ class Membership:
     copy_id: str
 
 
+@dataclass(frozen=True)
+class Placed:
+    """An article's story row as written: its membership, gist and sentence keys, to be copied as they are
+    (placing it again could join another story: the grouping depends on what was indexed before it)."""
+
+    membership: Membership
+    gist: bytes
+    keys: set[int]
+
+
 def sentence_keys(text: str, spans: Spans) -> set[int]:
     """A key for each sentence of ``text`` long enough to tell copies: its words, lower-cased, hashed."""
     keys = set()
@@ -215,6 +225,19 @@ class SqliteStories:
     def clear(self) -> None:
         self.db.execute("DELETE FROM stories")
         self.db.execute("DELETE FROM story_sentences")
+
+    def placed(self, article_id: str) -> Placed | None:
+        """The article's story row as written; None for one indexed by an earlier version."""
+        try:
+            found = self.db.execute(
+                "SELECT story_id, copy_id, gist FROM stories WHERE article_id = ?", (article_id,)
+            ).fetchone()
+        except sqlite3.OperationalError:  # a manifest of an earlier version, opened read-only: no stories yet
+            return None
+        if found is None:
+            return None
+        keys = self.db.execute("SELECT key FROM story_sentences WHERE article_id = ?", (article_id,)).fetchall()
+        return Placed(Membership(found[0], found[1]), bytes(found[2]), {k for (k,) in keys})
 
     def memberships(self) -> dict[str, Membership]:
         try:

@@ -25,11 +25,16 @@ def store_location(settings: Settings) -> StoreLocation:
 def open_database(settings: Settings) -> Database:
     """Where the index's records live: the PostgreSQL database NEWSQA_DATABASE_URL names, else the data folder."""
     if settings.database_url is not None:
-        location = store_location(settings)
-        where = str(location) if location.host else f"{socket.gethostname()}:{settings.chroma_path.resolve()}"
-        store = f"{where} (collection {settings.collection})"
-        return PostgresRecords(settings.database_url.get_secret_value(), store)
+        return PostgresRecords(settings.database_url.get_secret_value(), store_name(settings))
     return SqliteRecords(settings.manifest_path, settings.lock_path)
+
+
+def store_name(settings: Settings) -> str:
+    """The chunk store and collection as records in PostgreSQL name the one they describe (a local folder with
+    its host, which no other host shares)."""
+    location = store_location(settings)
+    where = str(location) if location.host else f"{socket.gethostname()}:{settings.chroma_path.resolve()}"
+    return f"{where} (collection {settings.collection})"
 
 
 @dataclass

@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from bot.cli import ask, check, indexing, serve
+from bot.cli import ask, check, indexing, migrate, serve
 
 app = typer.Typer(
     help="Answers questions about news articles, citing the passages it used.",
@@ -23,6 +23,7 @@ for command in (indexing.index, indexing.watch, indexing.sources, indexing.stats
 for command in (ask.ask, ask.timeline, ask.new, ask.follow, ask.chat):
     app.command()(command)
 app.command()(check.check)
+app.command()(migrate.migrate)
 app.command("eval")(ask.eval_command)
 app.command("discord")(serve.discord_command)
 app.command()(serve.feedback)

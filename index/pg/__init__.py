@@ -11,11 +11,11 @@ from __future__ import annotations
 from psycopg_pool import ConnectionPool
 
 from index.errors import NewsqaError
-from index.pg.connect import migrate, migrations, pool, shown, version
+from index.pg.connect import is_address, migrate, migrations, pool, shown, version
 from index.pg.lock import AdvisoryLock
 from index.pg.manifest import PostgresManifest
 
-__all__ = ["AdvisoryLock", "PostgresManifest", "PostgresRecords"]
+__all__ = ["AdvisoryLock", "PostgresManifest", "PostgresRecords", "is_address"]
 
 
 class PostgresRecords:
@@ -35,17 +35,25 @@ class PostgresRecords:
     def location(self) -> str:
         return shown(self.url)
 
-    def open(self) -> PostgresManifest:
-        """The records, their tables created or brought up to date first."""
+    def open(self, *, moving: bool = False) -> PostgresManifest:
+        """The records, their tables created or brought up to date first; refused while a move into them
+        (``index.move``) is unfinished, but to the move itself (``moving``)."""
         opened = pool(self.url)
         try:
             _refuse_newer(version(opened), self.location)
             migrate(opened)
             self._bind(opened)
+            manifest = PostgresManifest(opened, self.location)
+            if manifest.moving and not moving:
+                raise NewsqaError(
+                    f"a move of an index into {self.location} (`newsqa migrate`) did not finish: run it again to "
+                    "move the rest; until then the index there is incomplete, and an indexing run would remove the "
+                    "chunks of the articles not yet moved"
+                )
         except BaseException:
             opened.close()
             raise
-        return PostgresManifest(opened, self.location)
+        return manifest
 
     def _bind(self, opened: ConnectionPool) -> None:
         with opened.connection() as conn:

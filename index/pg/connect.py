@@ -36,6 +36,14 @@ def shown(url: str) -> str:
     return f"postgresql://{user}{host}{port}/{parts.get('dbname', '')}"
 
 
+def is_address(url: str) -> bool:
+    """Whether ``url`` is a PostgreSQL address: a URI (postgresql://USER@HOST/DB) or key=value connection string."""
+    try:
+        return bool(url.strip()) and conninfo_to_dict(url) is not None
+    except psycopg.ProgrammingError:
+        return False
+
+
 def unreachable(url: str, exc: BaseException) -> StoreUnavailableError:
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return StoreUnavailableError(f"cannot reach the PostgreSQL database at {shown(url)}: {reason}; is it running?")

@@ -36,6 +36,7 @@ _SENTENCES = (
     "INSERT INTO sentences VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET"
     " content_hash = excluded.content_hash, spans = excluded.spans, vectors = excluded.vectors"
 )
+_MARK_MOVING = "INSERT INTO meta VALUES ('moving', 1) ON CONFLICT (key) DO NOTHING"
 _BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 _MARK_CONSISTENT = (
     "INSERT INTO meta SELECT 'consistent', value FROM meta WHERE key = 'generation'"
@@ -113,6 +114,27 @@ class PostgresManifest:
             stories.write(PostgresStories(conn), article, spans, vectors)
             conn.execute(_UPSERT, row)
 
+    def adopt(
+        self,
+        entry: Entry,
+        texts: Sequence[str],
+        sentences: tuple[Spans, np.ndarray] | None,
+        placed: stories.Placed | None,
+    ) -> None:
+        """Copy an article recorded by other records (``index.move``) as it is there: its row (when it was indexed
+        included), its chunks' keyword rows from their ``texts``, its sentence vectors and its story row, none
+        computed again; its row last, in one transaction. None where the other records have none (an article
+        indexed by an earlier version, which the next indexing run completes)."""
+        row = (entry.id, entry.content_hash, entry.title, entry.published_at, entry.source, entry.url, entry.origin,
+               entry.chunks, entry.indexed_at)  # fmt: skip
+        with self._transaction() as conn:
+            if sentences is not None:
+                conn.execute(_SENTENCES, (entry.id, entry.content_hash, *pack_sentences(*sentences)))
+            keyword.write(conn, entry.id, entry.title, texts)
+            if placed is not None:
+                PostgresStories(conn).insert(entry.id, placed.membership, entry.published_at, placed.gist, placed.keys)
+            conn.execute(_UPSERT, row)
+
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end)."""
         if not articles:
@@ -181,6 +203,16 @@ class PostgresManifest:
         store, that it may not."""
         with self._connection() as conn:
             conn.execute(_MARK_CONSISTENT if consistent else "DELETE FROM meta WHERE key = 'consistent'")
+
+    @property
+    def moving(self) -> bool:
+        """Whether a move into these records (``index.move``) has begun and not finished."""
+        return bool(self._query("SELECT 1 FROM meta WHERE key = 'moving'"))
+
+    def mark_moving(self, moving: bool) -> None:
+        """Record that a move into these records has begun (refused to everyone else until it ends), or ended."""
+        with self._connection() as conn:
+            conn.execute(_MARK_MOVING if moving else "DELETE FROM meta WHERE key = 'moving'")
 
     def totals(self) -> tuple[int, int]:
         """(articles, chunks) as recorded."""
