@@ -8,13 +8,13 @@ folder, beside the answers' history.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.app.local import open_local
 from index.errors import NewsqaError
 
 OVERLAP = timedelta(days=1)  # a check also looks at the day before: publication dates are days, and feeds lag
@@ -71,10 +71,7 @@ class Follows:
     """Follows and posted stories; safe to use from several threads."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_local(path, _SCHEMA)
         self._lock = threading.Lock()
 
     def close(self) -> None:

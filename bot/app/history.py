@@ -9,12 +9,12 @@ after a restart. A local SQLite file under the data directory.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.app.local import open_local
 from bot.core.answer import Answer
 
 TOPIC_WORDS = 60
@@ -64,10 +64,7 @@ class History:
     """Answers sent and votes received; safe to use from several threads."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_local(path, _SCHEMA)
         self._lock = threading.Lock()
 
     def close(self) -> None:
