@@ -67,6 +67,12 @@ def move(source: SqliteRecords, store: ChunkStore, target: PostgresRecords, prog
     NewsqaError (one line) when the source is damaged or being written, or
     the target holds what the source does not.
     """
+    if source.moved_path.is_file():  # its chunks may since belong to articles indexed there: no check applies here
+        where = source.moved_path.read_text(encoding="utf-8").strip()
+        raise NewsqaError(
+            f"the index in {source.manifest_path.parent} was already moved to {where}: nothing to move again; set "
+            "NEWSQA_DATABASE_URL to that address to use it"
+        )
     health = check(source, store, model=store.model)
     if not health.created:
         raise NewsqaError(f"there is no index at {source.location} to move: nothing was ever indexed there")
