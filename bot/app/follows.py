@@ -2,42 +2,44 @@
 
 After each index round the bot posts the new stories about each followed topic
 (``Service.due``); what was posted is recorded here so that no story is posted
-twice to a channel, even after a restart. A local SQLite file under the data
-folder, beside the answers' history.
+twice to a channel, even after a restart. Kept in the index's database
+(``bot/app/follows_db.py``: the manifest's SQLite file, or PostgreSQL), so that
+every process using the index sees the same follows.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from typing import Any, Protocol
 
-from bot.app.local import open_local
 from index.errors import NewsqaError
 
 OVERLAP = timedelta(days=1)  # a check also looks at the day before: publication dates are days, and feeds lag
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS follows (
-    channel_id INTEGER NOT NULL,
-    topic_key TEXT NOT NULL,
-    topic TEXT NOT NULL,
-    guild_id INTEGER,
-    user_id INTEGER,
-    followed_at TEXT NOT NULL,
-    since_day TEXT NOT NULL,
-    PRIMARY KEY (channel_id, topic_key)
-);
-CREATE TABLE IF NOT EXISTS posted (
-    channel_id INTEGER NOT NULL,
-    story_id TEXT NOT NULL,
-    topic TEXT NOT NULL,
-    posted_at TEXT NOT NULL,
-    PRIMARY KEY (channel_id, story_id)
-);
-"""
 _COLUMNS = "channel_id, topic, guild_id, user_id, followed_at, since_day"
+# The rows as stored, in the order of their columns (an earlier version's file holds the same).
+FOLLOW_COLUMNS = "channel_id, topic_key, topic, guild_id, user_id, followed_at, since_day"
+ADD_FOLLOW = f"INSERT INTO follows ({FOLLOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+POSTED_COLUMNS = "channel_id, story_id, topic, posted_at"
+ADD_POSTED = f"INSERT INTO posted ({POSTED_COLUMNS}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+
+
+class FollowsDb(Protocol):
+    """The follows' two tables (``follows``, ``posted``) in one database; statements are written with ``?``
+    placeholders, which an adapter turns into its own. Safe to use from several threads."""
+
+    order: str  # the column giving the order rows were added in
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        ...
+
+    def run_many(self, sql: str, rows: list[Sequence[Any]]) -> None: ...
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,10 @@ def clean_topic(topic: str) -> str:
 
 
 class Follows:
-    """Follows and posted stories; safe to use from several threads."""
+    """Follows and posted stories, in ``db``; safe to use from several threads."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_local(path, _SCHEMA)
-        self._lock = threading.Lock()
+    def __init__(self, db: FollowsDb) -> None:
+        self._db = db
 
     def close(self) -> None:
         self._db.close()
@@ -82,60 +83,50 @@ class Follows:
         """Follow ``topic`` in a channel, counting stories published from ``since``; False if it already was."""
         topic = clean_topic(topic)
         row = (channel_id, topic.casefold(), topic, guild_id, user_id, _now(), since.isoformat())
-        with self._lock:
-            added = self._db.execute("INSERT OR IGNORE INTO follows VALUES (?, ?, ?, ?, ?, ?, ?)", row).rowcount
+        added = self._db.run(ADD_FOLLOW, row)
         return self._get(channel_id, topic), bool(added)
 
     def unfollow(self, channel_id: int, topic: str) -> bool:
         """Stop following ``topic`` in a channel; False if it was not followed there."""
         key = clean_topic(topic).casefold()
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM follows WHERE channel_id = ? AND topic_key = ?", (channel_id, key))
-        return cursor.rowcount > 0
+        return self._db.run("DELETE FROM follows WHERE channel_id = ? AND topic_key = ?", (channel_id, key)) > 0
 
     def all(self, channel_id: int | None = None) -> list[Follow]:
         """Every follow (or a channel's), in the order they were made."""
         where, args = ("WHERE channel_id = ?", (channel_id,)) if channel_id is not None else ("", ())
-        with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM follows {where} ORDER BY followed_at, rowid", args)
-            return [Follow(*row) for row in rows.fetchall()]
+        rows = self._db.rows(f"SELECT {_COLUMNS} FROM follows {where} ORDER BY followed_at, {self._db.order}", args)
+        return [Follow(*row) for row in rows]
 
     def posted_in(self, channel_id: int) -> set[str]:
         """The ids of the stories already posted to a channel."""
-        with self._lock:
-            rows = self._db.execute("SELECT story_id FROM posted WHERE channel_id = ?", (channel_id,)).fetchall()
+        rows = self._db.rows("SELECT story_id FROM posted WHERE channel_id = ?", (channel_id,))
         return {row[0] for row in rows}
 
     def posts_since(self, channel_id: int, moment: datetime) -> int:
         """How many stories were posted to a channel since ``moment``."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT count(*) FROM posted WHERE channel_id = ? AND posted_at >= ?",
-                (channel_id, _iso(moment)),
-            ).fetchone()
-        return int(row[0])
+        rows = self._db.rows(
+            "SELECT count(*) FROM posted WHERE channel_id = ? AND posted_at >= ?", (channel_id, _iso(moment))
+        )
+        return int(rows[0][0])
 
     def mark_posted(self, follow: Follow, story_ids: Iterable[str], moment: datetime | None = None) -> None:
         """Record stories as posted to the follow's channel (at ``moment``, default now): never posted there again."""
         at = _iso(moment) if moment else _now()
         rows = [(follow.channel_id, s, follow.topic, at) for s in story_ids]
-        with self._lock:
-            self._db.executemany("INSERT OR IGNORE INTO posted VALUES (?, ?, ?, ?)", rows)
+        self._db.run_many(ADD_POSTED, rows)
 
     def checked(self, follow: Follow, today: date) -> None:
         """A check of ``follow`` is done: the next one counts stories from the day before ``today`` on."""
         since_day = max(follow.since, today - OVERLAP).isoformat()
-        with self._lock:
-            self._db.execute(
-                "UPDATE follows SET since_day = ? WHERE channel_id = ? AND topic_key = ?",
-                (since_day, follow.channel_id, follow.topic.casefold()),
-            )
+        self._db.run(
+            "UPDATE follows SET since_day = ? WHERE channel_id = ? AND topic_key = ?",
+            (since_day, follow.channel_id, follow.topic.casefold()),
+        )
 
     def _get(self, channel_id: int, topic: str) -> Follow:
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM follows WHERE channel_id = ? AND topic_key = ?", (channel_id, topic.casefold())
-            ).fetchone()
+        (row,) = self._db.rows(
+            f"SELECT {_COLUMNS} FROM follows WHERE channel_id = ? AND topic_key = ?", (channel_id, topic.casefold())
+        )
         return Follow(*row)
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.app.follows import Follow, Follows
+from bot.app.follows_db import open_follows
 from bot.app.history import History
 from bot.app.settings import Settings
 from bot.app.wiring import (
@@ -88,7 +89,7 @@ class Service:
     @cached_property
     def follows(self) -> Follows:
         """Topics followed in Discord channels and the stories posted to them (opened when first needed)."""
-        return Follows(self.settings.follows_path)
+        return open_follows(self.settings)
 
     def is_empty(self) -> bool:
         """No article to answer from, and nothing that indexing the samples could remove.

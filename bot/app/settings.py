@@ -146,4 +146,5 @@ class Settings(BaseSettings):
 
     @property
     def follows_path(self) -> Path:
+        """Where earlier versions kept the follows; copied into the index's database once (bot/app/follows_db.py)."""
         return self.data_dir / "follows.sqlite3"

@@ -6,7 +6,7 @@ import logging
 
 from rich.markup import escape
 
-from bot.app.follows import Follows
+from bot.app.follows_db import open_follows
 from bot.app.history import History
 from bot.app.settings import Settings
 from bot.cli.console import JsonFlag, edge, out
@@ -45,7 +45,7 @@ def feedback(as_json: JsonFlag = False) -> None:
 @edge
 def follows(as_json: JsonFlag = False) -> None:
     """List the topics followed in Discord channels (with /follow), in the order they were followed."""
-    store = Follows(Settings().follows_path)
+    store = open_follows(Settings())
     try:
         rows = store.all()
     finally:

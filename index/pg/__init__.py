@@ -15,7 +15,7 @@ from index.pg.connect import is_address, migrate, migrations, pool, shown, versi
 from index.pg.lock import AdvisoryLock
 from index.pg.manifest import PostgresManifest
 
-__all__ = ["AdvisoryLock", "PostgresManifest", "PostgresRecords", "is_address"]
+__all__ = ["AdvisoryLock", "PostgresManifest", "PostgresRecords", "is_address", "migrated_pool"]
 
 
 class PostgresRecords:
@@ -79,6 +79,19 @@ class PostgresRecords:
             opened.close()
             raise
         return PostgresManifest(opened, self.location)
+
+
+def migrated_pool(url: str) -> ConnectionPool:
+    """A pool of connections to ``url``, its tables created or brought up to date first: for the tables other
+    parts keep beside the index's records (the bot's follows)."""
+    opened = pool(url)
+    try:
+        _refuse_newer(version(opened), shown(url))
+        migrate(opened)
+    except BaseException:
+        opened.close()
+        raise
+    return opened
 
 
 def _refuse_newer(found: int, location: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot.app.follows import Follows
+from bot.app.follows_db import open_follows
 from bot.app.settings import Settings
 from tests.bot.cli.test_cli import run
 from tests.conftest import DATA
@@ -69,7 +69,7 @@ def test_follow_prints_what_would_be_posted_and_follows_lists_the_channels_follo
     code, _, stderr = run("follow", "Greece same-sex marriage")
     assert code == 2 and "/follow" in stderr
 
-    follows = Follows(env.follows_path)
+    follows = open_follows(env)
     made, _ = follows.follow(7, "Greece same-sex marriage", guild_id=1, user_id=2, since=date(2024, 2, 1))
     follows.mark_posted(made, [json.loads(run("new", "--json", "--since", "2024-02-01", made.topic)[1])
                                ["stories"][0]["story_id"]])  # fmt: skip
