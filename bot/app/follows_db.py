@@ -10,7 +10,6 @@ versions in a file of their own (``follows.sqlite3``) are copied in once.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -115,12 +114,18 @@ def _adopt(legacy: Path, db: FollowsDb) -> None:
     so that they are copied once; rows already there are kept as they are."""
     if not legacy.is_file():
         return
-    old = sqlite3.connect(legacy)
+    old = SqliteFollows(legacy)
     try:
-        follows = old.execute(f"SELECT {FOLLOW_COLUMNS} FROM follows ORDER BY followed_at, rowid").fetchall()
-        posted = old.execute(f"SELECT {POSTED_COLUMNS} FROM posted").fetchall()
+        copy_follows(old, db)
     finally:
         old.close()
-    db.run_many(ADD_FOLLOW, follows)
-    db.run_many(ADD_POSTED, posted)
     legacy.rename(legacy.with_name(legacy.name + ".moved"))
+
+
+def copy_follows(source: FollowsDb, target: FollowsDb) -> int:
+    """Copy every follow and posted story of ``source`` into ``target``, in the order they were followed; rows
+    ``target`` has already are kept as they are. The number of follows copied."""
+    follows = source.rows(f"SELECT {FOLLOW_COLUMNS} FROM follows ORDER BY followed_at, {source.order}")
+    target.run_many(ADD_FOLLOW, follows)
+    target.run_many(ADD_POSTED, source.rows(f"SELECT {POSTED_COLUMNS} FROM posted"))
+    return len(follows)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from bot.app.follows_db import PostgresFollows, SqliteFollows, copy_follows
 from bot.app.settings import Settings
 from bot.app.wiring import store_location, store_name
 from index.embed.bundled import model_name
 from index.errors import NewsqaError
 from index.indexer import Progress
 from index.move import Moved, move
-from index.pg import PostgresRecords, is_address
+from index.pg import PostgresRecords, is_address, migrated_pool
 from index.records import SqliteRecords
 from index.store import ChunkStore, connect
 
 __all__ = ["Moved", "STAYS", "move_index"]
 
 # What the data folder keeps after a move, to say so: each host has its own.
-STAYS = "the Discord history and the feed cache stay in the data folder"
+STAYS = "the Discord history and the feed cache stay in the data folder (the follows go along)"
 
 
 def move_index(settings: Settings, to: str, progress: Progress | None = None) -> Moved:
@@ -33,4 +34,16 @@ def move_index(settings: Settings, to: str, progress: Progress | None = None) ->
         raise NewsqaError(f"there is no index in {settings.data_dir} to move: nothing was ever indexed there")
     store = ChunkStore(connect(location), settings.collection, model_name(settings.embedding_model), location)
     source = SqliteRecords(settings.manifest_path, settings.lock_path)
-    return move(source, store, PostgresRecords(to, store_name(settings)), progress)
+    moved = move(source, store, PostgresRecords(to, store_name(settings)), progress)
+    _move_follows(settings, to)
+    return moved
+
+
+def _move_follows(settings: Settings, to: str) -> None:
+    """The Discord follows and the stories posted for them, kept in the manifest's file, go along."""
+    source, target = SqliteFollows(settings.manifest_path), PostgresFollows(migrated_pool(to))
+    try:
+        copy_follows(source, target)
+    finally:
+        source.close()
+        target.close()

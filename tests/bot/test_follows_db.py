@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.app.follows_db import SqliteFollows, open_follows
+from pydantic import SecretStr
+
 from bot.app.follows import Follows
+from bot.app.follows_db import SqliteFollows, open_follows
+from bot.app.move import move_index
 from bot.app.service import Service
 from bot.app.settings import Settings
+from index import SAMPLES_DIR
 from index.embed.base import Embedder
 from tests.conftest import DATA, sharing
+from tests.fakes import HashEmbedder
 
 TOPIC = "Greece same-sex marriage"
 
@@ -63,3 +68,16 @@ def test_the_follows_file_of_an_earlier_version_is_copied_in_once(settings: Sett
     again = open_follows(settings)  # nothing left to copy: the rows are those copied the first time
     assert again.all() == [made, second]
     again.close()
+
+
+def test_the_follows_go_along_when_the_index_is_moved_into_postgresql(settings: Settings, pg_url: str) -> None:
+    settings = settings.model_copy(update={"embedding_model": HashEmbedder().name})
+    Service(settings, HashEmbedder()).index([str(SAMPLES_DIR)])
+    follows = open_follows(settings)
+    made, _ = follows.follow(7, TOPIC, guild_id=1, user_id=2, since=date(2024, 2, 1))
+    follows.mark_posted(made, ["s1"])
+    follows.close()
+    move_index(settings, pg_url)
+    there = open_follows(settings.model_copy(update={"database_url": SecretStr(pg_url)}))
+    assert there.all() == [made] and there.posted_in(7) == {"s1"}
+    there.close()
