@@ -6,22 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.app.service import Service
 from bot.app.settings import Settings
-from bot.cli import app
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
+from tests.bot.cli.cli import run
 from tests.index import damage
 
-runner = CliRunner()
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

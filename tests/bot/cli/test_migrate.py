@@ -7,23 +7,16 @@ import json
 
 import pytest
 from psycopg.conninfo import make_conninfo
-from typer.testing import CliRunner
 
 from bot.app.service import Service
 from bot.app.settings import Settings
-from bot.cli import app
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
+from tests.bot.cli.cli import run
 from tests.conftest import DATA
 from tests.index import damage
 
-runner = CliRunner()
 QUESTION = "Who beat 16-year-old darts prodigy Luke Littler to become the PDC world champion?"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
