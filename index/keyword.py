@@ -169,7 +169,15 @@ def damage(db: sqlite3.Connection) -> KeywordDamage:
             " WHERE a.id IS NULL OR r.position < 0 OR r.position >= a.chunks ORDER BY r.article_id, r.position"
         ).fetchall()
         found.extra = [chunk_id(article, position) for article, position in extra]
-    for article, chunks, present in rows:
-        have = {int(p) for p in (present or "").split(",") if p}
-        found.missing[article] = [chunk_id(article, p) for p in range(chunks) if p not in have]
+    found.missing = missing_of((article, chunks, (int(p) for p in (present or "").split(",") if p))
+                               for article, chunks, present in rows)  # fmt: skip
     return found
+
+
+def missing_of(rows: Iterable[tuple[str, int, Iterable[int]]]) -> dict[str, list[str]]:
+    """The chunk ids each article lacks keyword rows for, from (article id, chunks, positions it has rows for)."""
+    missing: dict[str, list[str]] = {}
+    for article, chunks, present in rows:
+        have = set(present)
+        missing[article] = [chunk_id(article, p) for p in range(chunks) if p not in have]
+    return missing

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 import psycopg
 
 from index.chunking import chunk_id
-from index.keyword import KeywordDamage, document, tokenize
+from index.keyword import KeywordDamage, document, missing_of, tokenize
 
 K1, B = 1.2, 0.75  # FTS5's bm25() defaults, so that both modes rank alike
 IDF_FLOOR = 1e-6  # FTS5's, for terms in more than half the chunks
@@ -172,7 +172,5 @@ def damage(conn: psycopg.Connection) -> KeywordDamage:
         " WHERE a.id IS NULL OR c.position < 0 OR c.position >= a.chunks ORDER BY c.article_id, c.position"
     ).fetchall()
     found.extra = [chunk_id(article, position) for article, position in extra]
-    for article, chunks, present in rows:
-        have = set(present or ())
-        found.missing[article] = [chunk_id(article, p) for p in range(chunks) if p not in have]
+    found.missing = missing_of((article, chunks, present or ()) for article, chunks, present in rows)
     return found
