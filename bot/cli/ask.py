@@ -125,9 +125,7 @@ def timeline(
         out.print_json(data={"topic": topic, "events": [e.as_dict() for e in events]})
         return
     for e in events:
-        out.print(f"[bold]{e.published_at or 'undated'}[/bold]  {escape(e.source)}: {escape(e.title)}")
-        out.print(f"    {escape(_quoted(e.text))}")
-        out.print(f"    {escape(e.url)}", style="dim")
+        _print_claim(e.published_at, e.source, e.title, e.text, e.url)
     out.print(f"{len(events)} article{'' if len(events) == 1 else 's'} about “{escape(topic)}”.")
 
 
@@ -152,11 +150,16 @@ def new(
     out.print(f"{count} {about}." if stories else f"Nothing new {about}.")
 
 
+def _print_claim(published_at: str | None, source: str, title: str, text: str, url: str) -> None:
+    """A dated claim as timelines and what's new list it: day, source and title; the quote; the address."""
+    out.print(f"[bold]{published_at or 'undated'}[/bold]  {escape(source)}: {escape(title)}")
+    out.print(f"    {escape(_quoted(text))}")
+    out.print(f"    {escape(url)}", style="dim")
+
+
 def _print_stories(stories: list[NewStory]) -> None:
     for s in stories:
-        out.print(f"[bold]{s.published_at or 'undated'}[/bold]  {escape(s.source)}: {escape(s.title)}")
-        out.print(f"    {escape(_quoted(s.text))}")
-        out.print(f"    {escape(s.url)}", style="dim")
+        _print_claim(s.published_at, s.source, s.title, s.text, s.url)
         others = also_reported(s.source, s.also_reported_by)
         if others:
             out.print(f"    also reported by: {escape(others)}", style="dim")
