@@ -9,12 +9,12 @@ every process using the index sees the same follows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
 
 from index.errors import NewsqaError
+from index.tables import Tables
 
 OVERLAP = timedelta(days=1)  # a check also looks at the day before: publication dates are days, and feeds lag
 _COLUMNS = "channel_id, topic, guild_id, user_id, followed_at, since_day"
@@ -23,23 +23,6 @@ FOLLOW_COLUMNS = "channel_id, topic_key, topic, guild_id, user_id, followed_at, 
 ADD_FOLLOW = f"INSERT INTO follows ({FOLLOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 POSTED_COLUMNS = "channel_id, story_id, topic, posted_at"
 ADD_POSTED = f"INSERT INTO posted ({POSTED_COLUMNS}) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
-
-
-class FollowsDb(Protocol):
-    """The follows' two tables (``follows``, ``posted``) in one database; statements are written with ``?``
-    placeholders, which an adapter turns into its own. Safe to use from several threads."""
-
-    order: str  # the column giving the order rows were added in
-
-    def run(self, sql: str, args: Sequence[Any] = ()) -> int:
-        """Run one statement; the number of rows it changed."""
-        ...
-
-    def run_many(self, sql: str, rows: list[Sequence[Any]]) -> None: ...
-
-    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +55,7 @@ def clean_topic(topic: str) -> str:
 class Follows:
     """Follows and posted stories, in ``db``; safe to use from several threads."""
 
-    def __init__(self, db: FollowsDb) -> None:
+    def __init__(self, db: Tables) -> None:
         self._db = db
 
     def close(self) -> None:

@@ -3,22 +3,25 @@
 Every answer the Discord bot sends is recorded with its citations and the
 message that carried it, so that a reply to that message can be taken as a
 follow-up of its question, and 👍/👎 votes can be stored against it, even
-after a restart. A local SQLite file under the data directory.
+after a restart. Kept in the index's database (``index/tables.py``: the
+manifest's SQLite file, or the tables of ``index/migrations/0004_history.sql``
+in PostgreSQL), so that every process using the index, on any host, answers a
+reply to a message another one sent; an earlier version's file
+(``history.sqlite3``) is copied in once, its answers keeping their ids.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from bot.app.local import open_local
+from bot.app.settings import Settings
 from bot.core.answer import Answer
+from index.tables import Tables, adopt, open_tables
 
 TOPIC_WORDS = 60
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     id INTEGER PRIMARY KEY,
     question TEXT NOT NULL,
@@ -42,6 +45,15 @@ CREATE TABLE IF NOT EXISTS votes (
     PRIMARY KEY (answer_id, user_id)
 );
 """
+_ANSWER_COLUMNS = "question, context, answer, citations, guild_id, channel_id, asked_at"
+_ADD_MESSAGE = (
+    "INSERT INTO messages (message_id, answer_id) VALUES (?, ?)"
+    " ON CONFLICT (message_id) DO UPDATE SET answer_id = excluded.answer_id"
+)
+_ADD_VOTE = (
+    "INSERT INTO votes (answer_id, user_id, vote, voted_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at"
+)
 
 
 @dataclass(frozen=True)
@@ -61,11 +73,10 @@ class Feedback:
 
 
 class History:
-    """Answers sent and votes received; safe to use from several threads."""
+    """Answers sent and votes received, in ``db``; safe to use from several threads."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_local(path, _SCHEMA)
-        self._lock = threading.Lock()
+    def __init__(self, db: Tables) -> None:
+        self._db = db
 
     def close(self) -> None:
         self._db.close()
@@ -76,61 +87,86 @@ class History:
         """Store an answer before it is sent; returns its id (used by the vote buttons)."""
         citations = json.dumps([asdict(c) for c in result.citations], ensure_ascii=False)
         row = (result.question, context, result.answer, citations, guild_id, channel_id, _now())
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO answers (question, context, answer, citations, guild_id, channel_id, asked_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-        return int(cursor.lastrowid or 0)
+        ((answer_id,),) = self._db.rows(
+            f"INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", row
+        )
+        return int(answer_id)
 
     def sent(self, answer_id: int, message_ids: list[int], channel_id: int) -> None:
         """Note the messages (and the channel or thread) that carried an answer."""
-        with self._lock:
-            self._db.execute("UPDATE answers SET channel_id = ? WHERE id = ?", (channel_id, answer_id))
-            self._db.executemany(
-                "INSERT OR REPLACE INTO messages VALUES (?, ?)", [(m, answer_id) for m in message_ids]
-            )
+        self._db.run("UPDATE answers SET channel_id = ? WHERE id = ?", (channel_id, answer_id))
+        self._db.run_many(_ADD_MESSAGE, [(m, answer_id) for m in message_ids])
 
     def topic_of_message(self, message_id: int) -> str | None:
         """What the conversation answered by the bot's message ``message_id`` is about, for a follow-up."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT a.context, a.question FROM messages m JOIN answers a ON a.id = m.answer_id"
-                " WHERE m.message_id = ?",
-                (message_id,),
-            ).fetchone()
-        return topic(*row) if row else None
+        rows = self._db.rows(
+            "SELECT a.context, a.question FROM messages m JOIN answers a ON a.id = m.answer_id"
+            " WHERE m.message_id = ?",
+            (message_id,),
+        )
+        return topic(*rows[0]) if rows else None
 
     def topic_in(self, channel_id: int) -> str | None:
         """What the latest conversation in a channel or thread is about."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT context, question FROM answers WHERE channel_id = ? ORDER BY id DESC LIMIT 1", (channel_id,)
-            ).fetchone()
-        return topic(*row) if row else None
+        rows = self._db.rows(
+            "SELECT context, question FROM answers WHERE channel_id = ? ORDER BY id DESC LIMIT 1", (channel_id,)
+        )
+        return topic(*rows[0]) if rows else None
 
     def vote(self, answer_id: int, user_id: int, up: bool) -> bool:
         """Record (or change) a user's vote; False when the answer is unknown."""
-        with self._lock:
-            if not self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone():
-                return False
-            self._db.execute(
-                "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?)", (answer_id, user_id, 1 if up else -1, _now())
-            )
+        if not self._db.rows("SELECT 1 FROM answers WHERE id = ?", (answer_id,)):
+            return False
+        self._db.run(_ADD_VOTE, (answer_id, user_id, 1 if up else -1, _now()))
         return True
 
     def feedback(self) -> list[Feedback]:
         """Every vote with its answer, newest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT a.id, a.question, a.answer, a.citations, v.vote, a.guild_id, v.voted_at"
-                " FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY v.voted_at DESC, a.id DESC"
-            ).fetchall()
+        rows = self._db.rows(
+            "SELECT a.id, a.question, a.answer, a.citations, v.vote, a.guild_id, v.voted_at"
+            " FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY v.voted_at DESC, a.id DESC"
+        )
         return [
             Feedback(row[0], row[1], row[2], json.loads(row[3]), "up" if row[4] > 0 else "down", row[5], row[6])
             for row in rows
         ]
+
+
+def open_history(settings: Settings) -> History:
+    """The history in the index's database ``settings`` name, with an earlier version's file copied in."""
+    db = open_tables(settings.tables, SCHEMA)
+    adopt(settings.history_path, SCHEMA, db, copy_history)
+    return History(db)
+
+
+def copy_history(source: Tables, target: Tables) -> int:
+    """Copy every answer of ``source``, with its messages and votes, into ``target``; the number copied.
+
+    Answers keep their ids, which the vote buttons under sent messages carry.
+    One copied before (same id, question and time) is not copied again; one
+    whose id ``target`` gives another answer (another host's) is numbered
+    after every id of both, its messages and votes following it.
+    """
+    answers = source.rows(f"SELECT id, {_ANSWER_COLUMNS} FROM answers ORDER BY id")
+    there = {row[0]: row[1:] for row in target.rows("SELECT id, question, asked_at FROM answers")}
+    free = max([0, *there, *(row[0] for row in answers)])
+    ids: dict[int, int] = {}
+    added = []
+    for row in answers:
+        old = ids[row[0]] = row[0]
+        if there.get(old) == (row[1], row[7]):  # copied before
+            continue
+        if old in there:
+            free += 1
+            ids[old] = free
+        added.append((ids[old], *row[1:]))
+    target.run_many(f"INSERT INTO answers (id, {_ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", added)
+    target.follow_ids("answers", "id")
+    messages = source.rows("SELECT message_id, answer_id FROM messages")
+    target.run_many(_ADD_MESSAGE, [(m, ids[a]) for m, a in messages if a in ids])
+    votes = source.rows("SELECT answer_id, user_id, vote, voted_at FROM votes")
+    target.run_many(_ADD_VOTE, [(ids[a], *rest) for a, *rest in votes if a in ids])
+    return len(added)
 
 
 def topic(context: str | None, question: str) -> str:

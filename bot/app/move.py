@@ -1,22 +1,28 @@
-"""Moving the data folder's index records into PostgreSQL (``newsqa migrate``), the vectors left where they are."""
+"""Moving the data folder's index records, follows, answer history and feed cache into PostgreSQL
+(``newsqa migrate``), the vectors left where they are."""
 
 from __future__ import annotations
 
-from bot.app.follows_db import PostgresFollows, SqliteFollows, copy_follows
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.app import follows_db, history
 from bot.app.settings import Settings
 from bot.app.wiring import store_location, store_name
 from index.embed.bundled import model_name
 from index.errors import NewsqaError
 from index.indexer import Progress
 from index.move import Moved, move
-from index.pg import PostgresRecords, is_address, migrated_pool
+from index.pg import PostgresRecords, is_address
+from index.read import http
 from index.records import SqliteRecords
 from index.store import ChunkStore, connect
+from index.tables import PostgresTables, Tables, adopt, open_tables
 
-__all__ = ["Moved", "STAYS", "move_index"]
+__all__ = ["GOES_ALONG", "Moved", "move_index"]
 
-# What the data folder keeps after a move, to say so: each host has its own.
-STAYS = "the Discord history and the feed cache stay in the data folder (the follows go along)"
+# What else a move takes, to say so: the small tables kept beside the records.
+GOES_ALONG = "the Discord follows and answer history and the feed cache go along"
 
 
 def move_index(settings: Settings, to: str, progress: Progress | None = None) -> Moved:
@@ -35,15 +41,25 @@ def move_index(settings: Settings, to: str, progress: Progress | None = None) ->
     store = ChunkStore(connect(location), settings.collection, model_name(settings.embedding_model), location)
     source = SqliteRecords(settings.manifest_path, settings.lock_path)
     moved = move(source, store, PostgresRecords(to, store_name(settings)), progress)
-    _move_follows(settings, to)
+    _move_tables(settings, PostgresTables(to))
     return moved
 
 
-def _move_follows(settings: Settings, to: str) -> None:
-    """The Discord follows and the stories posted for them, kept in the manifest's file, go along."""
-    source, target = SqliteFollows(settings.manifest_path), PostgresFollows(migrated_pool(to))
+def _move_tables(settings: Settings, target: Tables) -> None:
+    """The small tables kept in the manifest's file go along: the Discord follows (with the stories posted for
+    them), the answer history and the feed cache; rows still in an earlier version's file are taken too."""
+    tables: list[tuple[str, Path, Callable[[Tables, Tables], object]]] = [
+        (follows_db.SCHEMA, settings.follows_path, follows_db.copy_follows),
+        (history.SCHEMA, settings.history_path, history.copy_history),
+        (http.SCHEMA, settings.fetch_cache_path, http.copy_responses),
+    ]
     try:
-        copy_follows(source, target)
+        for schema, legacy, copy in tables:
+            source = open_tables(settings.tables, schema)
+            try:
+                adopt(legacy, schema, source, copy)
+                copy(source, target)
+            finally:
+                source.close()
     finally:
-        source.close()
         target.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.app.follows import Follow, Follows
 from bot.app.follows_db import open_follows
-from bot.app.history import History
+from bot.app.history import History, open_history
 from bot.app.settings import Settings
 from bot.app.wiring import (
     SourceRow,
@@ -84,7 +84,7 @@ class Service:
     @cached_property
     def history(self) -> History:
         """Answers sent and votes on them (opened when first needed: only the bot records them)."""
-        return History(self.settings.history_path)
+        return open_history(self.settings)
 
     @cached_property
     def follows(self) -> Follows:

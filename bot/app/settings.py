@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.embed.types import Backend, Precision
 from index.read.sources import parse_interval
+from index.tables import Place
 
 
 class Settings(BaseSettings):
@@ -121,6 +122,7 @@ class Settings(BaseSettings):
 
     @property
     def fetch_cache_path(self) -> Path:
+        """Where earlier versions kept the feed cache; copied into the index's database once."""
         return self.index_dir / "fetch.sqlite3"
 
     @property
@@ -141,7 +143,15 @@ class Settings(BaseSettings):
         return self.index_dir / "index.lock"
 
     @property
+    def tables(self) -> Place:
+        """Where the small tables beside the index's records live (follows, answer history, feed cache):
+        the index's database, PostgreSQL or the manifest's file."""
+        url = self.database_url.get_secret_value() if self.database_url is not None else None
+        return Place(self.manifest_path, url)
+
+    @property
     def history_path(self) -> Path:
+        """Where earlier versions kept the answer history; copied into the index's database once."""
         return self.data_dir / "history.sqlite3"
 
     @property

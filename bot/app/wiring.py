@@ -87,7 +87,8 @@ def open_indexer(
         lock=database.lock,
         legacy_keywords=settings.legacy_keyword_dir,
         max_file_bytes=max_bytes,
-        fetch=FetchOptions(settings.fetch_cache_path, settings.fetch_timeout, max_bytes=max_bytes),
+        fetch=FetchOptions(settings.tables, settings.fetch_timeout, max_bytes=max_bytes,
+                           legacy_cache=settings.fetch_cache_path),  # fmt: skip
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from bot.app.move import STAYS, move_index
+from bot.app.move import GOES_ALONG, move_index
 from bot.app.settings import Settings
 from bot.cli.console import edge, err, out, progress_bar
 
@@ -23,9 +23,10 @@ def migrate(
         ),
     ],
 ) -> None:
-    """Move the index's records (articles, sentence vectors, keyword rows, stories) from the data folder into
-    PostgreSQL, for the same Chroma store: nothing is embedded again."""
+    """Move the index's records (articles, sentence vectors, keyword rows, stories), the Discord follows and answer
+    history and the feed cache from the data folder into PostgreSQL, for the same Chroma store: nothing is
+    embedded again."""
     with progress_bar(err.is_terminal) as progress:
         moved = move_index(Settings(), to, progress)
     use = "Set NEWSQA_DATABASE_URL to the address given to --to to use it"
-    out.print(escape(f"{moved.summary()} {use}; {STAYS}."))
+    out.print(escape(f"{moved.summary()} {use}; {GOES_ALONG}."))

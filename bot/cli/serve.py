@@ -7,7 +7,7 @@ import logging
 from rich.markup import escape
 
 from bot.app.follows_db import open_follows
-from bot.app.history import History
+from bot.app.history import open_history
 from bot.app.settings import Settings
 from bot.cli.console import JsonFlag, edge, out
 
@@ -27,7 +27,7 @@ def discord_command() -> None:
 @edge
 def feedback(as_json: JsonFlag = False) -> None:
     """List the 👍/👎 votes given to the Discord bot's answers, newest first."""
-    history = History(Settings().history_path)
+    history = open_history(Settings())
     try:
         votes = history.feedback()
     finally:

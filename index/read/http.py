@@ -2,14 +2,15 @@
 
 Every request has timeouts, a size cap, a bounded number of redirects and a
 User-Agent that says who is asking. Responses that carry a validator (ETag or
-Last-Modified) are kept, with their body, in a small SQLite file, so that the
-next fetch of the same address is a conditional request: a server answering
-"304 Not Modified" costs no download, and the kept body is read again.
+Last-Modified) are kept, with their body, in the index's database (the
+``responses`` table, ``index/tables.py``), so that the next fetch of the same
+address, by any process using the index, is a conditional request: a server
+answering "304 Not Modified" costs no download, and the kept body is read
+again. An earlier version's file of kept responses is copied in once.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -23,15 +24,16 @@ import httpx
 
 from index.errors import FetchError
 from index.read.files import DEFAULT_MAX_BYTES
+from index.tables import Place, Tables, adopt, open_tables
 
 try:
     _VERSION = version("newsqa")
 except PackageNotFoundError:  # running from a source tree that was not installed
     _VERSION = "0"
-KEEP_DAYS = 30
+KEEP_DAYS = 30  # addresses not fetched for this long (pages of old feed entries) are forgotten
 USER_AGENT = f"newsqa/{_VERSION} (news question-answering bot; indexes articles it is pointed at)"
 
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
     url TEXT PRIMARY KEY,
     final_url TEXT NOT NULL,
@@ -40,20 +42,29 @@ CREATE TABLE IF NOT EXISTS responses (
     content_type TEXT NOT NULL,
     body BLOB NOT NULL,
     fetched_at TEXT NOT NULL
-)
+);
+CREATE INDEX IF NOT EXISTS responses_fetched ON responses(fetched_at);
 """
+_COLUMNS = "url, final_url, etag, last_modified, content_type, body, fetched_at"
+_KEEP = (
+    f"INSERT INTO responses ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+    " final_url = excluded.final_url, etag = excluded.etag, last_modified = excluded.last_modified,"
+    " content_type = excluded.content_type, body = excluded.body, fetched_at = excluded.fetched_at"
+)
 
 
 @dataclass(frozen=True)
 class FetchOptions:
-    """How fetching behaves; ``cache_path`` None keeps nothing between runs."""
+    """How fetching behaves; ``cache`` None keeps nothing between runs. ``legacy_cache`` is where an earlier
+    version kept responses, copied into ``cache`` once."""
 
-    cache_path: Path | None = None
+    cache: Place | None = None
     timeout: float = 15.0
     deadline: float = 60.0
     max_bytes: int = DEFAULT_MAX_BYTES
     max_redirects: int = 5
     user_agent: str = USER_AGENT
+    legacy_cache: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -94,14 +105,13 @@ class Fetcher:
             max_redirects=options.max_redirects,
             transport=transport,
         )
-        self._db: sqlite3.Connection | None = None
-        if options.cache_path is not None:
-            options.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(options.cache_path, isolation_level=None, check_same_thread=False)
-            self._db.execute(_SCHEMA)
-            # Addresses not fetched for a while (pages of old feed entries) are forgotten.
+        self._db: Tables | None = None
+        if options.cache is not None:
+            self._db = open_tables(options.cache, SCHEMA)
+            if options.legacy_cache is not None:
+                adopt(options.legacy_cache, SCHEMA, self._db, copy_responses)
             cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
-            self._db.execute("DELETE FROM responses WHERE fetched_at < ?", (cutoff,))
+            self._db.run("DELETE FROM responses WHERE fetched_at < ?", (cutoff,))
 
     def __enter__(self) -> Fetcher:
         return self
@@ -112,8 +122,7 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
         if self._db is not None:
-            with self._lock:
-                self._db.close()
+            self._db.close()
 
     def get(self, url: str) -> Response:
         """Fetch ``url``, conditionally when a copy is kept; raises FetchError with a reason.
@@ -178,13 +187,12 @@ class Fetcher:
     def _kept(self, url: str) -> tuple[Response | None, dict[str, str]]:
         if self._db is None:
             return None, {}
-        with self._lock:
-            row = self._db.execute(
-                "SELECT final_url, etag, last_modified, content_type, body FROM responses WHERE url = ?", (url,)
-            ).fetchone()
-        if row is None:
+        rows = self._db.rows(
+            "SELECT final_url, etag, last_modified, content_type, body FROM responses WHERE url = ?", (url,)
+        )
+        if not rows:
             return None, {}
-        final_url, etag, last_modified, content_type, body = row
+        final_url, etag, last_modified, content_type, body = rows[0]
         validators = {"If-None-Match": etag} if etag else {}
         if last_modified:
             validators["If-Modified-Since"] = last_modified
@@ -194,22 +202,26 @@ class Fetcher:
         """Keep a response that can be revalidated; forget one that cannot."""
         if self._db is None:
             return
-        with self._lock:
-            if not (etag or last_modified):
-                self._db.execute("DELETE FROM responses WHERE url = ?", (url,))
-                return
-            row = (url, response.url, etag, last_modified, response.content_type, response.body, _now())
-            self._db.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        if not (etag or last_modified):
+            self._db.run("DELETE FROM responses WHERE url = ?", (url,))
+            return
+        self._db.run(_KEEP, (url, response.url, etag, last_modified, response.content_type, response.body, _now()))
 
     def _touch(self, url: str, etag: str | None, last_modified: str | None) -> None:
         """A kept copy confirmed current: note when, and any newer validators."""
         assert self._db is not None
-        with self._lock:
-            self._db.execute(
-                "UPDATE responses SET fetched_at = ?, etag = COALESCE(?, etag),"
-                " last_modified = COALESCE(?, last_modified) WHERE url = ?",
-                (_now(), etag, last_modified, url),
-            )
+        self._db.run(
+            "UPDATE responses SET fetched_at = ?, etag = COALESCE(?, etag),"
+            " last_modified = COALESCE(?, last_modified) WHERE url = ?",
+            (_now(), etag, last_modified, url),
+        )
+
+
+def copy_responses(source: Tables, target: Tables) -> int:
+    """Copy the kept responses of ``source`` into ``target``, newer ones replacing older; the number copied."""
+    rows = source.rows(f"SELECT {_COLUMNS} FROM responses")
+    target.run_many(_KEEP + " WHERE responses.fetched_at <= excluded.fetched_at", rows)
+    return len(rows)
 
 
 def is_url(location: object) -> bool:

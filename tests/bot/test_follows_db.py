@@ -8,12 +8,13 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.app.follows import Follows
-from bot.app.follows_db import SqliteFollows, open_follows
+from bot.app.follows_db import SCHEMA, open_follows
 from bot.app.move import move_index
 from bot.app.service import Service
 from bot.app.settings import Settings
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
+from index.tables import SqliteTables
 from tests.conftest import DATA, sharing
 from tests.fakes import HashEmbedder
 
@@ -47,13 +48,13 @@ def test_follows_are_kept_in_the_manifest_file_and_survive_a_reopening(settings:
     follows.close()
     assert not settings.follows_path.exists()
 
-    in_manifest = Follows(SqliteFollows(settings.manifest_path))
+    in_manifest = Follows(SqliteTables(settings.manifest_path, SCHEMA))
     assert [f.topic for f in in_manifest.all()] == [TOPIC] and in_manifest.posted_in(7) == {"s1"}
     in_manifest.close()
 
 
 def test_the_follows_file_of_an_earlier_version_is_copied_in_once(settings: Settings) -> None:
-    old = Follows(SqliteFollows(settings.follows_path))  # the earlier layout: the same tables, a file of their own
+    old = Follows(SqliteTables(settings.follows_path, SCHEMA))  # the earlier layout: the same tables, a file of their own
     made, _ = old.follow(7, TOPIC, guild_id=1, user_id=2, since=date(2024, 2, 1))
     second, _ = old.follow(8, "Alaska Airlines flight", guild_id=1, user_id=2, since=date(2024, 1, 5))
     old.mark_posted(made, ["s1", "s2"])

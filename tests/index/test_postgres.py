@@ -215,7 +215,7 @@ def test_records_made_before_stories_have_none_until_opened_for_writing(pg_url: 
     records = PostgresRecords(pg_url, "test store")
     records.open().close()
     with psycopg.connect(pg_url) as conn:
-        conn.execute("DROP TABLE stories, story_sentences, follows, posted")
+        conn.execute("DROP TABLE stories, story_sentences, follows, posted, votes, messages, answers, responses")
         conn.execute("DELETE FROM schema_version WHERE version > 1")
     reader = records.reader()
     assert reader is not None and reader.memberships() == {}

@@ -211,10 +211,10 @@ def test_discord_without_a_token_is_one_line_and_exit_1(env: Settings, monkeypat
 
 
 def test_feedback_lists_votes(env: Settings) -> None:
-    from bot.app.history import History
+    from bot.app.history import open_history
     from bot.core.answer import Answer, Citation
 
-    history = History(env.history_path)
+    history = open_history(env)
     cited = Citation(1, "a1", "Kerman blasts", "2024-01-04", "local", "", "At least 84 died.", 0, 17, 1.0)
     up = history.record(Answer("How many died?", True, "At least 84 died. [1]", [cited]), context=None,
                         guild_id=7, channel_id=8)

@@ -40,7 +40,7 @@ def test_ask_answers_as_before_after_the_move_and_the_password_is_never_shown(
     assert line.startswith("Moved 15 articles (") and "chunks) to postgresql://" in line
     assert line.endswith(
         "; nothing was embedded again. Set NEWSQA_DATABASE_URL to the address given to --to to use it; "
-        "the Discord history and the feed cache stay in the data folder (the follows go along)."
+        "the Discord follows and answer history and the feed cache go along."
     )
     code, _, stderr = run("index", str(SAMPLES_DIR))  # without the database: refused, the store is shared now
     assert code == 1 and stderr.startswith(f"error: the index in {indexed.data_dir} was moved to postgresql://")

@@ -6,10 +6,11 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from bot.app.history import History
+from bot.app.history import SCHEMA, History
 from bot.app.service import Service
 from bot.core.answer import answer
 from bot.core.timeline import timeline
+from index.tables import SqliteTables
 
 GREECE = "f6984133c7730621"  # as USA Today ran it; apnews.com and yahoo.com carry copies
 UPDATE, FIRST = "02b9c6daf10e9d95", "migrants-first"
@@ -55,7 +56,7 @@ def test_an_answer_naming_other_outlets_is_recorded_with_them(stories_index: Ser
     """The Discord bot records each answer it sends, citations and all, for the feedback it gets."""
     question = "Which country became the first Orthodox Christian country to legalize same-sex marriage?"
     result = answer(question, stories_index.retriever, today=date(2024, 2, 17))
-    history = History(tmp_path / "history.sqlite3")
+    history = History(SqliteTables(tmp_path / "history.sqlite3", SCHEMA))
     answer_id = history.record(result, context=None, guild_id=None, channel_id=None)
     assert history.vote(answer_id, user_id=1, up=True)
     (recorded,) = history.feedback()

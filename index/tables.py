@@ -1,0 +1,198 @@
+"""Small tables kept beside the index's records, in the index's database: one adapter for each kind.
+
+The bot's follows and answer history and the feed cache of the HTTP fetcher
+are a few small tables each. They live where the index's records live, so that
+every process using the index (on any host) sees the same rows: in SQLite mode
+in the manifest's file (the tables created there when missing), in PostgreSQL
+mode in the tables of the migrations (``index/migrations``), through one pool
+per process and address shared by all of them. Statements are written once,
+with ``?`` placeholders and SQL both databases accept; only how a statement is
+sent differs. Rows kept by earlier versions in a file of their own are copied
+in once (:func:`adopt`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # psycopg is imported by the PostgreSQL mode only
+    from psycopg_pool import ConnectionPool
+
+__all__ = ["Place", "PostgresTables", "SqliteTables", "Tables", "adopt", "open_tables"]
+
+
+class Tables(Protocol):
+    """A few small tables in one database; safe to use from several threads, each statement its own transaction."""
+
+    order: str  # the column giving the order rows were added in (where a table has one)
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        ...
+
+    def run_many(self, sql: str, rows: list[Sequence[Any]]) -> None: ...
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        """The rows a statement returns (a query, or a change with RETURNING)."""
+        ...
+
+    def follow_ids(self, table: str, column: str) -> None:
+        """After rows were added with ids of their own, the next generated id of ``table`` follows the largest."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the small tables live: the PostgreSQL database at ``url``, else the SQLite file at ``path``."""
+
+    path: Path
+    url: str | None = field(default=None, repr=False)  # may hold a password
+
+
+def open_tables(place: Place, schema: str) -> Tables:
+    """The tables at ``place``; ``schema`` creates them in a SQLite file (PostgreSQL has its migrations)."""
+    if place.url is not None:
+        return PostgresTables(place.url)
+    return SqliteTables(place.path, schema)
+
+
+class SqliteTables:
+    """Tables in a SQLite file, one statement at a time under a lock."""
+
+    order = "rowid"
+
+    def __init__(self, path: Path, schema: str) -> None:
+        self._db = open_local(path, schema)
+        self._lock = threading.Lock()
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        with self._lock:
+            return self._db.execute(sql, args).rowcount
+
+    def run_many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        with self._lock:
+            self._db.executemany(sql, rows)
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def follow_ids(self, table: str, column: str) -> None:
+        """Nothing to do: SQLite gives a new row the largest id plus one."""
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class PostgresTables:
+    """Tables in the PostgreSQL database at ``url``, through the process's shared pool for that address."""
+
+    order = "seq"
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._pool = _POOLS.take(url)
+        self._closed = False
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> int:
+        with self._pool.connection() as conn:
+            return conn.execute(_pg(sql), args).rowcount
+
+    def run_many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        if rows:
+            with self._pool.connection() as conn:
+                conn.cursor().executemany(_pg(sql), rows)
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        with self._pool.connection() as conn:
+            return conn.execute(_pg(sql), args).fetchall()
+
+    def follow_ids(self, table: str, column: str) -> None:
+        from psycopg import sql as pgsql
+
+        statement = pgsql.SQL("SELECT setval(pg_get_serial_sequence({t}, {c}), max({col})) FROM {table}"
+                              " HAVING count(*) > 0")  # fmt: skip
+        query = statement.format(t=pgsql.Literal(table), c=pgsql.Literal(column), col=pgsql.Identifier(column),
+                                 table=pgsql.Identifier(table))  # fmt: skip
+        with self._pool.connection() as conn:
+            conn.execute(query)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            _POOLS.give_back(self._url)
+
+
+def open_local(path: Path, schema: str) -> sqlite3.Connection:
+    """``path``'s database with ``schema`` applied, in autocommit and WAL mode, shareable between threads
+    (callers serialise their statements with a lock of their own)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(schema)
+    return db
+
+
+def _pg(sql: str) -> str:
+    """A statement written with ``?`` placeholders (which no statement of these tables has otherwise) for psycopg."""
+    return sql.replace("?", "%s")
+
+
+class _Pools:
+    """One pool per address for the small tables of a process, opened (and migrated) for its first user and
+    closed when its last user is done: the follows, the history and a run's fetcher share it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[str, tuple[ConnectionPool, int]] = {}
+
+    def take(self, url: str) -> ConnectionPool:
+        from index.pg import migrated_pool
+
+        with self._lock:
+            pool, users = self._open.get(url) or (migrated_pool(url), 0)
+            self._open[url] = (pool, users + 1)
+            return pool
+
+    def give_back(self, url: str) -> None:
+        with self._lock:
+            pool, users = self._open[url]
+            if users > 1:
+                self._open[url] = (pool, users - 1)
+                return
+            del self._open[url]
+        pool.close()
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._open)
+
+
+_POOLS = _Pools()
+
+
+def open_pools() -> int:
+    """How many pools the small tables of this process hold open: one per database address in use."""
+    return _POOLS.count()
+
+
+def adopt(legacy: Path, schema: str, target: Tables, copy: Callable[[Tables, Tables], object]) -> bool:
+    """Copy the rows of an earlier version's file at ``legacy`` (tables made by ``schema``) into ``target`` with
+    ``copy``, then rename the file (``.moved``) so that they are copied once; False when there was none."""
+    if not legacy.is_file():
+        return False
+    old = SqliteTables(legacy, schema)
+    try:
+        copy(old, target)
+    finally:
+        old.close()
+    legacy.rename(legacy.with_name(legacy.name + ".moved"))
+    return True
