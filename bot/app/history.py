@@ -142,24 +142,13 @@ def open_history(settings: Settings) -> History:
 def copy_history(source: Tables, target: Tables) -> int:
     """Copy every answer of ``source``, with its messages and votes, into ``target``; the number copied.
 
-    Answers keep their ids, which the vote buttons under sent messages carry.
-    One copied before (same id, question and time) is not copied again; one
-    whose id ``target`` gives another answer (another host's) is numbered
-    after every id of both, its messages and votes following it.
+    Answers keep their ids, which the vote buttons under sent messages carry,
+    but where ``target`` gives an id to another answer (another host's): such
+    an answer is numbered after every id of both, its messages and votes
+    following it. An answer copied before is not copied again.
     """
     answers = source.rows(f"SELECT id, {_ANSWER_COLUMNS} FROM answers ORDER BY id")
-    there = {row[0]: row[1:] for row in target.rows("SELECT id, question, asked_at FROM answers")}
-    free = max([0, *there, *(row[0] for row in answers)])
-    ids: dict[int, int] = {}
-    added = []
-    for row in answers:
-        old = ids[row[0]] = row[0]
-        if there.get(old) == (row[1], row[7]):  # copied before
-            continue
-        if old in there:
-            free += 1
-            ids[old] = free
-        added.append((ids[old], *row[1:]))
+    ids, added = _placed(answers, target.rows(f"SELECT id, {_ANSWER_COLUMNS} FROM answers"))
     target.run_many(f"INSERT INTO answers (id, {_ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", added)
     target.follow_ids("answers", "id")
     messages = source.rows("SELECT message_id, answer_id FROM messages")
@@ -167,6 +156,25 @@ def copy_history(source: Tables, target: Tables) -> int:
     votes = source.rows("SELECT answer_id, user_id, vote, voted_at FROM votes")
     target.run_many(_ADD_VOTE, [(ids[a], *rest) for a, *rest in votes if a in ids])
     return len(added)
+
+
+def _placed(answers: list[tuple], there: list[tuple]) -> tuple[dict[int, int], list[tuple]]:
+    """The id each answer of ``answers`` has in a database holding ``there``, and the rows to add to it, with
+    their ids: an answer is known by all its columns but its id."""
+    known = {row[1:]: row[0] for row in there}
+    taken = set(known.values())
+    free = max([0, *taken, *(row[0] for row in answers)])
+    ids: dict[int, int] = {}
+    added = []
+    for row in answers:
+        if row[1:] in known:  # copied before
+            ids[row[0]] = known[row[1:]]
+            continue
+        if row[0] in taken:
+            free += 1
+        ids[row[0]] = free if row[0] in taken else row[0]
+        added.append((ids[row[0]], *row[1:]))
+    return ids, added
 
 
 def topic(context: str | None, question: str) -> str:

@@ -1,0 +1,78 @@
+"""The feed cache kept in the index's database: a conditional request from any process using it, an earlier
+version's file copied in once, and the cache taken along by `newsqa migrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.app.move import move_index
+from bot.app.service import Service
+from bot.app.settings import Settings
+from index import SAMPLES_DIR
+from index.read.http import Fetcher, FetchOptions
+from index.tables import Place
+from tests.fakes import HashEmbedder
+from tests.site import NewsSite, page, slice_articles
+
+ARTICLE = slice_articles()[0]
+
+
+def fetch(site: NewsSite, options: FetchOptions, path: str = "/story.html") -> tuple[bytes, int]:
+    """The body fetched at ``path`` with ``options``, and how many downloads that cost."""
+    with Fetcher(options) as fetcher:
+        body = fetcher.get(site.url(path)).body
+        return body, fetcher.downloaded
+
+
+def test_a_page_fetched_on_one_host_is_asked_for_conditionally_by_another(
+    site: NewsSite, pg_url: str, tmp_path: Path
+) -> None:
+    site.put("/story.html", page(ARTICLE))
+    first, downloads = fetch(site, FetchOptions(Place(tmp_path / "one" / "manifest.sqlite3", pg_url)))
+    assert downloads == 1 and site.sent(200) == ["/story.html"]
+    site.forget_log()
+
+    again, downloads = fetch(site, FetchOptions(Place(tmp_path / "other" / "manifest.sqlite3", pg_url)))
+
+    assert (again, downloads) == (first, 0)
+    assert site.sent(304) == ["/story.html"] and site.sent() == ["/story.html"]
+    assert not (tmp_path / "one").exists() and not (tmp_path / "other").exists()
+
+
+def test_the_feed_cache_is_kept_in_the_manifest_file_of_the_index(settings: Settings, site: NewsSite) -> None:
+    feed = site.put("/story.html", page(ARTICLE))
+    service = Service(settings.model_copy(update={"embedding_model": HashEmbedder().name}), HashEmbedder())
+    assert service.index([feed]).downloaded == 1
+    site.forget_log()
+    assert service.index([feed]).not_modified == 1 and site.sent(304) == ["/story.html"]
+    assert not settings.fetch_cache_path.exists() and settings.tables.path == settings.manifest_path
+
+
+def test_the_feed_cache_file_of_an_earlier_version_is_copied_in_once(settings: Settings, site: NewsSite) -> None:
+    site.put("/story.html", page(ARTICLE))
+    legacy = settings.fetch_cache_path
+    fetch(site, FetchOptions(Place(legacy)))  # the earlier layout: the responses table in a file of its own
+    site.forget_log()
+    options = FetchOptions(settings.tables, legacy_cache=legacy)
+
+    assert fetch(site, options)[1] == 0 and site.sent(304) == ["/story.html"]
+    assert not legacy.exists() and legacy.with_name("fetch.sqlite3.moved").is_file()
+    assert fetch(site, options)[1] == 0 and len(site.sent(304)) == 2
+
+
+def test_the_feed_cache_goes_along_when_the_index_is_moved_into_postgresql(
+    settings: Settings, site: NewsSite, pg_url: str
+) -> None:
+    settings = settings.model_copy(update={"embedding_model": HashEmbedder().name})
+    site.put("/story.html", page(ARTICLE))
+    Service(settings, HashEmbedder()).index([str(SAMPLES_DIR)])
+    fetch(site, FetchOptions(settings.tables))
+    site.forget_log()
+
+    move_index(settings, pg_url)
+
+    moved = settings.model_copy(update={"database_url": SecretStr(pg_url)})
+    assert moved.tables.url == pg_url
+    assert fetch(site, FetchOptions(moved.tables))[1] == 0 and site.sent(304) == ["/story.html"]
