@@ -107,7 +107,8 @@ class Settings(BaseSettings):
 
     @property
     def index_dir(self) -> Path:
-        """Where the records that go with the store are kept (manifest with its keyword index, lock, fetch cache).
+        """Where the records that go with the store are kept (the manifest with its keyword index and the small
+        tables of ``index/tables.py``: follows, answer history, feed cache; the writer lock).
 
         Beside the local store; for a Chroma server, in a folder of their own
         per server and collection, so that moving between a local store and a

@@ -15,6 +15,7 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.core.answer import Answer, Citation
 from index import SAMPLES_DIR
+from index.read.http import Fetcher
 from index.tables import PostgresTables, SqliteTables, open_pools
 from tests.bot.cli.cli import run
 from tests.conftest import sharing
@@ -38,6 +39,7 @@ def old_history(path: Path) -> History:
 def test_services_with_other_data_folders_on_one_database_share_one_history(
     pg_settings: Settings, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pools = open_pools()  # those other tests left open, each for a database of its own
     one = hash_service(pg_settings)
     other = sharing(one, Settings(NEWSQA_DATA_DIR=tmp_path / "other", NEWSQA_DATABASE_URL=pg_url))
     answered = one.history.record(DIED, context=None, guild_id=7, channel_id=8)
@@ -58,12 +60,15 @@ def test_services_with_other_data_folders_on_one_database_share_one_history(
     assert code == 0 and sorted(v["vote"] for v in json.loads(stdout)) == ["down", "up"]
     assert {v["answer_id"] for v in json.loads(stdout)} == {answered}
 
-    assert open_pools() == 1, "one pool for the small tables of one database, whatever opened them"
+    assert one.follows.all() == []
+    with Fetcher(one.indexer.fetch):  # an indexing run's feed cache
+        assert open_pools() == pools + 1, "one pool for the small tables of one database, whatever opened them"
     assert not (one.settings.data_dir / "history.sqlite3").exists()
     assert not (other.settings.data_dir / "history.sqlite3").exists()
     one.history.close()
+    one.follows.close()
     other.history.close()
-    assert open_pools() == 0
+    assert open_pools() == pools
 
 
 def test_the_history_is_kept_in_the_manifest_file_and_survives_a_reopening(settings: Settings) -> None:
