@@ -23,6 +23,9 @@ from chromadb.errors import NotFoundError
 from index.errors import ModelMismatchError, StoreUnavailableError
 
 REBUILD_HINT = "newsqa index --rebuild PATH..."
+# HNSW's ef, the candidates explored per query. Dev set (18,357 chunks): Chroma's default, 100, found 97% of the 80
+# nearest chunks, missing some by process (answers changed with a restart); 400 finds 99.8%, alike in every process.
+SEARCH_EF = 400
 HASHES_PER_QUERY = 500  # content hashes in one filtered read: far below SQLite's limit on a statement's variables
 T = TypeVar("T")
 
@@ -114,7 +117,7 @@ class ChunkStore:
         self._any_model = any_model
         self._batch = max(1, min(client.get_max_batch_size(), 5000))
         try:
-            self._collection: Any = client.get_collection(collection)
+            self._collection: Any = _searching_wide(client.get_collection(collection))
         except NotFoundError:
             self._collection = None
         except Exception as exc:
@@ -158,7 +161,7 @@ class ChunkStore:
                 raise StoreUnavailableError(f"cannot open collection {self._name!r} at {self.location}: {exc}") from exc
             if not self._any_model:
                 self._check(collection.metadata or {}, dimension=None)
-            self._collection = collection
+            self._collection = _searching_wide(collection)
         return self._collection
 
     def _writable(self, dimension: int) -> Any:
@@ -166,9 +169,10 @@ class ChunkStore:
             self._collection = self._client.get_or_create_collection(
                 self._name,
                 metadata={"embedding_model": self.model, "dimension": dimension},
-                configuration={"hnsw": {"space": "cosine"}},
+                configuration={"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}},
                 embedding_function=None,
             )
+            self._collection = _searching_wide(self._collection)
         self._check(self._collection.metadata or {}, dimension)
         return self._collection
 
@@ -286,3 +290,11 @@ class ChunkStore:
                 res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
             )
         ]
+
+
+def _searching_wide(collection: Any) -> Any:
+    """``collection``, raised to ``SEARCH_EF`` if an earlier version made it with less (kept with it, for all)."""
+    hnsw = (collection.configuration or {}).get("hnsw") or {}
+    if hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:
+        collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+    return collection
