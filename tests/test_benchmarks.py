@@ -83,3 +83,14 @@ def test_growth_keeps_its_records_in_postgresql_when_given_a_database(tmp_path: 
     assert 50 <= result["chunks_small"] < result["chunks_large"] and result["add10_s_large"] > 0
     assert (keep / "index-150" / "chroma").is_dir()  # the vectors stay local...
     assert not list(keep.glob("index-*/manifest.sqlite3"))  # ...the records went to PostgreSQL
+
+
+def test_a_question_is_reachable_only_where_one_passage_holds_its_answer_and_its_words() -> None:
+    reach = script("reach")
+    filler = " ".join(["The weather stayed mild across the region for most of the week."] * 40)  # > one passage
+    article = f"Luke Humphries won the darts world championship final. {filler} Littler lost to Humphries."
+    question = "Who won the darts world championship final?"
+    assert reach.reachable(question, "Luke Humphries", [article])
+    assert not reach.reachable("Who did Littler lose to?", "Luke Humphries", [article])  # "Luke" is far away
+    assert reach.reachable("Who did Littler lose to?", "Humphries", [article])
+    assert not reach.reachable(question, "Rob Cross", [article])
