@@ -135,10 +135,10 @@ class Retriever:
                 return []
             dense, keyword = found
         else:
-            dense = self.store.query(query, CANDIDATES)
+            dense = self.store.closest(query, CANDIDATES)
             keyword = self.manifest.keyword_search(topic, CANDIDATES)
         fused: dict[str, float] = {}
-        for rank, chunk in enumerate([h.id for h in dense]):
+        for rank, (chunk, _) in enumerate(dense):
             fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, (chunk, _) in enumerate(keyword):
             fused[chunk] = fused.get(chunk, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank + 1)
@@ -148,10 +148,15 @@ class Retriever:
                 if entry is not None and boost.covers(entry.published_at):
                     fused[chunk] *= boost.factor
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
-        hits = {h.id: h for h in dense}
-        hits.update({h.id: h for h in self.store.get([i for i in best if i not in hits], query)})
-        ranked = [hits[i] for i in best if i in hits and self._is_committed(hits[i])][:k]
+        ranked = self._hits(best, query, dense)[:k]
         return [self._placed(Passage.from_hit(h, fused[h.id], 1.0 - h.distance)) for h in ranked]
+
+    def _hits(self, best: list[str], query: np.ndarray, dense: list[tuple[str, float]]) -> list[Hit]:
+        """The committed chunks of ``best``, in order, read from the store (texts and metadata only for these)
+        with their distances from the dense search where it found them."""
+        found = dict(dense)
+        hits = self.store.get(best, None if all(i in found for i in best) else query)
+        return [replace(h, distance=found.get(h.id, h.distance)) for h in hits if self._is_committed(h)]
 
     def _placed(self, passage: Passage) -> Passage:
         """``passage`` with its article's story (its own, for an article indexed by an earlier version)."""
@@ -163,7 +168,9 @@ class Retriever:
         self._refresh()
         return self._grouped
 
-    def _filtered(self, topic: str, query: np.ndarray, where: Filter) -> tuple[list[Hit], list[tuple[str, float]]] | None:
+    def _filtered(
+        self, topic: str, query: np.ndarray, where: Filter
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]] | None:
         """Dense and keyword hits among the articles ``where`` admits; None when no source matches."""
         sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
         if not sources:
@@ -173,7 +180,7 @@ class Retriever:
         if len(chunks) <= EXACT_SEARCH_CHUNKS:
             dense = self.store.nearest(chunks, query, CANDIDATES)
         else:
-            dense = self.store.query(query, CANDIDATES, where=where.chroma(sources))
+            dense = self.store.closest(query, CANDIDATES, where=where.chroma(sources))
         return dense, self.manifest.keyword_search(topic, CANDIDATES, admitted)
 
     def sentences(self, passages: list[Passage]) -> tuple[list[Span], np.ndarray]:
