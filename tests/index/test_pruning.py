@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -27,40 +28,41 @@ def texts() -> list[str]:
     return [f"{WEEKLY} Item {n}. {lighthouse[n % 7 == 0]} {RARE.get(n, '')}".strip() for n in range(CHUNKS)]
 
 
-def test_common_terms_are_left_out_of_the_match_when_they_cannot_change_the_best() -> None:
-    docs = {f"c{n}": tokenize([text])[0] for n, text in enumerate(texts())}
-    terms = tokenize([QUESTION])[0]
+def searcher(docs: dict[str, list[str]], terms: list[str], k: int, searched: list[frozenset[str]]) -> Callable:
+    """A search as ``best_rows`` is given one: the k best by BM25 of the chunks holding a term not in ``common``."""
     scores = okapi(terms, docs)
-    holding = Counter(t for words in docs.values() for t in set(words))
-    weights = {t: pruning.idf(len(docs), holding[t]) for t in terms}
-    searched = []
 
     def search(common: frozenset[str]) -> list[tuple[str, float]]:
         searched.append(common)
         held = [c for c, words in docs.items() if set(words) & (set(terms) - common)]
-        return sorted(((c, scores[c]) for c in held), key=lambda row: -row[1])[:2]
+        return sorted(((c, scores[c]) for c in held), key=lambda row: (-row[1], row[0]))[:k]
 
-    found = pruning.best_rows(weights, holding, 2, search, lambda row: row[1])
+    return search
 
-    assert found == search(frozenset())  # what scoring every chunk finds
+
+def pruned(docs: dict[str, list[str]], terms: list[str], k: int) -> tuple[list, list, list[frozenset[str]]]:
+    """What ``best_rows`` finds, what scoring every chunk finds, and the terms each of its searches left out."""
+    holding = Counter(t for words in docs.values() for t in set(words))
+    weights = {t: pruning.idf(len(docs), holding[t]) for t in terms}
+    searched: list[frozenset[str]] = []
+    found = pruning.best_rows(weights, holding, k, searcher(docs, terms, k, searched), lambda row: row[1])
+    return found, searcher(docs, terms, k, [])(frozenset()), searched
+
+
+def test_common_terms_are_left_out_of_the_match_when_they_cannot_change_the_best() -> None:
+    docs = {f"c{n}": tokenize([text])[0] for n, text in enumerate(texts())}
+    found, everything, searched = pruned(docs, tokenize([QUESTION])[0], 2)
+
+    assert found == everything
     assert "week" in searched[0]  # ...without the chunks holding only "week" being scored first
 
 
 def test_the_best_need_not_hold_a_rare_term() -> None:
     """With fewer rare chunks than asked for, the common term's chunks fill the rest, as without pruning."""
     docs = {f"c{n}": tokenize([text])[0] for n, text in enumerate(texts())}
-    terms = tokenize([QUESTION])[0]
-    scores = okapi(terms, docs)
-    holding = Counter(t for words in docs.values() for t in set(words))
-    weights = {t: pruning.idf(len(docs), holding[t]) for t in terms}
+    found, everything, _ = pruned(docs, tokenize([QUESTION])[0], 5)
 
-    def search(common: frozenset[str]) -> list[tuple[str, float]]:
-        held = [c for c, words in docs.items() if set(words) & (set(terms) - common)]
-        return sorted(((c, scores[c]) for c in held), key=lambda row: (-row[1], row[0]))[:5]
-
-    found = pruning.best_rows(weights, holding, 5, search, lambda row: row[1])
-
-    assert found == search(frozenset()) and len(found) == 5
+    assert found == everything and len(found) == 5
 
 
 def test_a_chunk_holding_only_common_terms_is_found_when_it_can_beat_the_rarer_ones() -> None:
@@ -69,17 +71,10 @@ def test_a_chunk_holding_only_common_terms_is_found_when_it_can_beat_the_rarer_o
     docs |= {f"y{n}": ["y"] + [f"v{n}-{i}" for i in range(9)] for n in range(120)}
     docs["y5"] = ["y"] * 5 + [f"u{i}" for i in range(5)]
     docs |= {f"z{n}": [f"z{n}-{i}" for i in range(10)] for n in range(80)}
-    scores = okapi(["x", "y"], docs)
-    holding = Counter(t for words in docs.values() for t in set(words))
+    found, everything, searched = pruned(docs, ["x", "y"], 1)
 
-    def search(common: frozenset[str]) -> list[tuple[str, float]]:
-        held = [c for c, words in docs.items() if set(words) - common & {"x", "y"}]
-        return sorted(((c, scores[c]) for c in held), key=lambda row: (-row[1], row[0]))[:1]
-
-    weights = {t: pruning.idf(len(docs), holding[t]) for t in ("x", "y")}
-    assert search(frozenset({"y"}))[0][0].startswith("x")  # the rarer term's chunks alone: the wrong one
-
-    assert pruning.best_rows(weights, holding, 1, search, lambda row: row[1]) == [("y5", scores["y5"])]
+    assert searcher(docs, ["x", "y"], 1, [])(frozenset({"y"}))[0][0].startswith("x")  # the rarer term's: wrong
+    assert found == everything == [("y5", okapi(["x", "y"], docs)["y5"])]
 
 
 def test_the_manifest_s_keyword_search_ranks_as_bm25_over_every_chunk(tmp_path: Path) -> None:
