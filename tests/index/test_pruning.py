@@ -71,7 +71,7 @@ def test_a_chunk_holding_only_common_terms_is_found_when_it_can_beat_the_rarer_o
     docs |= {f"y{n}": ["y"] + [f"v{n}-{i}" for i in range(9)] for n in range(120)}
     docs["y5"] = ["y"] * 5 + [f"u{i}" for i in range(5)]
     docs |= {f"z{n}": [f"z{n}-{i}" for i in range(10)] for n in range(80)}
-    found, everything, searched = pruned(docs, ["x", "y"], 1)
+    found, everything, _ = pruned(docs, ["x", "y"], 1)
 
     assert searcher(docs, ["x", "y"], 1, [])(frozenset({"y"}))[0][0].startswith("x")  # the rarer term's: wrong
     assert found == everything == [("y5", okapi(["x", "y"], docs)["y5"])]
