@@ -140,21 +140,34 @@ def kept_settings(keep: Path) -> Settings:
     return Settings(NEWSQA_DATA_DIR=Path(kept["data_dir"]), CHROMA_HOST=None, **database)
 
 
+def questions_of(folder: Path) -> list[dict]:
+    """The questions asked of the larger index: DIR's first ones, when it has any."""
+    return read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
+
+
 def asks(folder: Path, keep: Path) -> dict:
     """Warm answers to DIR's questions from the larger index kept in ``keep``."""
     settings = kept_settings(keep)
     real = load_embedder(
         settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
     )
-    p50, p95 = ask_times(Service(settings, real), read_jsonl(folder / "questions.jsonl")[:QUESTIONS])
+    p50, p95 = ask_times(Service(settings, real), questions_of(folder))
     return {"ask_p50_ms_large": p50, "ask_p95_ms_large": p95}
 
 
-def run(folder: Path, small: int, large: int, keep: Path | None = None, database_url: str | None = None) -> dict:
+def run(
+    folder: Path,
+    small: int,
+    large: int,
+    keep: Path | None = None,
+    database_url: str | None = None,
+    *,
+    keep_schemas: bool = False,
+) -> dict:
     """The figures above; with ``database_url``, each index keeps its records in a schema of its own there,
-    dropped afterwards."""
+    dropped afterwards unless ``keep_schemas`` (``--keep`` does, for ``--asks``)."""
     records = read_jsonl(folder / "articles.jsonl")
-    questions = read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
+    questions = questions_of(folder)
     with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp, ExitStack() as schemas:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -165,7 +178,7 @@ def run(folder: Path, small: int, large: int, keep: Path | None = None, database
                 NEWSQA_DATA_DIR=work / f"index-{size}",
                 CHROMA_HOST=None,
                 **(
-                    {"NEWSQA_DATABASE_URL": schemas.enter_context(pg_schema(database_url, drop=keep is None))}
+                    {"NEWSQA_DATABASE_URL": schemas.enter_context(pg_schema(database_url, drop=not keep_schemas))}
                     if database_url
                     else {}
                 ),
@@ -211,7 +224,7 @@ def main() -> None:
     if args.asks:
         result = asks(args.folder, args.asks)
     else:
-        result = run(args.folder, args.small, args.large, args.keep, args.database_url)
+        result = run(args.folder, args.small, args.large, args.keep, args.database_url, keep_schemas=bool(args.keep))
     if args.json:
         print(json.dumps(result))
         return
