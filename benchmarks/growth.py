@@ -1,6 +1,7 @@
 """Benchmark: what adding 10 articles costs as the archive grows.
 
 Usage: python benchmarks/growth.py [--json] [--small N] [--large N] [--keep FOLDER] [--database-url URL] DIR
+       python benchmarks/growth.py [--json] --asks FOLDER DIR
 
 DIR holds ``articles.jsonl`` in the format of ``newsqa eval``. Two indexes are
 built, one of about ``--small`` chunks (default 20,000) and one of about
@@ -23,7 +24,9 @@ a running deployment would, and timed:
   them is the real work at that size.
 
 Everything is stored in a temporary folder (or ``--keep FOLDER``, to look at
-the indexes afterwards). Not a test: it prints figures;
+the indexes afterwards; their PostgreSQL schemas are then kept too). ``--asks
+FOLDER`` measures only the warm answers again, from the larger index kept in
+FOLDER, without building anything. Not a test: it prints figures;
 compare the ratio, as absolute figures vary between machines.
 """
 
@@ -121,11 +124,50 @@ def add10(settings: Settings, real: Embedder, new: Path) -> float:
     return seconds
 
 
-def run(folder: Path, small: int, large: int, keep: Path | None = None, database_url: str | None = None) -> dict:
+KEPT = "large.json"  # where --keep notes the larger index, for --asks
+
+
+def write_kept(work: Path, settings: Settings) -> None:
+    url = settings.database_url
+    kept = {"data_dir": str(settings.data_dir), "database_url": url.get_secret_value() if url else None}
+    (work / KEPT).write_text(json.dumps(kept), encoding="utf-8")
+
+
+def kept_settings(keep: Path) -> Settings:
+    """The settings of the larger index that ``--keep`` left in ``keep``."""
+    kept = json.loads((keep / KEPT).read_text(encoding="utf-8"))
+    database = {"NEWSQA_DATABASE_URL": kept["database_url"]} if kept["database_url"] else {}
+    return Settings(NEWSQA_DATA_DIR=Path(kept["data_dir"]), CHROMA_HOST=None, **database)
+
+
+def questions_of(folder: Path) -> list[dict]:
+    """The questions asked of the larger index: DIR's first ones, when it has any."""
+    return read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
+
+
+def asks(folder: Path, keep: Path) -> dict:
+    """Warm answers to DIR's questions from the larger index kept in ``keep``."""
+    settings = kept_settings(keep)
+    real = load_embedder(
+        settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
+    )
+    p50, p95 = ask_times(Service(settings, real), questions_of(folder))
+    return {"ask_p50_ms_large": p50, "ask_p95_ms_large": p95}
+
+
+def run(
+    folder: Path,
+    small: int,
+    large: int,
+    keep: Path | None = None,
+    database_url: str | None = None,
+    *,
+    keep_schemas: bool = False,
+) -> dict:
     """The figures above; with ``database_url``, each index keeps its records in a schema of its own there,
-    dropped afterwards."""
+    dropped afterwards unless ``keep_schemas`` (``--keep`` does, for ``--asks``)."""
     records = read_jsonl(folder / "articles.jsonl")
-    questions = read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
+    questions = questions_of(folder)
     with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp, ExitStack() as schemas:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -135,10 +177,15 @@ def run(folder: Path, small: int, large: int, keep: Path | None = None, database
             size: Settings(
                 NEWSQA_DATA_DIR=work / f"index-{size}",
                 CHROMA_HOST=None,
-                **({"NEWSQA_DATABASE_URL": schemas.enter_context(pg_schema(database_url))} if database_url else {}),
+                **(
+                    {"NEWSQA_DATABASE_URL": schemas.enter_context(pg_schema(database_url, drop=not keep_schemas))}
+                    if database_url
+                    else {}
+                ),
             )
             for size in (small, large)
         }
+        write_kept(work, settings[large])
         first = settings[small]
         real = load_embedder(
             first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision
@@ -169,9 +216,15 @@ def main() -> None:
         "--keep", type=Path, metavar="FOLDER", help="build in FOLDER (empty or new) and keep the indexes"
     )
     parser.add_argument("--database-url", help="keep each index's records in PostgreSQL there (a schema each)")
+    parser.add_argument(
+        "--asks", type=Path, metavar="FOLDER", help="only measure the answers, from the larger index kept in FOLDER"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    result = run(args.folder, args.small, args.large, args.keep, args.database_url)
+    if args.asks:
+        result = asks(args.folder, args.asks)
+    else:
+        result = run(args.folder, args.small, args.large, args.keep, args.database_url, keep_schemas=bool(args.keep))
     if args.json:
         print(json.dumps(result))
         return

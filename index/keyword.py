@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 import bm25s
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
+from index import pruning
 from index.chunking import article_of, chunk_id, position_of
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -71,14 +73,51 @@ def document(title: str, text: str) -> str:
     return f"{title}\n{text}"
 
 
-def query_of(topic: str) -> str | None:
-    """The FTS5 query for ``topic``: any of its stems, each once per time it occurs; None without any.
+def _any(found: Sequence[str]) -> str:
+    """The FTS5 query for any of ``found``, each once per time it occurs: each a quoted string, so that FTS5 reads
+    none as an operator; a repeated stem counts again, as in the query of a BM25 sum."""
+    return " OR ".join(f'"{stem}"' for stem in found)
 
-    Each stem is a quoted string, so that FTS5 reads none as an operator.
-    A repeated stem counts again, as in the query of a BM25 sum.
+
+def _match(found: Sequence[str], common: frozenset[str]) -> str:
+    """The FTS5 query matching the chunks that hold one of the ``found`` stems not in ``common``, scored on all.
+
+    A chunk holding such a stem and no common one matches the first branch,
+    one holding both the second; FTS5 counts a stem only in the branch that
+    matches, so each stem counts once, as in the plain query.
     """
-    found = tokenize([topic])[0]
-    return " OR ".join(f'"{stem}"' for stem in found) if found else None
+    if not common:
+        return _any(found)
+    rare, usual = _any([s for s in found if s not in common]), _any([s for s in found if s in common])
+    return f"(({rare}) NOT ({usual})) OR (({usual}) AND ({rare}))"
+
+
+class Holding:
+    """How many chunks hold each stem, kept for one generation of the index: counting costs a pass over the
+    stem's rows (a few ms for a common one at 200,000 chunks), and questions share their common stems."""
+
+    KEPT = 100_000  # stems, at most (a few MB)
+
+    def __init__(self) -> None:
+        self.generation, self.counts = -1, {}
+
+    def at(self, generation: int) -> dict[str, int]:
+        """The counts kept for ``generation`` (none yet, when it is not the one they were kept for)."""
+        if generation != self.generation or len(self.counts) > self.KEPT:
+            self.generation, self.counts = generation, {}
+        return self.counts
+
+
+_HOLDING = "SELECT count(*) FROM keyword_index WHERE keyword_index MATCH ?"
+
+
+def _weights(db: sqlite3.Connection, found: Sequence[str], holding: MutableMapping[str, int]) -> dict[str, float]:
+    """Each stem's BM25 weight, at most (the highest rowid counts at least every chunk); ``holding`` keeps how many
+    chunks hold each stem, for the next searches of the same index generation."""
+    for stem in set(found) - holding.keys():
+        holding[stem] = db.execute(_HOLDING, (_any([stem]),)).fetchone()[0]
+    chunks = db.execute("SELECT max(n) FROM keyword_rows").fetchone()[0] or 0
+    return {stem: times * pruning.idf(chunks, holding[stem]) for stem, times in Counter(found).items()}
 
 
 def write(db: sqlite3.Connection, article_id: str, title: str, texts: Sequence[str]) -> None:
@@ -122,19 +161,29 @@ _BEST_OF = (
 
 
 def search(
-    db: sqlite3.Connection, topic: str, k: int, articles: Iterable[str] | None = None
+    db: sqlite3.Connection,
+    topic: str,
+    k: int,
+    articles: Iterable[str] | None = None,
+    holding: MutableMapping[str, int] | None = None,
 ) -> list[tuple[str, float]]:
     """Up to ``k`` (chunk id, score) pairs for ``topic``, best first, from ``articles`` only if given.
 
-    Only chunks sharing a stem with the topic are found; a higher score is better.
+    Only chunks sharing a stem with the topic are found; a higher score is better. ``holding`` keeps how many
+    chunks hold each stem, kept by the caller for one generation of the index.
     """
-    query = query_of(topic)
-    if query is None or k <= 0:
+    found = tokenize([topic])[0]
+    if not found or k <= 0:
         return []
-    if articles is None:
-        rows = db.execute(_BEST, (query, k)).fetchall()
-    else:
-        rows = db.execute(_BEST_OF, (query, json.dumps(list(articles)), k)).fetchall()
+    only = None if articles is None else json.dumps(list(articles))
+
+    def best(common: frozenset[str]) -> list[tuple[str, int, float]]:
+        if only is None:
+            return db.execute(_BEST, (_match(found, common), k)).fetchall()
+        return db.execute(_BEST_OF, (_match(found, common), only, k)).fetchall()
+
+    holding = {} if holding is None else holding
+    rows = pruning.best_rows(_weights(db, found, holding), holding, k, best, lambda row: -row[2])
     return [(chunk_id(article, position), -score) for article, position, score in rows]
 
 

@@ -114,6 +114,7 @@ class Manifest:
         # One statement at a time: threads sharing the connection would otherwise
         # share (and reset) its cached statements mid-read.
         self._lock = threading.RLock()
+        self._holding = keyword.Holding()
 
     @property
     def location(self) -> str:
@@ -232,7 +233,11 @@ class Manifest:
     def keyword_search(self, topic: str, k: int, articles: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, score) pairs for ``topic`` by BM25, best first, from ``articles`` only if given."""
         with self._lock:
-            return keyword.search(self._db, topic, k, articles)
+            self._db.execute("BEGIN")  # counts and search from one snapshot, of the generation they are kept for
+            try:
+                return keyword.search(self._db, topic, k, articles, self._holding.at(self.generation))
+            finally:
+                self._db.execute("COMMIT")
 
     def keyword_damage(self) -> KeywordDamage:
         """Chunks of the articles' rows without keyword rows, and keyword rows of no such chunk."""

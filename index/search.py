@@ -14,6 +14,8 @@ recency boost); what a question means is read in ``bot.core``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -119,26 +121,26 @@ class Retriever:
         k: int = 10,
         where: Filter | None = None,
         *,
-        query: np.ndarray | None = None,
+        query: np.ndarray | Callable[[], np.ndarray] | None = None,
         boost: Boost | None = None,
     ) -> list[Passage]:
         """The ``k`` best passages for ``topic``, best first, from the articles ``where`` admits.
 
-        ``query`` is the topic's vector when the caller has it already (it is
-        embedded otherwise); ``boost`` favours articles of some dates.
+        ``query`` is the topic's vector, or what makes it (called while the
+        keyword search runs: neither waits for the other); the topic is
+        embedded when it is not given. ``boost`` favours articles of some dates.
         """
-        query = self.embedder.embed([topic])[0] if query is None else query
         self._refresh()
-        if where:
-            found = self._filtered(topic, query, where)
-            if found is None:
-                return []
-            dense, keyword = found
-        else:
-            dense = self.store.query(query, CANDIDATES)
-            keyword = self.manifest.keyword_search(topic, CANDIDATES)
+        scope = self._scope(where) if where else None
+        if where and scope is None:
+            return []
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            keywords = pool.submit(self.manifest.keyword_search, topic, CANDIDATES, scope and scope[1])
+            query = self.embedder.embed([topic])[0] if query is None else query() if callable(query) else query
+            dense = self._dense(query, where, scope)
+            keyword = keywords.result()
         fused: dict[str, float] = {}
-        for rank, chunk in enumerate([h.id for h in dense]):
+        for rank, (chunk, _) in enumerate(dense):
             fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, (chunk, _) in enumerate(keyword):
             fused[chunk] = fused.get(chunk, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank + 1)
@@ -148,10 +150,15 @@ class Retriever:
                 if entry is not None and boost.covers(entry.published_at):
                     fused[chunk] *= boost.factor
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
-        hits = {h.id: h for h in dense}
-        hits.update({h.id: h for h in self.store.get([i for i in best if i not in hits], query)})
-        ranked = [hits[i] for i in best if i in hits and self._is_committed(hits[i])][:k]
+        ranked = self._hits(best, query, dense)[:k]
         return [self._placed(Passage.from_hit(h, fused[h.id], 1.0 - h.distance)) for h in ranked]
+
+    def _hits(self, best: list[str], query: np.ndarray, dense: list[tuple[str, float]]) -> list[Hit]:
+        """The committed chunks of ``best``, in order, read from the store (texts and metadata only for these)
+        with their distances from the dense search where it found them."""
+        found = dict(dense)
+        hits = self.store.get(best, None if all(i in found for i in best) else query)
+        return [replace(h, distance=found.get(h.id, h.distance)) for h in hits if self._is_committed(h)]
 
     def _placed(self, passage: Passage) -> Passage:
         """``passage`` with its article's story (its own, for an article indexed by an earlier version)."""
@@ -163,18 +170,24 @@ class Retriever:
         self._refresh()
         return self._grouped
 
-    def _filtered(self, topic: str, query: np.ndarray, where: Filter) -> tuple[list[Hit], list[tuple[str, float]]] | None:
-        """Dense and keyword hits among the articles ``where`` admits; None when no source matches."""
+    def _scope(self, where: Filter) -> tuple[set[str], set[str]] | None:
+        """The sources and articles ``where`` admits; None when no source matches."""
         sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
         if not sources:
             return None
-        admitted = {a for a, entry in self._entries.items() if where.admits(entry)}
+        return sources, {a for a, entry in self._entries.items() if where.admits(entry)}
+
+    def _dense(
+        self, query: np.ndarray, where: Filter | None, scope: tuple[set[str], set[str]] | None
+    ) -> list[tuple[str, float]]:
+        """The dense search's (chunk id, distance) pairs, among the articles ``where`` admits (``scope``)."""
+        if where is None or scope is None:
+            return self.store.closest(query, CANDIDATES)
+        sources, admitted = scope
         chunks = [chunk for a in admitted for chunk in self._entries[a].chunk_ids]
         if len(chunks) <= EXACT_SEARCH_CHUNKS:
-            dense = self.store.nearest(chunks, query, CANDIDATES)
-        else:
-            dense = self.store.query(query, CANDIDATES, where=where.chroma(sources))
-        return dense, self.manifest.keyword_search(topic, CANDIDATES, admitted)
+            return self.store.nearest(chunks, query, CANDIDATES)
+        return self.store.closest(query, CANDIDATES, where=where.chroma(sources))
 
     def sentences(self, passages: list[Passage]) -> tuple[list[Span], np.ndarray]:
         """Every citable span of ``passages`` once, in passage order, and their vectors (one row each)."""

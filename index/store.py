@@ -243,8 +243,8 @@ class ChunkStore:
         return [found[i] for i in ids if i in found]
 
     @_reaching
-    def nearest(self, ids: Sequence[str], query: np.ndarray, k: int) -> list[Hit]:
-        """The ``k`` chunks among ``ids`` most similar to ``query``, best first, by exact cosine.
+    def nearest(self, ids: Sequence[str], query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` chunks among ``ids`` most similar to ``query``, best first, as (id, cosine distance) pairs.
 
         Quicker than a search with a ``where`` filter when few chunks are
         admitted: their vectors are compared with the query directly.
@@ -255,8 +255,7 @@ class ChunkStore:
         if not res["ids"]:
             return []
         similarity = np.asarray(res["embeddings"], dtype=np.float32) @ query
-        distance = {res["ids"][i]: 1.0 - float(similarity[i]) for i in np.argsort(-similarity, kind="stable")[:k]}
-        return [replace(hit, distance=distance[hit.id]) for hit in self.get(list(distance))]
+        return [(res["ids"][i], 1.0 - float(similarity[i])) for i in np.argsort(-similarity, kind="stable")[:k]]
 
     def _pages(self, include: list, where: dict | None = None) -> Iterator[dict]:
         if self._found() is None:
@@ -274,22 +273,23 @@ class ChunkStore:
         return self._collection.get(include=include, where=where, limit=self._batch, offset=offset)
 
     @_reaching
-    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
-        """The ``k`` chunks nearest to ``embedding``, nearest first; ``where`` filters on metadata."""
+    def closest(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """The ``k`` chunks nearest to ``embedding``, nearest first, as (id, cosine distance) pairs; ``where``
+        filters on metadata.
+
+        Only ids and distances: reading the texts and metadata of every
+        candidate cost more than the search itself (80 candidates: 7 ms against
+        1 ms), and a search keeps only the few best after fusion.
+        """
         if k <= 0 or self._found() is None:
             return []
-        res = self._collection.query(
-            query_embeddings=[embedding],
-            n_results=k,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            Hit.of(id_, doc, meta, float(dist))
-            for id_, doc, meta, dist in zip(
-                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
-            )
-        ]
+        res = self._collection.query(query_embeddings=[embedding], n_results=k, where=where, include=["distances"])
+        return [(id_, float(dist)) for id_, dist in zip(res["ids"][0], res["distances"][0])]
+
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+        """The ``k`` chunks nearest to ``embedding``, nearest first, with their texts and metadata."""
+        distances = dict(self.closest(embedding, k, where))
+        return [replace(hit, distance=distances[hit.id]) for hit in self.get(list(distances))]
 
 
 def _searching_wide(collection: Any) -> Any:

@@ -110,16 +110,18 @@ def pg_server() -> str:
 
 
 @contextmanager
-def pg_schema(server: str) -> Iterator[str]:
-    """A database address whose tables go to a fresh schema of their own, dropped after the block."""
+def pg_schema(server: str, *, drop: bool = True) -> Iterator[str]:
+    """A database address whose tables go to a fresh schema of their own, dropped after the block (unless not
+    ``drop``)."""
     schema = f"newsqa_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     try:
         yield make_conninfo(server, options=f"-csearch_path={schema}")
     finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        if drop:
+            with psycopg.connect(server, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

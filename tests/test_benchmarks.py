@@ -48,12 +48,14 @@ def test_growth_adds_the_same_ten_articles_to_a_smaller_and_a_larger_index(tmp_p
     folder.mkdir()
     folder.joinpath("articles.jsonl").write_text((DATA / "realtimeqa-slice.jsonl").read_text())
     folder.joinpath("questions.jsonl").write_text((DATA / "realtimeqa-questions.jsonl").read_text())
-    result = script("growth").run(folder, small=100, large=300)
+    result = script("growth").run(folder, small=100, large=300, keep=tmp_path / "kept")
     assert 100 <= result["chunks_small"] < result["chunks_large"] and result["chunks_large"] >= 300
     assert result["add10_s_small"] > 0 and result["add10_s_large"] > 0
     small, large = result["add10_s_small"], result["add10_s_large"]  # rounded to 0.01 s; the ratio is of the times
     assert (large - 0.005) / (small + 0.005) - 0.005 <= result["add10_ratio"] <= (large + 0.005) / (small - 0.005) + 0.005
     assert result["ask_p50_ms_large"] <= result["ask_p95_ms_large"]
+    again = script("growth").asks(folder, tmp_path / "kept")  # the answers alone, from the kept larger index
+    assert again["ask_p50_ms_large"] <= again["ask_p95_ms_large"]
 
 
 def test_stories_measures_the_thresholds_with_the_indexing_code(tmp_path: Path, real_embedder: Embedder) -> None:

@@ -70,14 +70,19 @@ def find(
     higher, and so do their sentences, except for a question about order, which
     compares reports over time.
     """
-    if question.context:
-        query, topical = retriever.embed([question.topic, question.search_topic])
-        if question.points_back:  # "who will he face?": "he" is only known from the conversation
-            query = topical
-    else:
-        query = topical = retriever.embed([question.topic])[0]
+    texts = [question.topic, question.search_topic] if question.context else [question.topic]
+    vectors: list[np.ndarray] = []
+
+    def topical() -> np.ndarray:  # what the passages are searched with (embedded while the keyword search runs)
+        vectors.extend(retriever.embed(texts))
+        return vectors[-1]
+
     boost = recent(question.today, params)
     passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
+    if not vectors:  # nothing was searched (no source matches)
+        topical()
+    # "who will he face?": "he" is only known from the conversation, so its sentences are ranked as searched
+    query = vectors[-1] if question.points_back else vectors[0]
     passages = newest_copies(passages, question.today)
     if names_first and question.names:
         naming = [p for p in passages if not missed_names(question, [p])]

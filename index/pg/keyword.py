@@ -22,17 +22,16 @@ costs the writing of its own rows.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import psycopg
 
+from index import pruning
 from index.chunking import chunk_id
 from index.keyword import KeywordDamage, document, missing_of, tokenize
 
-K1, B = 1.2, 0.75  # FTS5's bm25() defaults, so that both modes rank alike
-IDF_FLOOR = 1e-6  # FTS5's, for terms in more than half the chunks
+K1, B = pruning.K1, 0.75  # FTS5's bm25() defaults, so that both modes rank alike
 MAX_POSITION = 16383  # PostgreSQL keeps positions up to this; a chunk holds far fewer terms
 
 
@@ -119,43 +118,43 @@ _BEST = _SCORED.format(only="")
 _BEST_OF = _SCORED.format(only="AND c.article_id = ANY(%(articles)s)")
 
 
-def weights(conn: psycopg.Connection, terms: list[str], times: list[int]) -> tuple[dict[str, float], float]:
+def weights(
+    conn: psycopg.Connection, terms: list[str], times: list[int]
+) -> tuple[dict[str, float], dict[str, int], float]:
     """Each term's BM25 weight (its idf as FTS5 computes it, floored just above 0, times ``times``), for the
-    terms some chunk holds; and the average length of a chunk."""
+    terms some chunk holds; how many chunks hold each; and the average length of a chunk."""
     rows = conn.execute(_STATS, (terms,)).fetchall()
     if not rows:
-        return {}, 1.0
+        return {}, {}, 1.0
     n, tokens = float(rows[0][2]), float(rows[0][3])
     held = {term: chunks for term, chunks, _, _ in rows if term is not None}
     repeats = dict(zip(terms, times))
-    found = {
-        term: repeats[term] * max(math.log((n - chunks + 0.5) / (chunks + 0.5)), IDF_FLOOR)
-        for term, chunks in held.items()
-    }
-    return found, tokens / max(n, 1.0)
+    found = {term: repeats[term] * pruning.idf(n, chunks) for term, chunks in held.items()}
+    return found, held, tokens / max(n, 1.0)
 
 
 def search(
     conn: psycopg.Connection, topic: str, k: int, articles: Iterable[str] | None = None
 ) -> list[tuple[str, float]]:
-    """Up to ``k`` (chunk id, score) pairs for ``topic``, best first, from ``articles`` only if given."""
+    """Up to ``k`` (chunk id, score) pairs for ``topic``, best first, from ``articles`` only if given.
+
+    Only the chunks holding a term that can bring them among the ``k`` best are scored (``index.pruning``).
+    """
     query = query_of(topic)
     if query is None or k <= 0:
         return []
-    found, average = weights(conn, *query)
+    found, held, average = weights(conn, *query)
     if not found:
         return []
-    params = {
-        "terms": list(found),
-        "weights": list(found.values()),
-        "average": average,
-        "match": " | ".join(f"'{_quoted(t)}'" for t in found),
-        "k": k,
-    }
-    if articles is None:
-        rows = conn.execute(_BEST, params).fetchall()
-    else:
-        rows = conn.execute(_BEST_OF, {**params, "articles": list(articles)}).fetchall()
+    params = {"terms": list(found), "weights": list(found.values()), "average": average, "k": k}
+    if articles is not None:
+        params["articles"] = list(articles)
+
+    def best(common: frozenset[str]) -> list[tuple[str, int, float]]:
+        match = " | ".join(f"'{_quoted(t)}'" for t in found if t not in common)
+        return conn.execute(_BEST if articles is None else _BEST_OF, {**params, "match": match}).fetchall()
+
+    rows = pruning.best_rows(found, held, k, best, lambda row: float(row[2]))
     return [(chunk_id(article, position), float(score)) for article, position, score in rows]
 
 
