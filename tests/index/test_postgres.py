@@ -30,11 +30,13 @@ from index.pg import PostgresRecords, migrations
 from index.pg import keyword as pg_keyword
 from index.records import SqliteRecords
 from tests.checks import assert_consistent
-from tests.conftest import DATA
+from tests.conftest import CHOOSES_ITS_DATABASES, DATA
 from tests.fakes import HashEmbedder
 from tests.index import damage
 from tests.index.runs import ROOT, index_in_process, lock_held, snapshot, write_articles
 from tests.index.test_keyword import QUESTION, STORIES, story
+
+pytestmark = CHOOSES_ITS_DATABASES  # the PostgreSQL mode's own tests, some beside SQLite
 
 
 def test_keyword_scores_are_those_of_sqlite_s_bm25(pg_url: str, tmp_path) -> None:
