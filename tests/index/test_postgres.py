@@ -26,8 +26,9 @@ from index.articles import make_article
 from index.embed.base import Embedder
 from index.errors import IndexBusyError, NewsqaError, StoreUnavailableError
 from index.health import BUSY, MISSING, ORPHANS, STALE_LOCK
-from index.pg import PostgresRecords, migrations
+from index.pg import AdvisoryLock, PostgresRecords, migrations
 from index.pg import keyword as pg_keyword
+from index.pg import lock as pg_lock
 from index.records import SqliteRecords
 from tests.checks import assert_consistent
 from tests.conftest import CHOOSES_ITS_DATABASES, DATA
@@ -227,3 +228,31 @@ def test_records_made_before_stories_have_none_until_opened_for_writing(pg_url: 
     writer = records.open()
     assert writer.memberships() == {} and writer.entries() == {}
     writer.close()
+
+
+def test_a_run_that_ends_frees_the_lock_at_once_not_when_the_server_ends_its_session(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server ends a closed connection's session a moment after the client closed it (later still on a busy
+    machine): the run that follows at once, or the check after a repair, must find the lock free."""
+    PostgresRecords(pg_url, "test store").open().close()
+    lingering: list[psycopg.Connection] = []
+
+    def slow_to_end(url: str) -> psycopg.Connection:
+        conn = psycopg.connect(url, autocommit=True)
+        lingering.append(conn)
+        conn.close = lambda: None  # type: ignore[method-assign]  # a session the server has yet to end
+        return conn
+
+    lock = AdvisoryLock(pg_url)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(pg_lock, "connect", slow_to_end)
+            with lock.hold():
+                pass
+        assert not lock.status().held
+        with lock.hold():  # the next run
+            assert lock.status().held
+    finally:
+        for conn in lingering:
+            psycopg.Connection.close(conn)
