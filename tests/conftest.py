@@ -6,8 +6,8 @@ import os
 import shutil
 import socket
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -73,13 +73,76 @@ def fp32_embedder() -> Embedder:
     return load_embedder(DEFAULT_MODEL, Settings(_env_file=None).model_cache, precision="fp32")
 
 
+# Where the index's records go in this run: the data folder's SQLite file (the default), or with
+# NEWSQA_TEST_DATABASE=postgresql a fresh PostgreSQL schema for each index the tests make, the whole suite through.
+DATABASES = ("sqlite", "postgresql")
+DATABASE = os.environ.get("NEWSQA_TEST_DATABASE") or "sqlite"
+if DATABASE not in DATABASES:
+    raise pytest.UsageError(f"NEWSQA_TEST_DATABASE={DATABASE!r}: expected one of {', '.join(DATABASES)}")
+
+
+# For a test that picks its databases itself (a PostgreSQL schema beside SQLite, or both in turn): it runs in
+# the SQLite run only, where it has both already, rather than twice the same.
+CHOOSES_ITS_DATABASES = pytest.mark.records_in("sqlite", reason="the test chooses its databases itself")
+
+
+def pytest_report_header() -> str:
+    return f"index records: {DATABASE} (NEWSQA_TEST_DATABASE)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for a PostgreSQL schema itself chooses its databases (see CHOOSES_ITS_DATABASES)."""
+    for item in items:
+        if "pg_server" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("records_in"):
+            item.add_marker(CHOOSES_ITS_DATABASES)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture is made; after pytest's own skip marks (tryfirst), so that this skip is reported at
+    this line, once per reason, rather than at each test."""
+    marker = item.get_closest_marker("records_in")
+    if marker and marker.args[0] != DATABASE:
+        pytest.skip(f"with the index records in {marker.args[0]} only: {marker.kwargs['reason']}")
+
+
+@pytest.fixture(scope="session")
+def index_databases(request: pytest.FixtureRequest) -> Iterator[Callable[[], str | None]]:
+    """Where each new index keeps its records in this run: None for its data folder's SQLite file, or the
+    address of a fresh PostgreSQL schema per call, all dropped at the end of the run."""
+    if DATABASE == "sqlite":
+        yield lambda: None
+        return
+    server = request.getfixturevalue("pg_server")
+    with ExitStack() as schemas:
+        yield lambda: schemas.enter_context(pg_schema(server))
+
+
+def index_settings(data_dir: Path, database_url: str | None, **fields: object) -> Settings:
+    """Settings of an index in ``data_dir``, its records in ``database_url`` (None: the data dir's SQLite file)."""
+    return Settings(NEWSQA_DATA_DIR=data_dir, NEWSQA_DATABASE_URL=database_url, **fields)
+
+
+def environment_of(settings: Settings) -> dict[str, str]:
+    """The environment that gives a command run in another process (or through the entry points) the index of
+    ``settings``: its data dir, and where its records are."""
+    url = settings.database_url
+    return {"NEWSQA_DATA_DIR": str(settings.data_dir)} | ({"NEWSQA_DATABASE_URL": url.get_secret_value()} if url else {})
+
+
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings pointing at a fresh data dir, ignoring the developer's environment."""
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Where the test's index keeps its records in this run: None for the SQLite file, or a fresh schema."""
+    return request.getfixturevalue("pg_url") if DATABASE == "postgresql" else None
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None) -> Settings:
+    """Settings pointing at a fresh data dir (and in the PostgreSQL run a fresh schema), ignoring the
+    developer's environment."""
     for field in Settings.model_fields.values():
         monkeypatch.delenv(str(field.validation_alias), raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
-    return Settings(NEWSQA_DATA_DIR=tmp_path / "data")
+    return index_settings(tmp_path / "data", database_url)
 
 
 # The PostgreSQL the tests use: NEWSQA_TEST_DATABASE_URL, else the local one, as user postgres or root, in the
@@ -96,7 +159,7 @@ def pg_server() -> str:
     """The address of a PostgreSQL database to make schemas in; where none can be reached, the test is
     skipped, or failed when one is required."""
     named = os.environ.get("NEWSQA_TEST_DATABASE_URL")
-    required = os.environ.get("NEWSQA_TEST_POSTGRES") == "required"
+    required = os.environ.get("NEWSQA_TEST_POSTGRES") == "required" or DATABASE == "postgresql"
     errors = []
     for url in [named] if named else PG_URLS:
         try:
@@ -167,22 +230,31 @@ def sharing(service: Service, settings: Settings) -> Service:
     return shared
 
 
-def _settings_for(folder: Path) -> Settings:
-    return Settings(NEWSQA_DATA_DIR=folder)
+@pytest.fixture(scope="session")
+def new_index_settings(
+    tmp_path_factory: pytest.TempPathFactory, index_databases: Callable[[], str | None]
+) -> Callable[..., Settings]:
+    """Settings of a new index kept for the whole run: a fresh data dir named after ``name``, its records
+    where this run keeps them."""
+
+    def make(name: str, **fields: object) -> Settings:
+        return index_settings(tmp_path_factory.mktemp(name), index_databases(), **fields)
+
+    return make
 
 
 @pytest.fixture(scope="session")
-def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
+def sample_index(new_index_settings: Callable[..., Settings], real_embedder: Embedder) -> Service:
     """The bundled sample article, indexed with the real model (shared, read-only)."""
-    opened = Service(_settings_for(tmp_path_factory.mktemp("sample")), real_embedder)
+    opened = Service(new_index_settings("sample"), real_embedder)
     assert opened.fill_if_empty()
     return opened
 
 
 @pytest.fixture(scope="session")
-def mixed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
+def mixed_index(new_index_settings: Callable[..., Settings], real_embedder: Embedder) -> Service:
     """The slice and the sample among 52 more real articles about blame, bombings and Iran (shared, read-only)."""
-    opened = Service(_settings_for(tmp_path_factory.mktemp("mixed")), real_embedder)
+    opened = Service(new_index_settings("mixed"), real_embedder)
     paths = [DATA / "realtimeqa-blame.jsonl", DATA / "realtimeqa-slice.jsonl", SAMPLES_DIR]
     report = opened.indexer.index_paths(paths)
     assert report.added == 67 and not report.failed
@@ -190,9 +262,9 @@ def mixed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedde
 
 
 @pytest.fixture(scope="session")
-def slice_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
+def slice_index(new_index_settings: Callable[..., Settings], real_embedder: Embedder) -> Service:
     """Fourteen real news articles and the sample, indexed with the real model (shared, read-only)."""
-    opened = Service(_settings_for(tmp_path_factory.mktemp("slice")), real_embedder)
+    opened = Service(new_index_settings("slice"), real_embedder)
     report = opened.indexer.index_paths([DATA / "realtimeqa-slice.jsonl", SAMPLES_DIR])
     assert report.added == 15 and not report.failed
     return opened

@@ -7,9 +7,10 @@ from pathlib import Path
 from types import ModuleType
 
 from index.embed.base import Embedder
-from tests.conftest import DATA
+from tests.conftest import CHOOSES_ITS_DATABASES, DATA
 
 ROOT = Path(__file__).parents[1]
+pytestmark = CHOOSES_ITS_DATABASES  # the scripts' own: a data folder, or a database given to them
 
 
 def script(name: str) -> ModuleType:

@@ -1,8 +1,8 @@
 """The writer lock in PostgreSQL: a session advisory lock, one indexing run at a time across all hosts.
 
 The lock lives as long as the session of a connection of its own: a run that
-ends releases it, and one that is killed releases it too, when the server sees
-its connection close. Beside it the holder keeps a row in ``writer`` saying
+ends releases it before it closes the connection, and one that is killed
+releases it too, when the server sees its connection close. Beside it the holder keeps a row in ``writer`` saying
 who it is and since when, removed when it releases the lock, as the file
 lock's holder keeps a record: a row left while the lock is free says that a
 run was killed. The key is the schema's, so that each schema of a database
@@ -56,8 +56,11 @@ class AdvisoryLock:
             finally:
                 if not conn.closed:  # a connection lost midway lost the lock too: its row tells of the run
                     conn.execute("DELETE FROM writer")
+                    # Freed now: the server ends a closed connection's session (and its locks) only a moment
+                    # later, when the next run, or the check after a repair, may already be asking.
+                    conn.execute(_UNLOCK, (WRITING,))
         finally:
-            conn.close()  # ends the session, and with it the lock
+            conn.close()
 
     def status(self) -> LockStatus:
         """Whether a run holds the lock now (tried for an instant), and the row its last holder left."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
 from bot.app.follows import Follows
@@ -41,6 +42,7 @@ def test_services_with_other_data_folders_on_one_database_share_follows_and_post
     assert not (other.settings.data_dir / "follows.sqlite3").exists()
 
 
+@pytest.mark.records_in("sqlite", reason="about the manifest file (in PostgreSQL: the test above)")
 def test_follows_are_kept_in_the_manifest_file_and_survive_a_reopening(settings: Settings) -> None:
     follows = open_follows(settings)
     made, _ = follows.follow(7, " Greece   same-sex marriage ", guild_id=1, user_id=2, since=date(2024, 2, 1))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psycopg
 
 from bot.app.settings import Settings
 from bot.app.wiring import open_database, store_location
@@ -88,18 +89,31 @@ def _edit_manifest(settings: Settings, script: str, *params: object) -> None:
         db.close()
 
 
+def _edit_records(settings: Settings, sqlite: str, postgresql: str, *params: object) -> None:
+    """Change the index's records behind their back, with the statement for the database they are in."""
+    if settings.database_url is None:
+        _edit_manifest(settings, sqlite, *params)
+        return
+    with psycopg.connect(settings.database_url.get_secret_value(), autocommit=True) as db:
+        db.execute(postgresql, params)
+
+
 def delete_a_keyword_row(settings: Settings) -> str:
     """A chunk whose keyword row is gone (a manifest edited by hand or by another program)."""
     entry = victim(settings)
-    _edit_manifest(settings, "DELETE FROM keyword_rows WHERE article_id = ? AND position = 1", entry.id)
+    rows = "{} WHERE article_id = {} AND position = 1"
+    _edit_records(
+        settings, rows.format("DELETE FROM keyword_rows", "?"), rows.format("DELETE FROM chunks", "%s"), entry.id
+    )
     return entry.id
 
 
 def add_a_keyword_row(settings: Settings) -> str:
     """A keyword row of a chunk that no manifest row lists: an article's chunk past its last."""
     entry = victim(settings)
-    row = "INSERT INTO keyword_rows (article_id, position, stems) VALUES (?, ?, 'zygomorph orchid')"
-    _edit_manifest(settings, row, entry.id, entry.chunks)
+    sqlite = "INSERT INTO keyword_rows (article_id, position, stems) VALUES (?, ?, 'zygomorph orchid')"
+    postgresql = "INSERT INTO chunks (article_id, position, stems, length) VALUES (%s, %s, 'zygomorph orchid', 2)"
+    _edit_records(settings, sqlite, postgresql, entry.id, entry.chunks)
     return entry.id
 
 
@@ -113,6 +127,18 @@ def make_it_an_earlier_version_s(settings: Settings) -> str:
     return ""
 
 
+def lose_the_records(settings: Settings) -> None:
+    """The records lost, the store kept: the manifest file deleted, or the database's schema emptied (a database
+    restored from before the index was made)."""
+    if settings.database_url is None:
+        settings.manifest_path.unlink()
+        return
+    with psycopg.connect(settings.database_url.get_secret_value(), autocommit=True) as db:
+        (schema,) = db.execute("SELECT current_schema()").fetchone()  # type: ignore[misc]
+        db.execute(f"DROP SCHEMA {schema} CASCADE")
+        db.execute(f"CREATE SCHEMA {schema}")
+
+
 def claim_another_model(settings: Settings) -> str:
     """A collection that says it was built with another model (the model setting changed since)."""
     meta = collection(settings).metadata
@@ -121,7 +147,8 @@ def claim_another_model(settings: Settings) -> str:
 
 
 def state(settings: Settings) -> dict[str, Any]:
-    """All an index holds: every file of its records byte for byte, with its time, and all its store holds.
+    """All an index holds: every file of its records byte for byte, with its time, the rows of its records
+    in PostgreSQL, and all its store holds.
 
     Left out: the files of a local Chroma store, into which Chroma writes its
     own bookkeeping whenever a client opens the store (as reading it here
@@ -139,7 +166,17 @@ def state(settings: Settings) -> dict[str, Any]:
         (held["ids"][i], held["documents"][i], held["metadatas"][i], np.asarray(held["embeddings"][i]).tobytes())
         for i in order
     ]
-    return {"files": files, "collection": collection(settings).metadata, "chunks": chunks}
+    return {"files": files, "records": _tables(settings), "collection": collection(settings).metadata, "chunks": chunks}
+
+
+def _tables(settings: Settings) -> dict[str, str]:
+    """Each table of the records in PostgreSQL (none for those in the data folder's files): a digest of its rows."""
+    if settings.database_url is None:
+        return {}
+    with psycopg.connect(settings.database_url.get_secret_value()) as db:
+        names = [n for (n,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        digest = "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {} AS t"
+        return {name: db.execute(digest.format(name)).fetchone()[0] for name in sorted(names)}
 
 
 def _digest(path: Path) -> str:

@@ -89,6 +89,11 @@ def lock_held(lock: Path | str) -> Iterator[subprocess.Popen]:
         holder.stdin.close()  # type: ignore[union-attr]
 
 
+def writer_lock(settings: Settings) -> Path | str:
+    """Where the index's writer lock is, for :func:`lock_held`: its file, or the database holding its records."""
+    return settings.database_url.get_secret_value() if settings.database_url else settings.lock_path
+
+
 def snapshot(indexer: Indexer) -> tuple[dict, set[str]]:
     """What an index holds: each article's content hash and chunk count, and every stored chunk id."""
     entries = {e.id: (e.content_hash, e.chunks) for e in indexer.manifest.entries().values()}

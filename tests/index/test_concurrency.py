@@ -13,7 +13,10 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import open_indexer
 from tests.checks import assert_consistent
+from tests.conftest import CHOOSES_ITS_DATABASES
 from tests.fakes import HashEmbedder
+
+pytestmark = CHOOSES_ITS_DATABASES
 
 ARTICLES = 5
 ROUNDS = 12

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.health import check_index, repair_index
+from bot.app.move import move_index
 from bot.app.settings import Settings
 from bot.app.wiring import open_indexer
 from index.embed.base import Embedder
@@ -22,7 +23,7 @@ from index.health import BUSY, KEYWORD_EXTRA, KEYWORD_MISSING, MISMATCH, MISSING
 from index.lock import holder_path
 from tests.checks import assert_consistent
 from tests.index import damage
-from tests.index.runs import lock_held, snapshot, write_articles
+from tests.index.runs import lock_held, snapshot, write_articles, writer_lock
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ def clean(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> 
 
 @pytest.fixture
 def copied(clean: Clean, settings: Settings) -> Settings:
-    """Settings for a copy of the clean index, to damage."""
+    """Settings for a copy of the clean index, to damage; its records moved into this run's PostgreSQL schema
+    when the run keeps them there."""
     subprocess.run(["cp", "-a", str(clean.data_dir), str(settings.data_dir)], check=True)
+    if settings.database_url is not None:
+        move_index(settings.model_copy(update={"database_url": None}), settings.database_url.get_secret_value())
     return settings
 
 
@@ -70,7 +74,10 @@ def assert_clean(settings: Settings, clean: Clean, embedder: Embedder) -> None:
         (damage.delete_a_chunk, {MISSING}, False),
         (damage.delete_a_keyword_row, {KEYWORD_MISSING}, False),
         (damage.add_a_keyword_row, {KEYWORD_EXTRA}, False),
-        (damage.make_it_an_earlier_version_s, {KEYWORD_MISSING}, False),
+        pytest.param(
+            damage.make_it_an_earlier_version_s, {KEYWORD_MISSING}, False,
+            marks=pytest.mark.records_in("sqlite", reason="an earlier version kept the records in SQLite only"),
+        ),  # fmt: skip
         (damage.add_an_orphan_chunk, {ORPHANS}, False),
         (damage.add_a_row_without_chunks, {MISSING}, True),  # no source
         (damage.change_a_chunk_s_content, {MISMATCH}, False),
@@ -118,7 +125,7 @@ def test_another_model_is_not_embedded_again_while_an_article_cannot_be_read(
 def test_a_held_lock_is_reported_with_its_holder_and_a_killed_holder_as_stale(
     copied: Settings, clean: Clean, real_embedder: Embedder
 ) -> None:
-    with lock_held(copied.lock_path) as holder:
+    with lock_held(writer_lock(copied)) as holder:
         before = damage.state(copied)
         health = check_index(copied)
         [busy] = health.problems
@@ -132,5 +139,5 @@ def test_a_held_lock_is_reported_with_its_holder_and_a_killed_holder_as_stale(
     assert stale.kind == STALE_LOCK and f"pid {holder.pid} on " in stale.detail
     expected = "Repaired: the writer lock's record of a killed run removed; 0 failed."
     assert repair_index(copied, real_embedder).summary() == expected
-    assert not holder_path(copied.lock_path).exists()
+    assert copied.database_url or not holder_path(copied.lock_path).exists()  # in PostgreSQL: a row, checked below
     assert_clean(copied, clean, real_embedder)

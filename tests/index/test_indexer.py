@@ -7,10 +7,9 @@ import pytest
 
 from bot.app.service import Service
 from bot.app.settings import Settings
-from bot.app.wiring import open_indexer
+from bot.app.wiring import open_database, open_indexer
 from index.errors import IndexBusyError, ModelMismatchError
 from index.indexer import Indexer
-from index.lock import writer_lock
 from index.read.files import load_file
 from index.vectors import passages, plan
 from tests.checks import assert_consistent, stored_ids
@@ -144,7 +143,7 @@ def test_another_model_is_refused_with_the_rebuild_command(settings: Settings, a
 
 
 def test_a_second_writer_fails_at_once(fake_indexer: Indexer, settings: Settings, articles_dir: Path) -> None:
-    with writer_lock(settings.lock_path):
+    with open_database(settings).lock.hold():  # as another indexing run does
         with pytest.raises(IndexBusyError, match="busy"):
             fake_indexer.index_paths([articles_dir])
     assert fake_indexer.index_paths([articles_dir]).added == 1

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from pathlib import Path
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 from bot.app.service import Service
 from bot.app.settings import Settings
+from bot.app.wiring import open_database
 from index import keyword
 from index.articles import Article, make_article
 from index.chunking import chunk_id
 from index.errors import IndexNotReadyError
 from index.keyword import document, tokenize
 from index.manifest import Manifest
+from index.pg import PostgresManifest
+from index.pg import keyword as pg_keyword
 from tests.checks import assert_consistent, keyword_rows
 from tests.conftest import DATA
 from tests.fakes import HashEmbedder
@@ -43,11 +46,13 @@ def record(manifest: Manifest, article: Article, texts: list[str]) -> None:
 
 
 @pytest.fixture
-def manifest(tmp_path: Path) -> Manifest:
-    opened = Manifest(tmp_path / "manifest.sqlite3")
+def manifest(settings: Settings) -> Iterator[Manifest]:
+    """The five stories' records, in the database of this run."""
+    opened = open_database(settings).open()
     for title, texts in STORIES.items():
         record(opened, story(title), texts)
-    return opened
+    yield opened
+    opened.close()
 
 
 def okapi(query: list[str], docs: dict[str, list[str]], k1: float = 1.2, b: float = 0.75) -> dict[str, float]:
@@ -109,18 +114,22 @@ def test_an_article_s_keyword_rows_come_and_go_with_its_row(manifest: Manifest) 
 def test_an_article_s_row_and_its_keyword_rows_are_written_together_or_not_at_all(
     manifest: Manifest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    written = keyword.write
+    writer = pg_keyword if isinstance(manifest, PostgresManifest) else keyword  # the database's own
+    written = writer.write
 
     def write_then_fail(*args: object) -> None:
         written(*args)  # type: ignore[arg-type]
         raise OSError("disk full")
 
-    monkeypatch.setattr(keyword, "write", write_then_fail)
+    monkeypatch.setattr(writer, "write", write_then_fail)
     fresh = make_article(text="A zygomorphic orchid was found.", title="Orchids", origin="/news/orchids.txt")
     with pytest.raises(OSError, match="disk full"):
         record(manifest, fresh, ["A zygomorphic orchid was found."])
     assert fresh.id not in manifest.entries()
     assert manifest.keyword_search("zygomorphic", 10) == []
+
+
+EARLIER = pytest.mark.records_in("sqlite", reason="an earlier version kept the records in SQLite only")
 
 
 @pytest.fixture
@@ -133,6 +142,7 @@ def earlier(settings: Settings) -> Settings:
     return settings
 
 
+@EARLIER
 def test_an_index_made_by_an_earlier_version_gets_its_keyword_rows_when_opened(earlier: Settings) -> None:
     service = Service(earlier, HashEmbedder())
 
@@ -143,6 +153,7 @@ def test_an_index_made_by_an_earlier_version_gets_its_keyword_rows_when_opened(e
     assert best[0].startswith("bb2da17bf5344fc5:")
 
 
+@EARLIER
 def test_while_a_run_holds_the_lock_questions_are_refused_until_it_has_written_the_keyword_rows(
     earlier: Settings,
 ) -> None:

@@ -26,15 +26,18 @@ from index.articles import make_article
 from index.embed.base import Embedder
 from index.errors import IndexBusyError, NewsqaError, StoreUnavailableError
 from index.health import BUSY, MISSING, ORPHANS, STALE_LOCK
-from index.pg import PostgresRecords, migrations
+from index.pg import AdvisoryLock, PostgresRecords, migrations
 from index.pg import keyword as pg_keyword
+from index.pg import lock as pg_lock
 from index.records import SqliteRecords
 from tests.checks import assert_consistent
-from tests.conftest import DATA
+from tests.conftest import CHOOSES_ITS_DATABASES, DATA
 from tests.fakes import HashEmbedder
 from tests.index import damage
 from tests.index.runs import ROOT, index_in_process, lock_held, snapshot, write_articles
 from tests.index.test_keyword import QUESTION, STORIES, story
+
+pytestmark = CHOOSES_ITS_DATABASES  # the PostgreSQL mode's own tests, some beside SQLite
 
 
 def test_keyword_scores_are_those_of_sqlite_s_bm25(pg_url: str, tmp_path) -> None:
@@ -52,10 +55,8 @@ def test_keyword_scores_are_those_of_sqlite_s_bm25(pg_url: str, tmp_path) -> Non
         assert [c for c, _ in found] == [c for c, _ in expected], topic
         assert [s for _, s in found] == pytest.approx([s for _, s in expected], rel=1e-9)
     assert postgres.keyword_search("Who was it, and which did they?", 10) == []
-    # The same rows, but for the time each database wrote them (which may fall in different seconds).
-    written = {key: replace(entry, indexed_at="") for key, entry in sqlite.entries().items()}
-    assert {key: replace(entry, indexed_at="") for key, entry in postgres.entries().items()} == written
-    assert postgres.totals() == sqlite.totals()
+    untimed = [{k: replace(e, indexed_at="") for k, e in m.entries().items()} for m in (postgres, sqlite)]
+    assert untimed[0] == untimed[1] and postgres.totals() == sqlite.totals()  # written a moment apart
     postgres.clear()
     assert postgres.keyword_search("London", 10) == [] and postgres.totals() == (0, 0)
     postgres.close()
@@ -227,3 +228,31 @@ def test_records_made_before_stories_have_none_until_opened_for_writing(pg_url: 
     writer = records.open()
     assert writer.memberships() == {} and writer.entries() == {}
     writer.close()
+
+
+def test_a_run_that_ends_frees_the_lock_at_once_not_when_the_server_ends_its_session(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server ends a closed connection's session a moment after the client closed it (later still on a busy
+    machine): the run that follows at once, or the check after a repair, must find the lock free."""
+    PostgresRecords(pg_url, "test store").open().close()
+    lingering: list[psycopg.Connection] = []
+
+    def slow_to_end(url: str) -> psycopg.Connection:
+        conn = psycopg.connect(url, autocommit=True)
+        lingering.append(conn)
+        conn.close = lambda: None  # type: ignore[method-assign]  # a session the server has yet to end
+        return conn
+
+    lock = AdvisoryLock(pg_url)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(pg_lock, "connect", slow_to_end)
+            with lock.hold():
+                pass
+        assert not lock.status().held
+        with lock.hold():  # the next run
+            assert lock.status().held
+    finally:
+        for conn in lingering:
+            psycopg.Connection.close(conn)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import chromadb
@@ -24,7 +24,7 @@ from index.embed.base import Embedder
 from index.errors import StoreUnavailableError
 from index.health import MISSING, ORPHANS
 from tests.checks import assert_consistent
-from tests.conftest import DATA
+from tests.conftest import DATA, index_settings
 from tests.fakes import HashEmbedder
 from tests.index import damage
 from tests.index.runs import ROOT, child, index_in_process, lock_held, snapshot, write_articles
@@ -81,13 +81,12 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         server.stop()
 
 
-def test_indexer_and_reader_share_one_server(chroma_server: int, tmp_path: Path, articles_dir: Path) -> None:
+def test_indexer_and_reader_share_one_server(
+    chroma_server: int, database_url: str | None, tmp_path: Path, articles_dir: Path
+) -> None:
     def settings(name: str) -> Settings:
-        return Settings(
-            NEWSQA_DATA_DIR=tmp_path / "shared",
-            CHROMA_HOST="127.0.0.1",
-            CHROMA_PORT=chroma_server,
-            NEWSQA_COLLECTION=name,
+        return index_settings(
+            tmp_path / "shared", database_url, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server, NEWSQA_COLLECTION=name
         )
 
     writer = Service(settings("server-share"), HashEmbedder())
@@ -102,6 +101,7 @@ def test_indexer_and_reader_share_one_server(chroma_server: int, tmp_path: Path,
     assert writer.indexer.index_paths([articles_dir]).unchanged == 1
 
 
+@pytest.mark.records_in("sqlite", reason="about the data folder's manifest of each store")
 def test_a_local_store_and_a_server_keep_their_own_records(
     chroma_server: int, tmp_path: Path, articles_dir: Path
 ) -> None:
@@ -126,6 +126,7 @@ def test_a_local_store_and_a_server_keep_their_own_records(
     assert_consistent(local.indexer)
 
 
+@pytest.mark.records_in("sqlite", reason="an earlier version kept the records in SQLite only")
 def test_records_kept_beside_a_server_s_store_by_earlier_versions_are_adopted(
     chroma_server: int, tmp_path: Path, articles_dir: Path
 ) -> None:
@@ -150,13 +151,13 @@ def test_records_kept_beside_a_server_s_store_by_earlier_versions_are_adopted(
 
 
 def test_a_server_holding_another_data_folder_s_chunks_is_not_empty(
-    chroma_server: int, tmp_path: Path, articles_dir: Path
+    chroma_server: int, index_databases: Callable[[], str | None], tmp_path: Path, articles_dir: Path
 ) -> None:
     """Indexing the samples into it would remove those chunks as orphans: it is not taken for a new index."""
 
-    def settings(folder: str) -> Settings:
-        return Settings(
-            NEWSQA_DATA_DIR=tmp_path / folder, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server,
+    def settings(folder: str) -> Settings:  # each with records of its own (in PostgreSQL: a schema each)
+        return index_settings(
+            tmp_path / folder, index_databases(), CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server,
             NEWSQA_COLLECTION="other-folder",
         )  # fmt: skip
 
@@ -178,12 +179,13 @@ def test_tests_cannot_reach_the_network() -> None:
         socket.create_connection(("192.0.2.1", 443), timeout=1)
 
 
-def test_separate_processes_and_a_server_restart_lose_nothing(tmp_path: Path) -> None:
+def test_separate_processes_and_a_server_restart_lose_nothing(tmp_path: Path, database_url: str | None) -> None:
     """Indexer processes and a reader share a server that is restarted, also in the middle of a run."""
     server = ChromaServer(tmp_path / "chroma").start()
     env = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(server.port), "NEWSQA_COLLECTION": "restart"}
     data_dir, folder = tmp_path / "data", tmp_path / "news"
-    settings = Settings(NEWSQA_DATA_DIR=data_dir, **env)
+    settings = index_settings(data_dir, database_url, **env)
+    env |= {"NEWSQA_DATABASE_URL": database_url} if database_url else {}
     try:
         write_articles(folder, 1)
         first = child(data_dir, folder, env)
@@ -225,10 +227,10 @@ def test_separate_processes_and_a_server_restart_lose_nothing(tmp_path: Path) ->
         server.stop()
 
 
-def test_check_and_repair_on_a_server(chroma_server: int, tmp_path: Path) -> None:
+def test_check_and_repair_on_a_server(chroma_server: int, database_url: str | None, tmp_path: Path) -> None:
     """Damage in a server's collection is named, checking changes nothing, and a repair gives the clean index."""
-    settings = Settings(
-        NEWSQA_DATA_DIR=tmp_path / "data", CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server,
+    settings = index_settings(
+        tmp_path / "data", database_url, CHROMA_HOST="127.0.0.1", CHROMA_PORT=chroma_server,
         NEWSQA_COLLECTION="checked", NEWSQA_EMBEDDING_MODEL=HashEmbedder().name,
     )  # fmt: skip
     folder = tmp_path / "news"

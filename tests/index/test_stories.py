@@ -14,7 +14,7 @@ from bot.app.settings import Settings
 from index import stories
 from index.articles import make_article
 from index.embed.base import Embedder
-from tests.conftest import DATA
+from tests.conftest import CHOOSES_ITS_DATABASES, DATA
 
 GREECE = ("f6984133c7730621", "greece-apnews", "greece-yahoo")
 MIGRANTS = ("migrants-first", "02b9c6daf10e9d95")
@@ -27,6 +27,7 @@ def both_settings(request: pytest.FixtureRequest, settings: Settings) -> Setting
     return request.getfixturevalue("pg_settings") if request.param == "postgres" else settings
 
 
+@CHOOSES_ITS_DATABASES
 def test_copies_updates_and_reports_of_one_event_are_one_story(
     both_settings: Settings, real_embedder: Embedder
 ) -> None:
@@ -45,6 +46,7 @@ def test_copies_updates_and_reports_of_one_event_are_one_story(
     assert [e.source for e in by_story[next(iter(greece)).story_id]].count("usatoday.com") == 1
 
 
+@CHOOSES_ITS_DATABASES
 def test_a_forgotten_article_leaves_its_story_and_a_reindexed_one_keeps_it(
     both_settings: Settings, real_embedder: Embedder
 ) -> None:
@@ -71,6 +73,7 @@ def test_a_manifest_of_an_earlier_version_read_without_writing_has_no_stories(tm
     assert stories.SqliteStories(db).memberships() == {}
 
 
+@CHOOSES_ITS_DATABASES
 def test_an_index_of_an_earlier_version_gets_its_stories_at_the_next_run(
     both_settings: Settings, real_embedder: Embedder
 ) -> None:

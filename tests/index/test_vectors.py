@@ -74,8 +74,9 @@ def test_answers_use_the_kept_sentence_vectors_and_older_indexes_are_upgraded(
         kept, calls = ask()
     assert calls == 1 and kept  # the question alone
 
-    with opened.indexer.manifest._transaction():  # as an index made before sentence vectors were kept
-        opened.indexer.manifest._db.execute("DELETE FROM sentences")
+    manifest = opened.indexer.manifest
+    with manifest._transaction() as conn:  # as an index made before sentence vectors were kept
+        (conn or manifest._db).execute("DELETE FROM sentences")  # SQLite's is the manifest's own connection
     older, calls = ask()
     assert older == kept and calls > 1  # the same evidence, its sentences embedded when asked
 

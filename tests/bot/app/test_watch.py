@@ -17,7 +17,7 @@ from index.errors import IndexBusyError
 from index.indexer import Indexer
 from index.read.sources import Source
 from index.report import IndexReport
-from tests.conftest import DATA
+from tests.conftest import DATA, environment_of
 from tests.site import RSS, Item, NewsSite, day, page, rss, slice_articles
 
 
@@ -114,7 +114,7 @@ def _lines_until(proc: subprocess.Popen, needle: str, timeout: float = 120, stde
 
 
 def watch_process(settings: Settings, sources: str) -> subprocess.Popen:
-    env = {**os.environ, "NEWSQA_DATA_DIR": str(settings.data_dir), "NEWSQA_SOURCES": sources, "NEWSQA_REFRESH": "1s"}
+    env = {**os.environ, **environment_of(settings), "NEWSQA_SOURCES": sources, "NEWSQA_REFRESH": "1s"}
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "watch"],
         cwd=Path(__file__).parents[3],

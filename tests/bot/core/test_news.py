@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.app.service import Service
-from bot.app.settings import Settings
 from bot.core.answer import Answer, answer
 from bot.core.stated import read_stated
 from bot.core.timeline import timeline
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
 from index.filters import Filter
+from tests.conftest import index_settings
 
 SOURCES = {"usatoday.com", "cnn.com", "local"}
 FRIDAY = date(2024, 1, 5)
@@ -114,11 +115,12 @@ def test_timeline_is_oldest_first_with_one_claim_per_article(slice_index: Servic
     ]
 
 
-def _index_with_sample(folder: Path, reports: dict[str, str], embedder: Embedder) -> Service:
-    """The sample (84 dead, 2024-01-04) and the reports given (file name: text), indexed together."""
+def _index_with_sample(folder: Path, database_url: str | None, reports: dict[str, str], embedder: Embedder) -> Service:
+    """The sample (84 dead, 2024-01-04) and the reports given (file name: text), indexed together (the records
+    in ``database_url``, None for the data folder)."""
     for name, text in reports.items():
         (folder / name).write_text(text, encoding="utf-8")
-    opened = Service(Settings(NEWSQA_DATA_DIR=folder / "data", CHROMA_HOST=None), embedder)
+    opened = Service(index_settings(folder / "data", database_url, CHROMA_HOST=None), embedder)
     assert opened.indexer.index_paths([folder, SAMPLES_DIR]).added == len(reports) + 1
     return opened
 
@@ -132,10 +134,12 @@ _FIRST_REPORT = (
 
 
 @pytest.fixture(scope="module")
-def two_tolls(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Service:
+def two_tolls(
+    tmp_path_factory: pytest.TempPathFactory, index_databases: Callable[[], str | None], real_embedder: Embedder
+) -> Service:
     """The sample and an earlier report of the same attack with the first toll."""
     folder = tmp_path_factory.mktemp("tolls")
-    return _index_with_sample(folder, {"first-report.md": _FIRST_REPORT.format(day="2024-01-03")}, real_embedder)
+    return _index_with_sample(folder, index_databases(), {"first-report.md": _FIRST_REPORT.format(day="2024-01-03")}, real_embedder)
 
 
 def test_a_revised_toll_is_shown_as_a_revision_newest_first(two_tolls: Service) -> None:
@@ -147,23 +151,25 @@ def test_a_revised_toll_is_shown_as_a_revision_newest_first(two_tolls: Service) 
 
 
 def test_differing_tolls_of_one_day_are_each_shown_with_who_reported_them(
-    tmp_path: Path, real_embedder: Embedder
+    tmp_path: Path, database_url: str | None, real_embedder: Embedder
 ) -> None:
-    same_day = _index_with_sample(tmp_path, {"other.md": _FIRST_REPORT.format(day="2024-01-04")}, real_embedder)
+    same_day = _index_with_sample(tmp_path, database_url, {"other.md": _FIRST_REPORT.format(day="2024-01-04")}, real_embedder)
     result = answer("How many people were killed in the Kerman explosions?", same_day.retriever)
     assert result.answer.startswith("Reports differ: ")
     assert "103 according to Iranian state media (2024-01-04) [" in result.answer
     assert "84 according to local (2024-01-04) [" in result.answer
 
 
-def test_figures_of_two_stories_are_not_set_against_each_other(tmp_path: Path, real_embedder: Embedder) -> None:
+def test_figures_of_two_stories_are_not_set_against_each_other(
+    tmp_path: Path, database_url: str | None, real_embedder: Embedder
+) -> None:
     """A flood of the same week also killed people: its toll is no other account of the bombing's."""
     flood = (
         "---\ntitle: Floods sweep through Bahia\ndate: 2024-01-04\nsource: floodnews.example\n---\n"
         "Heavy rains caused floods across the state of Bahia this week. Local officials said 12 people were "
         "killed in the floods and thousands were forced from their homes. Rescue teams searched for the missing.\n"
     )
-    index = _index_with_sample(tmp_path, {"flood.md": flood}, real_embedder)
+    index = _index_with_sample(tmp_path, database_url, {"flood.md": flood}, real_embedder)
     result = answer("How many people were killed?", index.retriever)
     assert result.answered and not result.answer.startswith(("Reports differ", "Latest:")), result.answer
 

@@ -388,10 +388,10 @@ async def test_reindex_lists_what_was_indexed_with_a_warning(fresh_bot: NewsBot,
 
 
 async def test_reindex_while_another_writer_holds_the_index_says_busy(fresh_bot: NewsBot) -> None:
-    from index.lock import writer_lock
+    from bot.app.wiring import open_database
 
     cog, interaction = commands_of(fresh_bot), FakeInteraction(fresh_bot, manage_guild=True)
-    with writer_lock(fresh_bot.settings.lock_path):
+    with open_database(fresh_bot.settings).lock.hold():  # as another indexing run does
         await cog.reindex.callback(cog, interaction)
     name, sent = interaction.calls[-1]
     assert name == "followup" and sent["ephemeral"] and "busy" in sent["content"]
