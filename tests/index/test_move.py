@@ -25,7 +25,6 @@ from tests.conftest import DATA
 from tests.fakes import CountingEmbedder, HashEmbedder
 from tests.index import damage
 from tests.index.test_postgres import assert_same_ranking
-from tests.index.test_server import chroma_server  # noqa: F401 (a fixture)
 
 SOURCES = [DATA / "realtimeqa-slice.jsonl", DATA / "stories.jsonl", SAMPLES_DIR]
 TOPICS = ["Alaska Airlines door plug", "who was blamed for the attack", "Iowa caucuses", "storm"]

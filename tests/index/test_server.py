@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import chromadb
 import pytest
 
 from bot.app.health import check_index, repair_index
@@ -27,58 +24,8 @@ from tests.checks import assert_consistent
 from tests.conftest import DATA, index_settings
 from tests.fakes import HashEmbedder
 from tests.index import damage
+from tests.index.chroma import ChromaServer, free_port
 from tests.index.runs import ROOT, child, index_in_process, lock_held, snapshot, write_articles
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ChromaServer:
-    """A real `chroma run` on a loopback port, which a test can stop and start again."""
-
-    def __init__(self, path: Path, port: int | None = None) -> None:
-        self.path = path
-        self.port = port or _free_port()
-        self._proc: subprocess.Popen | None = None
-
-    def start(self) -> ChromaServer:
-        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-        self._proc = subprocess.Popen(
-            [chroma, "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=self.port).heartbeat()
-                return self
-            except Exception:
-                if self._proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("chroma server did not start") from None
-                time.sleep(0.3)
-
-    def stop(self) -> None:
-        if self._proc is not None:
-            self._proc.terminate()
-            self._proc.wait(timeout=30)
-            self._proc = None
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """The port of a Chroma server: the one .ci/run started (NEWSQA_TEST_CHROMA_PORT), else one of our own."""
-    if port := os.environ.get("NEWSQA_TEST_CHROMA_PORT"):
-        yield int(port)
-        return
-    server = ChromaServer(tmp_path_factory.mktemp("chroma-server")).start()
-    try:
-        yield server.port
-    finally:
-        server.stop()
 
 
 def test_indexer_and_reader_share_one_server(
@@ -168,7 +115,7 @@ def test_a_server_holding_another_data_folder_s_chunks_is_not_empty(
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
-    settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=_free_port())
+    settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=free_port())
     assert str(store_location(settings)).startswith("chroma://127.0.0.1:")
     with pytest.raises(StoreUnavailableError, match="cannot open the Chroma store at chroma://127.0.0.1"):
         Service(settings, HashEmbedder())
