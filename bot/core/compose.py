@@ -74,11 +74,17 @@ def compose(
         if len(found) > 1:
             text, found = differing(found)
             return text, [f.evidence for f in found]
-    return None, select(evidence, params)
+    return None, select(evidence, params, kind=question.kind, asked=question.words)
 
 
 def select(
-    evidence: list[Evidence], params: Params, margin: float | None = None, *, spread_stories: bool = True
+    evidence: list[Evidence],
+    params: Params,
+    margin: float | None = None,
+    *,
+    spread_stories: bool = True,
+    kind: str | None = None,
+    asked: frozenset[str] = frozenset(),
 ) -> list[Evidence]:
     """The best sentence and those within ``margin`` behind it (at most ``params.max_sentences``), without overlaps;
     with ``spread_stories``, from different stories before a second article of one.
@@ -99,10 +105,17 @@ def select(
     for ev in spread(close) if spread_stories else close:
         if len(chosen) == params.max_sentences:
             break
-        if any(_overlaps(ev, other) for other in chosen):
+        if any(_overlaps(ev, other) for other in chosen) or (chosen and not _adds(ev.text, kind, asked, params)):
             continue
         chosen.append(ev)
     return chosen
+
+
+def _adds(text: str, kind: str | None, asked: frozenset[str], params: Params) -> bool:
+    """Whether a sentence may follow the first quoted: a claim, or a line that holds what the question asks for
+    (a teaser "Prince William:Prince of Wales likely to step up…" to "which royal will take on his duties?"),
+    not a sub-heading ("Alaska Airlines, Boeing also investigating incident")."""
+    return is_claim(text, params) or (kind is not None and answers_kind(kind, text, asked))
 
 
 def is_fragment(text: str, params: Params) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.core.answer import DECLINED, answer, respond
-from bot.core.compose import is_fragment, select
+from bot.core.compose import is_claim, is_fragment, select
 from bot.core.evidence import Evidence, missed_names
 from bot.core.params import PARAMS
 from bot.core.question import read_question
@@ -89,6 +89,23 @@ def test_headings_are_not_quoted_as_answers(slice_index: Service) -> None:
     assert result.answered and len(result.citations) > 1
     assert all(len(c.text.split()) >= 6 for c in result.citations), [c.text for c in result.citations]
     assert is_fragment("Alaska Airlines Flight 1282", PARAMS) and not is_fragment("No one was hurt.", PARAMS)
+
+
+def test_a_sub_heading_does_not_follow_the_sentences_quoted(slice_index: Service) -> None:
+    """Both Alaska Airlines reports answer; the first has a sub-heading ("Alaska Airlines, Boeing also
+    investigating incident") close enough to the question to have been quoted third."""
+    result = answer("what happened on the Alaska Airlines flight?", slice_index.retriever)
+    assert result.answered and len(result.citations) > 1
+    assert all(is_claim(c.text, PARAMS) for c in result.citations), [c.text for c in result.citations]
+
+
+def test_a_line_without_a_full_stop_follows_only_when_it_holds_what_is_asked_for() -> None:
+    claim = _evidence("Charles' cancer diagnosis puts pressure on the royal family.", 0.7, 0)
+    heading = _evidence("Royal family rallies around the king", 0.65, 100)
+    teaser = _evidence("Prince William:Prince of Wales likely to step up amid the diagnosis", 0.65, 200)
+    asked = frozenset({"which", "royal", "will", "take", "on", "the", "king", "duti"})
+    assert select([claim, heading, teaser], PARAMS, kind="person", asked=asked) == [claim, teaser]
+    assert select([claim, heading, teaser], PARAMS) == [claim]  # asking for no kind, neither adds anything
 
 
 def _evidence(text: str, similarity: float, start: int) -> Evidence:
