@@ -118,6 +118,8 @@ def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied
     mine = [old.record(a, context=None, guild_id=7, channel_id=9) for a in (WON, DIED)]
     old.sent(mine[0], [3001], channel_id=9)
     assert old.vote(mine[0], user_id=1, up=True)
+    for answer_id, asked_at in zip(mine, ("2026-01-01T10:00:00+00:00", "2026-01-01T10:05:00+00:00"), strict=True):
+        file.run("UPDATE answers SET asked_at = ? WHERE id = ?", (asked_at, answer_id))
 
     assert copy_history(file, database) == 2
     assert copy_history(file, database) == 0  # copied before: nothing twice (`newsqa migrate` run again)
@@ -125,6 +127,11 @@ def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied
     assert shared.topic_of_message(1001) == DIED.question and shared.topic_of_message(3001) == WON.question
     (vote,) = shared.feedback()
     assert vote.question == WON.question and vote.answer_id not in (theirs, mine[1])
+    assert shared.topic_in(9) == DIED.question  # the latest asked, though the other one was numbered after it
+    # A button sent before the upgrade under the renumbered answer carries the id now another host's answer has:
+    # the message it is on says which answer it votes on.
+    assert mine[0] == theirs and shared.vote(mine[0], user_id=2, up=False, message_id=3001)
+    assert sorted((f.answer_id, f.vote) for f in shared.feedback()) == [(vote.answer_id, "down"), (vote.answer_id, "up")]
     assert shared.record(WON, context=None, guild_id=7, channel_id=8) == 4  # after every id copied in
     shared.close()
 
