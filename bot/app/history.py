@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from bot.app.settings import Settings
+from bot.app.wiring import small_tables
 from bot.core.answer import Answer
 from index.tables import Tables, adopt, open_tables
 
@@ -145,7 +146,7 @@ class History:
 
 def open_history(settings: Settings) -> History:
     """The history in the index's database ``settings`` name, with an earlier version's file copied in."""
-    db = open_tables(settings.tables, SCHEMA)
+    db = open_tables(small_tables(settings), SCHEMA)
     adopt(settings.history_path, SCHEMA, db, copy_history)
     return History(db)
 

@@ -106,6 +106,22 @@ def test_the_history_file_of_an_earlier_version_is_copied_in_once_with_its_ids(s
     again.close()
 
 
+@pytest.mark.records_in("sqlite", reason="an earlier version kept a server's records in the data folder's SQLite file")
+def test_a_server_s_records_kept_by_an_earlier_version_are_adopted_before_the_history_opens(tmp_path: Path) -> None:
+    settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=9, NEWSQA_COLLECTION="news")
+    earlier = SqliteTables(tmp_path / "manifest.sqlite3", "CREATE TABLE articles (id TEXT PRIMARY KEY);")
+    earlier.run("INSERT INTO articles VALUES ('a1')")
+    earlier.close()
+
+    history = open_history(settings)  # `newsqa feedback`, before any indexing run opened the index
+    assert history.feedback() == []
+    history.close()
+    assert not (tmp_path / "manifest.sqlite3").exists()
+    adopted = SqliteTables(settings.manifest_path, SCHEMA)
+    assert adopted.rows("SELECT id FROM articles") == [("a1",)]
+    adopted.close()
+
+
 def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied_once(
     tmp_path: Path, pg_url: str
 ) -> None:

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from bot.app.move import move_index
 from bot.app.service import Service
 from bot.app.settings import Settings
+from bot.app.wiring import small_tables
 from index import SAMPLES_DIR
 from index.read.http import Fetcher, FetchOptions
 from index.tables import Place
@@ -47,7 +48,7 @@ def test_the_feed_cache_is_kept_in_the_manifest_file_of_the_index(settings: Sett
     assert service.index([feed]).downloaded == 1
     site.forget_log()
     assert service.index([feed]).not_modified == 1 and site.sent(304) == ["/story.html"]
-    assert not settings.fetch_cache_path.exists() and settings.tables.path == settings.manifest_path
+    assert not settings.fetch_cache_path.exists() and small_tables(settings).path == settings.manifest_path
 
 
 def test_the_feed_cache_file_of_an_earlier_version_is_copied_in_once(settings: Settings, site: NewsSite) -> None:
@@ -55,7 +56,7 @@ def test_the_feed_cache_file_of_an_earlier_version_is_copied_in_once(settings: S
     legacy = settings.fetch_cache_path
     fetch(site, FetchOptions(Place(legacy)))  # the earlier layout: the responses table in a file of its own
     site.forget_log()
-    options = FetchOptions(settings.tables, legacy_cache=legacy)
+    options = FetchOptions(small_tables(settings), legacy_cache=legacy)
 
     assert fetch(site, options)[1] == 0 and site.sent(304) == ["/story.html"]
     assert not legacy.exists() and legacy.with_name("fetch.sqlite3.moved").is_file()
@@ -68,11 +69,11 @@ def test_the_feed_cache_goes_along_when_the_index_is_moved_into_postgresql(
     settings = settings.model_copy(update={"embedding_model": HashEmbedder().name})
     site.put("/story.html", page(ARTICLE))
     Service(settings, HashEmbedder()).index([str(SAMPLES_DIR)])
-    fetch(site, FetchOptions(settings.tables))
+    fetch(site, FetchOptions(small_tables(settings)))
     site.forget_log()
 
     move_index(settings, pg_url)
 
     moved = settings.model_copy(update={"database_url": SecretStr(pg_url)})
-    assert moved.tables.url == pg_url
-    assert fetch(site, FetchOptions(moved.tables))[1] == 0 and site.sent(304) == ["/story.html"]
+    assert small_tables(moved).url == pg_url
+    assert fetch(site, FetchOptions(small_tables(moved)))[1] == 0 and site.sent(304) == ["/story.html"]
