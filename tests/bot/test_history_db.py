@@ -71,6 +71,7 @@ def test_services_with_other_data_folders_on_one_database_share_one_history(
     assert open_pools() == pools
 
 
+@pytest.mark.records_in("sqlite", reason="about the manifest's SQLite file")
 def test_the_history_is_kept_in_the_manifest_file_and_survives_a_reopening(settings: Settings) -> None:
     history = open_history(settings)
     answered = history.record(DIED, context=None, guild_id=7, channel_id=8)
