@@ -56,11 +56,21 @@ class Place:
     url: str | None = field(default=None, repr=False)  # may hold a password
 
 
-def open_tables(place: Place, schema: str) -> Tables:
-    """The tables at ``place``; ``schema`` creates them in a SQLite file (PostgreSQL has its migrations)."""
-    if place.url is not None:
-        return PostgresTables(place.url)
-    return SqliteTables(place.path, schema)
+def open_tables(place: Place, schema: str, prepare: Callable[[Tables], object] | None = None) -> Tables:
+    """The tables at ``place``; ``schema`` creates them in a SQLite file (PostgreSQL has its migrations).
+
+    ``prepare`` runs on them before they are handed out (copying in an earlier
+    version's rows, dropping stale ones); where it fails they are closed again,
+    so no pool or file is left open.
+    """
+    tables: Tables = PostgresTables(place.url) if place.url is not None else SqliteTables(place.path, schema)
+    if prepare is not None:
+        try:
+            prepare(tables)
+        except BaseException:
+            tables.close()
+            raise
+    return tables
 
 
 class SqliteTables:

@@ -37,8 +37,7 @@ CREATE TABLE IF NOT EXISTS posted (
 
 def open_follows(settings: Settings) -> Follows:
     """The follows in the index's database ``settings`` name, with those of an earlier version's file copied in."""
-    db = open_tables(small_tables(settings), SCHEMA)
-    adopt(settings.follows_path, SCHEMA, db, copy_follows)
+    db = open_tables(small_tables(settings), SCHEMA, lambda db: adopt(settings.follows_path, SCHEMA, db, copy_follows))
     return Follows(db)
 
 

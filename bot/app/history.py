@@ -146,8 +146,7 @@ class History:
 
 def open_history(settings: Settings) -> History:
     """The history in the index's database ``settings`` name, with an earlier version's file copied in."""
-    db = open_tables(small_tables(settings), SCHEMA)
-    adopt(settings.history_path, SCHEMA, db, copy_history)
+    db = open_tables(small_tables(settings), SCHEMA, lambda db: adopt(settings.history_path, SCHEMA, db, copy_history))
     return History(db)
 
 

@@ -106,12 +106,18 @@ class Fetcher:
             transport=transport,
         )
         self._db: Tables | None = None
-        if options.cache is not None:
-            self._db = open_tables(options.cache, SCHEMA)
-            if options.legacy_cache is not None:
-                adopt(options.legacy_cache, SCHEMA, self._db, copy_responses)
-            cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
-            self._db.run("DELETE FROM responses WHERE fetched_at < ?", (cutoff,))
+        try:
+            self._db = None if options.cache is None else open_tables(options.cache, SCHEMA, self._prepare)
+        except BaseException:
+            self._client.close()
+            raise
+
+    def _prepare(self, db: Tables) -> None:
+        """An earlier version's cache copied in, and the responses older than ``KEEP_DAYS`` dropped."""
+        if self.options.legacy_cache is not None:
+            adopt(self.options.legacy_cache, SCHEMA, db, copy_responses)
+        cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
+        db.run("DELETE FROM responses WHERE fetched_at < ?", (cutoff,))
 
     def __enter__(self) -> Fetcher:
         return self

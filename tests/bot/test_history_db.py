@@ -4,18 +4,21 @@ from an earlier version's file with its ids, and taken along by `newsqa migrate`
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
+from bot.app.follows_db import open_follows
 from bot.app.history import SCHEMA, History, copy_history, open_history
 from bot.app.move import move_index
 from bot.app.service import Service
 from bot.app.settings import Settings
+from bot.app.wiring import small_tables
 from bot.core.answer import Answer, Citation
 from index import SAMPLES_DIR
-from index.read.http import Fetcher
+from index.read.http import Fetcher, FetchOptions
 from index.tables import PostgresTables, SqliteTables, open_pools
 from tests.bot.cli.cli import run
 from tests.conftest import sharing
@@ -151,6 +154,20 @@ def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied
     assert sorted((f.answer_id, f.vote) for f in shared.feedback()) == [(vote.answer_id, "down"), (vote.answer_id, "up")]
     assert shared.record(WON, context=None, guild_id=7, channel_id=8) == 4  # after every id copied in
     shared.close()
+
+
+def test_opening_that_fails_while_copying_an_earlier_file_in_leaves_no_pool_open(pg_settings: Settings) -> None:
+    pools = open_pools()
+    for legacy in (pg_settings.history_path, pg_settings.follows_path, pg_settings.fetch_cache_path):
+        legacy.parent.mkdir(parents=True, exist_ok=True)
+        legacy.write_bytes(b"not a database")
+    with pytest.raises(sqlite3.DatabaseError):
+        open_history(pg_settings)
+    with pytest.raises(sqlite3.DatabaseError):
+        open_follows(pg_settings)
+    with pytest.raises(sqlite3.DatabaseError):
+        Fetcher(FetchOptions(small_tables(pg_settings), legacy_cache=pg_settings.fetch_cache_path))
+    assert open_pools() == pools
 
 
 def test_the_history_goes_along_when_the_index_is_moved_into_postgresql(settings: Settings, pg_url: str) -> None:
