@@ -196,13 +196,40 @@ def open_pools() -> int:
 
 def adopt(legacy: Path, schema: str, target: Tables, copy: Callable[[Tables, Tables], object]) -> bool:
     """Copy the rows of an earlier version's file at ``legacy`` (tables made by ``schema``) into ``target`` with
-    ``copy``, then rename the file (``.moved``) so that they are copied once; False when there was none."""
-    if not legacy.is_file():
-        return False
-    old = SqliteTables(legacy, schema)
+    ``copy``, then rename the file (``.moved``) so that they are copied once; False when there was none.
+
+    Processes sharing a data folder may start together: the file is first
+    claimed by renaming it (``.adopting``), which one of them only can do, and
+    the others go on without copying anything. Where the copy fails, the file
+    is put back for the next start to try again.
+    """
+    claimed = legacy.with_name(legacy.name + ".adopting")
     try:
-        copy(old, target)
-    finally:
-        old.close()
-    legacy.rename(legacy.with_name(legacy.name + ".moved"))
+        legacy.rename(claimed)
+    except FileNotFoundError:  # none, or another process claimed it first
+        return False
+    sidecars = _carry_sidecars(legacy, claimed)
+    try:
+        old = SqliteTables(claimed, schema)
+        try:
+            copy(old, target)
+        finally:
+            old.close()
+    except BaseException:
+        claimed.rename(legacy)
+        _carry_sidecars(claimed, legacy, sidecars)
+        raise
+    claimed.rename(legacy.with_name(legacy.name + ".moved"))
     return True
+
+
+def _carry_sidecars(old: Path, new: Path, suffixes: Sequence[str] = ("-wal", "-shm")) -> list[str]:
+    """Rename the write-ahead log files of SQLite's file ``old`` to go with ``new``; the suffixes there were."""
+    carried = []
+    for suffix in suffixes:
+        try:
+            old.with_name(old.name + suffix).rename(new.with_name(new.name + suffix))
+        except FileNotFoundError:
+            continue
+        carried.append(suffix)
+    return carried
