@@ -128,8 +128,11 @@ class PostgresTables:
     def follow_ids(self, table: str, column: str) -> None:
         from psycopg import sql as pgsql
 
-        statement = pgsql.SQL("SELECT setval(pg_get_serial_sequence({t}, {c}), max({col})) FROM {table}"
-                              " HAVING count(*) > 0")  # fmt: skip
+        # Never backwards: ids past the largest row may have been given already (to rows since deleted, or by
+        # another process meanwhile); the sequence's last value is NULL where it never gave one, passed over.
+        statement = pgsql.SQL("SELECT setval(s.seq, GREATEST(max({col}), pg_sequence_last_value(s.seq)))"
+                              " FROM {table}, (SELECT pg_get_serial_sequence({t}, {c})::regclass AS seq) s"
+                              " GROUP BY s.seq HAVING count(*) > 0")  # fmt: skip
         query = statement.format(t=pgsql.Literal(table), c=pgsql.Literal(column), col=pgsql.Identifier(column),
                                  table=pgsql.Identifier(table))  # fmt: skip
         with self._pool.connection() as conn:

@@ -156,6 +156,21 @@ def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied
     shared.close()
 
 
+def test_copying_an_earlier_file_in_never_moves_the_numbering_back(tmp_path: Path, pg_url: str) -> None:
+    database = PostgresTables(pg_url)
+    shared = History(database)
+    given = [shared.record(DIED, context=None, guild_id=7, channel_id=8) for _ in range(3)]
+    database.run("DELETE FROM answers")  # ids given once are not given again, though no row holds them now
+    file = SqliteTables(tmp_path / "history.sqlite3", SCHEMA)
+    old = History(file)
+    old.record(WON, context=None, guild_id=7, channel_id=9)
+
+    assert copy_history(file, database) == 1
+    old.close()
+    assert shared.record(DIED, context=None, guild_id=7, channel_id=8) == given[-1] + 1
+    shared.close()
+
+
 def test_opening_that_fails_while_copying_an_earlier_file_in_leaves_no_pool_open(pg_settings: Settings) -> None:
     pools = open_pools()
     for legacy in (pg_settings.history_path, pg_settings.follows_path, pg_settings.fetch_cache_path):
