@@ -26,6 +26,11 @@ if TYPE_CHECKING:  # psycopg is imported by the PostgreSQL mode only
 __all__ = ["Place", "PostgresTables", "SqliteTables", "Tables", "adopt", "open_tables"]
 
 
+# How long a statement waits for another connection's write to the file to end: the manifest's file is shared with
+# indexing runs, whose transactions (a batch of articles) hold it for seconds.
+BUSY_SECONDS = 30.0
+
+
 class Tables(Protocol):
     """A few small tables in one database; safe to use from several threads, each statement its own transaction."""
 
@@ -54,6 +59,7 @@ class Place:
 
     path: Path
     url: str | None = field(default=None, repr=False)  # may hold a password
+    busy_seconds: float = BUSY_SECONDS  # how long a statement waits for another writer of the SQLite file
 
 
 def open_tables(place: Place, schema: str, prepare: Callable[[Tables], object] | None = None) -> Tables:
@@ -63,7 +69,9 @@ def open_tables(place: Place, schema: str, prepare: Callable[[Tables], object] |
     version's rows, dropping stale ones); where it fails they are closed again,
     so no pool or file is left open.
     """
-    tables: Tables = PostgresTables(place.url) if place.url is not None else SqliteTables(place.path, schema)
+    tables: Tables = (
+        PostgresTables(place.url) if place.url is not None else SqliteTables(place.path, schema, place.busy_seconds)
+    )
     if prepare is not None:
         try:
             prepare(tables)
@@ -78,8 +86,8 @@ class SqliteTables:
 
     order = "rowid"
 
-    def __init__(self, path: Path, schema: str) -> None:
-        self._db = open_local(path, schema)
+    def __init__(self, path: Path, schema: str, busy_seconds: float = BUSY_SECONDS) -> None:
+        self._db = open_local(path, schema, busy_seconds)
         self._lock = threading.Lock()
 
     def run(self, sql: str, args: Sequence[Any] = ()) -> int:
@@ -144,11 +152,12 @@ class PostgresTables:
             _POOLS.give_back(self._url)
 
 
-def open_local(path: Path, schema: str) -> sqlite3.Connection:
+def open_local(path: Path, schema: str, busy_seconds: float = BUSY_SECONDS) -> sqlite3.Connection:
     """``path``'s database with ``schema`` applied, in autocommit and WAL mode, shareable between threads
-    (callers serialise their statements with a lock of their own)."""
+    (callers serialise their statements with a lock of their own); a statement waits ``busy_seconds`` for
+    another connection's write to end."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_seconds)
     db.execute("PRAGMA journal_mode=WAL")
     db.executescript(schema)
     return db

@@ -3,8 +3,11 @@ version's file copied in once, and the cache taken along by `newsqa migrate`."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
 from bot.app.move import move_index
@@ -12,8 +15,8 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import small_tables
 from index import SAMPLES_DIR
-from index.read.http import Fetcher, FetchOptions
-from index.tables import Place
+from index.read.http import SCHEMA, Fetcher, FetchOptions
+from index.tables import BUSY_SECONDS, Place, SqliteTables
 from tests.fakes import HashEmbedder
 from tests.site import NewsSite, page, slice_articles
 
@@ -77,3 +80,23 @@ def test_the_feed_cache_goes_along_when_the_index_is_moved_into_postgresql(
     moved = settings.model_copy(update={"database_url": SecretStr(pg_url)})
     assert small_tables(moved).url == pg_url
     assert fetch(site, FetchOptions(small_tables(moved)))[1] == 0 and site.sent(304) == ["/story.html"]
+
+
+@pytest.mark.records_in("sqlite", reason="about the SQLite file's lock")
+def test_a_cache_file_locked_by_an_indexing_run_costs_the_cache_not_the_fetch(
+    site: NewsSite, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.put("/story.html", page(ARTICLE))
+    manifest = tmp_path / "manifest.sqlite3"
+    tables = SqliteTables(manifest, SCHEMA)
+    assert tables.rows("PRAGMA busy_timeout") == [(BUSY_SECONDS * 1000,)]  # a statement waits on indexing runs
+    tables.close()
+    with Fetcher(FetchOptions(Place(manifest, busy_seconds=0.05))) as fetcher:
+        writer = sqlite3.connect(manifest, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # a transaction of an indexing run holding the file
+        with caplog.at_level(logging.WARNING, logger="index.read.http"):
+            assert fetcher.get(site.url("/story.html")).body == page(ARTICLE).encode()
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert "the feed cache was not updated" in caplog.text and "locked" in caplog.text
+    assert fetch(site, FetchOptions(Place(manifest)))[1] == 1  # nothing kept: downloaded again
