@@ -45,13 +45,17 @@ def test_a_page_fetched_on_one_host_is_asked_for_conditionally_by_another(
     assert not (tmp_path / "one").exists() and not (tmp_path / "other").exists()
 
 
+@pytest.mark.records_in("sqlite", reason="about the manifest's SQLite file")
 def test_the_feed_cache_is_kept_in_the_manifest_file_of_the_index(settings: Settings, site: NewsSite) -> None:
     feed = site.put("/story.html", page(ARTICLE))
     service = Service(settings.model_copy(update={"embedding_model": HashEmbedder().name}), HashEmbedder())
     assert service.index([feed]).downloaded == 1
     site.forget_log()
     assert service.index([feed]).not_modified == 1 and site.sent(304) == ["/story.html"]
-    assert not settings.fetch_cache_path.exists() and small_tables(settings).path == settings.manifest_path
+    assert not settings.fetch_cache_path.exists()
+    manifest = SqliteTables(settings.manifest_path, "")
+    assert manifest.rows("SELECT url FROM responses") == [(site.url("/story.html"),)]
+    manifest.close()
 
 
 def test_the_feed_cache_file_of_an_earlier_version_is_copied_in_once(settings: Settings, site: NewsSite) -> None:
