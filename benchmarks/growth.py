@@ -26,7 +26,8 @@ a running deployment would, and timed:
 Everything is stored in a temporary folder (or ``--keep FOLDER``, to look at
 the indexes afterwards; their PostgreSQL schemas are then kept too). ``--asks
 FOLDER`` measures only the warm answers again, from the larger index kept in
-FOLDER, without building anything. Not a test: it prints figures;
+FOLDER, without building anything (the password of its database, which is not
+kept, from ``--database-url`` or the environment: PGPASSWORD, ~/.pgpass). Not a test: it prints figures;
 compare the ratio, as absolute figures vary between machines.
 """
 
@@ -41,6 +42,8 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
@@ -128,16 +131,28 @@ KEPT = "large.json"  # where --keep notes the larger index, for --asks
 
 
 def write_kept(work: Path, settings: Settings) -> None:
-    url = settings.database_url
-    kept = {"data_dir": str(settings.data_dir), "database_url": url.get_secret_value() if url else None}
+    """Note where the larger index is, for ``--asks``: its database's address without its password."""
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    kept = {"data_dir": str(settings.data_dir), "database_url": _without_password(url) if url else None}
     (work / KEPT).write_text(json.dumps(kept), encoding="utf-8")
 
 
-def kept_settings(keep: Path) -> Settings:
-    """The settings of the larger index that ``--keep`` left in ``keep``."""
+def kept_settings(keep: Path, database_url: str | None = None) -> Settings:
+    """The settings of the larger index that ``--keep`` left in ``keep``; the database's password is
+    ``database_url``'s, else the environment's (PGPASSWORD, ~/.pgpass)."""
     kept = json.loads((keep / KEPT).read_text(encoding="utf-8"))
-    database = {"NEWSQA_DATABASE_URL": kept["database_url"]} if kept["database_url"] else {}
+    url = kept["database_url"]
+    if url and database_url:
+        password = conninfo_to_dict(database_url).get("password")
+        url = make_conninfo(url, password=password) if password else url
+    database = {"NEWSQA_DATABASE_URL": url} if url else {}
     return Settings(NEWSQA_DATA_DIR=Path(kept["data_dir"]), CHROMA_HOST=None, **database)
+
+
+def _without_password(url: str) -> str:
+    parts = conninfo_to_dict(url)
+    parts.pop("password", None)
+    return make_conninfo(**parts)  # type: ignore[arg-type]
 
 
 def questions_of(folder: Path) -> list[dict]:
@@ -145,9 +160,10 @@ def questions_of(folder: Path) -> list[dict]:
     return read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
 
 
-def asks(folder: Path, keep: Path) -> dict:
-    """Warm answers to DIR's questions from the larger index kept in ``keep``."""
-    settings = kept_settings(keep)
+def asks(folder: Path, keep: Path, database_url: str | None = None) -> dict:
+    """Warm answers to DIR's questions from the larger index kept in ``keep`` (``database_url`` giving the
+    password of its database)."""
+    settings = kept_settings(keep, database_url)
     real = load_embedder(
         settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
     )
@@ -222,7 +238,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.asks:
-        result = asks(args.folder, args.asks)
+        result = asks(args.folder, args.asks, args.database_url)
     else:
         result = run(args.folder, args.small, args.large, args.keep, args.database_url, keep_schemas=bool(args.keep))
     if args.json:

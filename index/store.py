@@ -7,6 +7,7 @@ and mixing them would silently wreck retrieval.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
@@ -28,6 +29,7 @@ REBUILD_HINT = "newsqa index --rebuild PATH..."
 SEARCH_EF = 400
 HASHES_PER_QUERY = 500  # content hashes in one filtered read: far below SQLite's limit on a statement's variables
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _reaching(method: Callable[..., T]) -> Callable[..., T]:
@@ -116,14 +118,8 @@ class ChunkStore:
         self._name = collection
         self._any_model = any_model
         self._batch = max(1, min(client.get_max_batch_size(), 5000))
-        try:
-            self._collection: Any = _searching_wide(client.get_collection(collection))
-        except NotFoundError:
-            self._collection = None
-        except Exception as exc:
-            raise StoreUnavailableError(f"cannot open collection {collection!r} at {location}: {exc}") from exc
-        if self._collection is not None and not any_model:
-            self._check(self._collection.metadata or {}, dimension=None)
+        self._collection: Any = None
+        self._found()
 
     @property
     def built_with(self) -> tuple[str | None, int | None] | None:
@@ -296,5 +292,8 @@ def _searching_wide(collection: Any) -> Any:
     """``collection``, raised to ``SEARCH_EF`` if an earlier version made it with less (kept with it, for all)."""
     hnsw = (collection.configuration or {}).get("hnsw") or {}
     if hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:
-        collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+        try:
+            collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+        except Exception as exc:  # a server this client may only read: searching works, with the old setting
+            log.warning("collection %r searches with its old ef_search: %s", collection.name, exc)
     return collection

@@ -26,6 +26,11 @@ if TYPE_CHECKING:  # psycopg is imported by the PostgreSQL mode only
 __all__ = ["Place", "PostgresTables", "SqliteTables", "Tables", "adopt", "open_tables"]
 
 
+# How long a statement waits for another connection's write to the file to end: the manifest's file is shared with
+# indexing runs, whose transactions (a batch of articles) hold it for seconds.
+BUSY_SECONDS = 30.0
+
+
 class Tables(Protocol):
     """A few small tables in one database; safe to use from several threads, each statement its own transaction."""
 
@@ -54,13 +59,26 @@ class Place:
 
     path: Path
     url: str | None = field(default=None, repr=False)  # may hold a password
+    busy_seconds: float = BUSY_SECONDS  # how long a statement waits for another writer of the SQLite file
 
 
-def open_tables(place: Place, schema: str) -> Tables:
-    """The tables at ``place``; ``schema`` creates them in a SQLite file (PostgreSQL has its migrations)."""
-    if place.url is not None:
-        return PostgresTables(place.url)
-    return SqliteTables(place.path, schema)
+def open_tables(place: Place, schema: str, prepare: Callable[[Tables], object] | None = None) -> Tables:
+    """The tables at ``place``; ``schema`` creates them in a SQLite file (PostgreSQL has its migrations).
+
+    ``prepare`` runs on them before they are handed out (copying in an earlier
+    version's rows, dropping stale ones); where it fails they are closed again,
+    so no pool or file is left open.
+    """
+    tables: Tables = (
+        PostgresTables(place.url) if place.url is not None else SqliteTables(place.path, schema, place.busy_seconds)
+    )
+    if prepare is not None:
+        try:
+            prepare(tables)
+        except BaseException:
+            tables.close()
+            raise
+    return tables
 
 
 class SqliteTables:
@@ -68,8 +86,8 @@ class SqliteTables:
 
     order = "rowid"
 
-    def __init__(self, path: Path, schema: str) -> None:
-        self._db = open_local(path, schema)
+    def __init__(self, path: Path, schema: str, busy_seconds: float = BUSY_SECONDS) -> None:
+        self._db = open_local(path, schema, busy_seconds)
         self._lock = threading.Lock()
 
     def run(self, sql: str, args: Sequence[Any] = ()) -> int:
@@ -118,8 +136,11 @@ class PostgresTables:
     def follow_ids(self, table: str, column: str) -> None:
         from psycopg import sql as pgsql
 
-        statement = pgsql.SQL("SELECT setval(pg_get_serial_sequence({t}, {c}), max({col})) FROM {table}"
-                              " HAVING count(*) > 0")  # fmt: skip
+        # Never backwards: ids past the largest row may have been given already (to rows since deleted, or by
+        # another process meanwhile); the sequence's last value is NULL where it never gave one, passed over.
+        statement = pgsql.SQL("SELECT setval(s.seq, GREATEST(max({col}), pg_sequence_last_value(s.seq)))"
+                              " FROM {table}, (SELECT pg_get_serial_sequence({t}, {c})::regclass AS seq) s"
+                              " GROUP BY s.seq HAVING count(*) > 0")  # fmt: skip
         query = statement.format(t=pgsql.Literal(table), c=pgsql.Literal(column), col=pgsql.Identifier(column),
                                  table=pgsql.Identifier(table))  # fmt: skip
         with self._pool.connection() as conn:
@@ -131,11 +152,12 @@ class PostgresTables:
             _POOLS.give_back(self._url)
 
 
-def open_local(path: Path, schema: str) -> sqlite3.Connection:
+def open_local(path: Path, schema: str, busy_seconds: float = BUSY_SECONDS) -> sqlite3.Connection:
     """``path``'s database with ``schema`` applied, in autocommit and WAL mode, shareable between threads
-    (callers serialise their statements with a lock of their own)."""
+    (callers serialise their statements with a lock of their own); a statement waits ``busy_seconds`` for
+    another connection's write to end."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_seconds)
     db.execute("PRAGMA journal_mode=WAL")
     db.executescript(schema)
     return db
@@ -186,13 +208,40 @@ def open_pools() -> int:
 
 def adopt(legacy: Path, schema: str, target: Tables, copy: Callable[[Tables, Tables], object]) -> bool:
     """Copy the rows of an earlier version's file at ``legacy`` (tables made by ``schema``) into ``target`` with
-    ``copy``, then rename the file (``.moved``) so that they are copied once; False when there was none."""
-    if not legacy.is_file():
-        return False
-    old = SqliteTables(legacy, schema)
+    ``copy``, then rename the file (``.moved``) so that they are copied once; False when there was none.
+
+    Processes sharing a data folder may start together: the file is first
+    claimed by renaming it (``.adopting``), which one of them only can do, and
+    the others go on without copying anything. Where the copy fails, the file
+    is put back for the next start to try again.
+    """
+    claimed = legacy.with_name(legacy.name + ".adopting")
     try:
-        copy(old, target)
-    finally:
-        old.close()
-    legacy.rename(legacy.with_name(legacy.name + ".moved"))
+        legacy.rename(claimed)
+    except FileNotFoundError:  # none, or another process claimed it first
+        return False
+    sidecars = _carry_sidecars(legacy, claimed)
+    try:
+        old = SqliteTables(claimed, schema)
+        try:
+            copy(old, target)
+        finally:
+            old.close()
+    except BaseException:
+        claimed.rename(legacy)
+        _carry_sidecars(claimed, legacy, sidecars)
+        raise
+    claimed.rename(legacy.with_name(legacy.name + ".moved"))
     return True
+
+
+def _carry_sidecars(old: Path, new: Path, suffixes: Sequence[str] = ("-wal", "-shm")) -> list[str]:
+    """Rename the write-ahead log files of SQLite's file ``old`` to go with ``new``; the suffixes there were."""
+    carried = []
+    for suffix in suffixes:
+        try:
+            old.with_name(old.name + suffix).rename(new.with_name(new.name + suffix))
+        except FileNotFoundError:
+            continue
+        carried.append(suffix)
+    return carried

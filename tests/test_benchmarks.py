@@ -6,6 +6,8 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+from psycopg.conninfo import conninfo_to_dict
+
 from index.embed.base import Embedder
 from tests.conftest import CHOOSES_ITS_DATABASES, DATA
 
@@ -86,6 +88,24 @@ def test_growth_keeps_its_records_in_postgresql_when_given_a_database(tmp_path: 
     assert 50 <= result["chunks_small"] < result["chunks_large"] and result["add10_s_large"] > 0
     assert (keep / "index-150" / "chroma").is_dir()  # the vectors stay local...
     assert not list(keep.glob("index-*/manifest.sqlite3"))  # ...the records went to PostgreSQL
+
+
+def test_growth_keeps_no_password_of_its_database_and_takes_it_back_when_asked(tmp_path: Path) -> None:
+    from bot.app.settings import Settings
+
+    growth = script("growth")
+    url = "postgresql://bench:s3cret@db.example:5432/news?options=-csearch_path%3Dnewsqa_growth"
+    growth.write_kept(tmp_path, Settings(NEWSQA_DATA_DIR=tmp_path / "index-300", NEWSQA_DATABASE_URL=url))
+    assert "s3cret" not in (tmp_path / growth.KEPT).read_text()
+
+    def parts(settings: Settings) -> dict:
+        assert settings.database_url is not None
+        return conninfo_to_dict(settings.database_url.get_secret_value())
+
+    kept = parts(growth.kept_settings(tmp_path))  # the password left to the environment (PGPASSWORD, ~/.pgpass)
+    assert "password" not in kept and (kept["host"], kept["dbname"], kept["user"]) == ("db.example", "news", "bench")
+    assert kept["options"] == "-csearch_path=newsqa_growth"  # the kept index's own schema
+    assert parts(growth.kept_settings(tmp_path, url))["password"] == "s3cret"  # --asks FOLDER --database-url URL
 
 
 def test_a_question_is_reachable_only_where_one_passage_holds_its_answer_and_its_words() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.app.follows import ADD_FOLLOW, ADD_POSTED, FOLLOW_COLUMNS, POSTED_COLUMNS, Follows
 from bot.app.settings import Settings
+from bot.app.wiring import small_tables
 from index.tables import Tables, adopt, open_tables
 
 SCHEMA = """
@@ -36,8 +37,7 @@ CREATE TABLE IF NOT EXISTS posted (
 
 def open_follows(settings: Settings) -> Follows:
     """The follows in the index's database ``settings`` name, with those of an earlier version's file copied in."""
-    db = open_tables(settings.tables, SCHEMA)
-    adopt(settings.follows_path, SCHEMA, db, copy_follows)
+    db = open_tables(small_tables(settings), SCHEMA, lambda db: adopt(settings.follows_path, SCHEMA, db, copy_follows))
     return Follows(db)
 
 

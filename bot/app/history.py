@@ -7,7 +7,8 @@ after a restart. Kept in the index's database (``index/tables.py``: the
 manifest's SQLite file, or the tables of ``index/migrations/0004_history.sql``
 in PostgreSQL), so that every process using the index, on any host, answers a
 reply to a message another one sent; an earlier version's file
-(``history.sqlite3``) is copied in once, its answers keeping their ids.
+(``history.sqlite3``) is copied in once, its answers keeping their ids where
+the database has not given them to others.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from bot.app.settings import Settings
+from bot.app.wiring import small_tables
 from bot.core.answer import Answer
 from index.tables import Tables, adopt, open_tables
 
@@ -109,12 +111,22 @@ class History:
     def topic_in(self, channel_id: int) -> str | None:
         """What the latest conversation in a channel or thread is about."""
         rows = self._db.rows(
-            "SELECT context, question FROM answers WHERE channel_id = ? ORDER BY id DESC LIMIT 1", (channel_id,)
+            "SELECT context, question FROM answers WHERE channel_id = ? ORDER BY asked_at DESC, id DESC LIMIT 1",
+            (channel_id,),
         )
         return topic(*rows[0]) if rows else None
 
-    def vote(self, answer_id: int, user_id: int, up: bool) -> bool:
-        """Record (or change) a user's vote; False when the answer is unknown."""
+    def vote(self, answer_id: int, user_id: int, up: bool, *, message_id: int | None = None) -> bool:
+        """Record (or change) a user's vote; False when the answer is unknown.
+
+        The answer is the one the bot's message ``message_id`` (the message the
+        button is on) carried; ``answer_id``, the id the button carries, only
+        where that message is unknown: an answer copied in from an earlier
+        version's file may have been numbered anew, its buttons not.
+        """
+        if message_id is not None:
+            carried = self._db.rows("SELECT answer_id FROM messages WHERE message_id = ?", (message_id,))
+            answer_id = int(carried[0][0]) if carried else answer_id
         if not self._db.rows("SELECT 1 FROM answers WHERE id = ?", (answer_id,)):
             return False
         self._db.run(_ADD_VOTE, (answer_id, user_id, 1 if up else -1, _now()))
@@ -134,18 +146,18 @@ class History:
 
 def open_history(settings: Settings) -> History:
     """The history in the index's database ``settings`` name, with an earlier version's file copied in."""
-    db = open_tables(settings.tables, SCHEMA)
-    adopt(settings.history_path, SCHEMA, db, copy_history)
+    db = open_tables(small_tables(settings), SCHEMA, lambda db: adopt(settings.history_path, SCHEMA, db, copy_history))
     return History(db)
 
 
 def copy_history(source: Tables, target: Tables) -> int:
     """Copy every answer of ``source``, with its messages and votes, into ``target``; the number copied.
 
-    Answers keep their ids, which the vote buttons under sent messages carry,
-    but where ``target`` gives an id to another answer (another host's): such
-    an answer is numbered after every id of both, its messages and votes
-    following it. An answer copied before is not copied again.
+    Answers keep their ids, but where ``target`` gives an id to another answer
+    (another host's): such an answer is numbered after every id of both, its
+    messages and votes following it (a vote button finds its answer through the
+    message it is on, :meth:`History.vote`). An answer copied before is not
+    copied again.
     """
     answers = source.rows(f"SELECT id, {_ANSWER_COLUMNS} FROM answers ORDER BY id")
     ids, added = _placed(answers, target.rows(f"SELECT id, {_ANSWER_COLUMNS} FROM answers"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.app import follows_db, history
 from bot.app.settings import Settings
-from bot.app.wiring import store_location, store_name
+from bot.app.wiring import small_tables, store_location, store_name
 from index.embed.bundled import model_name
 from index.errors import NewsqaError
 from index.indexer import Progress
@@ -55,7 +55,7 @@ def _move_tables(settings: Settings, target: Tables) -> None:
     ]
     try:
         for schema, legacy, copy in tables:
-            source = open_tables(settings.tables, schema)
+            source = open_tables(small_tables(settings), schema)
             try:
                 adopt(legacy, schema, source, copy)
                 copy(source, target)

@@ -16,7 +16,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.embed.types import Backend, Precision
 from index.read.sources import parse_interval
-from index.tables import Place
 
 
 class Settings(BaseSettings):
@@ -142,13 +141,6 @@ class Settings(BaseSettings):
     @property
     def lock_path(self) -> Path:
         return self.index_dir / "index.lock"
-
-    @property
-    def tables(self) -> Place:
-        """Where the small tables beside the index's records live (follows, answer history, feed cache):
-        the index's database, PostgreSQL or the manifest's file."""
-        url = self.database_url.get_secret_value() if self.database_url is not None else None
-        return Place(self.manifest_path, url)
 
     @property
     def history_path(self) -> Path:

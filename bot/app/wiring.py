@@ -14,6 +14,7 @@ from index.read.http import FetchOptions
 from index.records import Database, Records, SqliteRecords
 from index.search import Retriever
 from index.store import ChunkStore, StoreLocation, connect, drop_collection
+from index.tables import Place
 
 
 def store_location(settings: Settings) -> StoreLocation:
@@ -71,7 +72,7 @@ def open_indexer(
     )
     location = store_location(settings)
     client = connect(location)
-    _adopt_server_records(settings)
+    tables = small_tables(settings)  # the server's records taken from where earlier versions kept them first
     database = open_database(settings)
     manifest = database.open()
     if rebuild:
@@ -87,9 +88,23 @@ def open_indexer(
         lock=database.lock,
         legacy_keywords=settings.legacy_keyword_dir,
         max_file_bytes=max_bytes,
-        fetch=FetchOptions(settings.tables, settings.fetch_timeout, max_bytes=max_bytes,
+        fetch=FetchOptions(tables, settings.fetch_timeout, max_bytes=max_bytes,
                            legacy_cache=settings.fetch_cache_path),  # fmt: skip
     )
+
+
+def small_tables(settings: Settings) -> Place:
+    """Where the small tables beside the index's records live (follows, answer history, feed cache): the index's
+    database, PostgreSQL or the manifest's file.
+
+    Every opener of those tables asks here, so that a server's records kept
+    where earlier versions kept them are moved to its own folder before
+    anything creates a new manifest there (which would leave them behind for
+    good).
+    """
+    _adopt_server_records(settings)
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else None
+    return Place(settings.manifest_path, url)
 
 
 def _adopt_server_records(settings: Settings) -> None:

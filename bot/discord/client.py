@@ -36,7 +36,10 @@ Cog = Callable[["NewsBot"], commands.Cog]  # builds one of the bot's cogs for it
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsqa:vote:(?P<vote>up|down):(?P<id>\d+)"):
-    """👍 or 👎 under an answer; its custom id carries the answer's id, so it survives restarts."""
+    """👍 or 👎 under an answer; its custom id carries the answer's id, so it survives restarts.
+
+    The vote goes to the answer the message under which it was clicked carried, the custom id's only where
+    that message is not on record (an answer copied in from an earlier version's file may have a new id)."""
 
     def __init__(self, answer_id: int, up: bool) -> None:
         super().__init__(
@@ -57,7 +60,9 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsqa:vo
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: NewsBot = interaction.client  # type: ignore[assignment]
-        stored = await asyncio.to_thread(bot.service.history.vote, self.answer_id, interaction.user.id, self.up)
+        message_id = interaction.message.id if interaction.message is not None else None
+        vote = bot.service.history.vote
+        stored = await asyncio.to_thread(vote, self.answer_id, interaction.user.id, self.up, message_id=message_id)
         text = "Thanks for the feedback." if stored else "That answer is no longer on record."
         await interaction.response.send_message(text, ephemeral=True)
 

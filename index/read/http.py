@@ -11,6 +11,8 @@ again. An earlier version's file of kept responses is copied in once.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ import httpx
 from index.errors import FetchError
 from index.read.files import DEFAULT_MAX_BYTES
 from index.tables import Place, Tables, adopt, open_tables
+
+log = logging.getLogger(__name__)
 
 try:
     _VERSION = version("newsqa")
@@ -106,12 +110,18 @@ class Fetcher:
             transport=transport,
         )
         self._db: Tables | None = None
-        if options.cache is not None:
-            self._db = open_tables(options.cache, SCHEMA)
-            if options.legacy_cache is not None:
-                adopt(options.legacy_cache, SCHEMA, self._db, copy_responses)
-            cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
-            self._db.run("DELETE FROM responses WHERE fetched_at < ?", (cutoff,))
+        try:
+            self._db = None if options.cache is None else open_tables(options.cache, SCHEMA, self._prepare)
+        except BaseException:
+            self._client.close()
+            raise
+
+    def _prepare(self, db: Tables) -> None:
+        """An earlier version's cache copied in, and the responses older than ``KEEP_DAYS`` dropped."""
+        if self.options.legacy_cache is not None:
+            adopt(self.options.legacy_cache, SCHEMA, db, copy_responses)
+        cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
+        db.run("DELETE FROM responses WHERE fetched_at < ?", (cutoff,))
 
     def __enter__(self) -> Fetcher:
         return self
@@ -203,18 +213,30 @@ class Fetcher:
         if self._db is None:
             return
         if not (etag or last_modified):
-            self._db.run("DELETE FROM responses WHERE url = ?", (url,))
+            self._write(url, "DELETE FROM responses WHERE url = ?", (url,))
             return
-        self._db.run(_KEEP, (url, response.url, etag, last_modified, response.content_type, response.body, _now()))
+        row = (url, response.url, etag, last_modified, response.content_type, response.body, _now())
+        self._write(url, _KEEP, row)
 
     def _touch(self, url: str, etag: str | None, last_modified: str | None) -> None:
         """A kept copy confirmed current: note when, and any newer validators."""
-        assert self._db is not None
-        self._db.run(
+        self._write(
+            url,
             "UPDATE responses SET fetched_at = ?, etag = COALESCE(?, etag),"
             " last_modified = COALESCE(?, last_modified) WHERE url = ?",
             (_now(), etag, last_modified, url),
         )
+
+    def _write(self, url: str, sql: str, args: tuple) -> None:
+        """Change the cache; a SQLite file that stays locked (by a long indexing run writing to the manifest's
+        file) costs the next run a full download of ``url``, not this run the page it fetched."""
+        assert self._db is not None
+        try:
+            self._db.run(sql, args)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            log.warning("the feed cache was not updated for %s: %s", url, exc)
 
 
 def copy_responses(source: Tables, target: Tables) -> int:

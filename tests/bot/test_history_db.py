@@ -4,18 +4,21 @@ from an earlier version's file with its ids, and taken along by `newsqa migrate`
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
+from bot.app.follows_db import open_follows
 from bot.app.history import SCHEMA, History, copy_history, open_history
 from bot.app.move import move_index
 from bot.app.service import Service
 from bot.app.settings import Settings
+from bot.app.wiring import small_tables
 from bot.core.answer import Answer, Citation
 from index import SAMPLES_DIR
-from index.read.http import Fetcher
+from index.read.http import Fetcher, FetchOptions
 from index.tables import PostgresTables, SqliteTables, open_pools
 from tests.bot.cli.cli import run
 from tests.conftest import sharing
@@ -107,6 +110,22 @@ def test_the_history_file_of_an_earlier_version_is_copied_in_once_with_its_ids(s
     again.close()
 
 
+@pytest.mark.records_in("sqlite", reason="an earlier version kept a server's records in the data folder's SQLite file")
+def test_a_server_s_records_kept_by_an_earlier_version_are_adopted_before_the_history_opens(tmp_path: Path) -> None:
+    settings = Settings(NEWSQA_DATA_DIR=tmp_path, CHROMA_HOST="127.0.0.1", CHROMA_PORT=9, NEWSQA_COLLECTION="news")
+    earlier = SqliteTables(tmp_path / "manifest.sqlite3", "CREATE TABLE articles (id TEXT PRIMARY KEY);")
+    earlier.run("INSERT INTO articles VALUES ('a1')")
+    earlier.close()
+
+    history = open_history(settings)  # `newsqa feedback`, before any indexing run opened the index
+    assert history.feedback() == []
+    history.close()
+    assert not (tmp_path / "manifest.sqlite3").exists()
+    adopted = SqliteTables(settings.manifest_path, SCHEMA)
+    assert adopted.rows("SELECT id FROM articles") == [("a1",)]
+    adopted.close()
+
+
 def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied_once(
     tmp_path: Path, pg_url: str
 ) -> None:
@@ -119,6 +138,8 @@ def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied
     mine = [old.record(a, context=None, guild_id=7, channel_id=9) for a in (WON, DIED)]
     old.sent(mine[0], [3001], channel_id=9)
     assert old.vote(mine[0], user_id=1, up=True)
+    for answer_id, asked_at in zip(mine, ("2026-01-01T10:00:00+00:00", "2026-01-01T10:05:00+00:00"), strict=True):
+        file.run("UPDATE answers SET asked_at = ? WHERE id = ?", (asked_at, answer_id))
 
     assert copy_history(file, database) == 2
     assert copy_history(file, database) == 0  # copied before: nothing twice (`newsqa migrate` run again)
@@ -126,8 +147,42 @@ def test_an_earlier_file_meeting_another_host_s_answers_keeps_both_and_is_copied
     assert shared.topic_of_message(1001) == DIED.question and shared.topic_of_message(3001) == WON.question
     (vote,) = shared.feedback()
     assert vote.question == WON.question and vote.answer_id not in (theirs, mine[1])
+    assert shared.topic_in(9) == DIED.question  # the latest asked, though the other one was numbered after it
+    # A button sent before the upgrade under the renumbered answer carries the id now another host's answer has:
+    # the message it is on says which answer it votes on.
+    assert mine[0] == theirs and shared.vote(mine[0], user_id=2, up=False, message_id=3001)
+    assert sorted((f.answer_id, f.vote) for f in shared.feedback()) == [(vote.answer_id, "down"), (vote.answer_id, "up")]
     assert shared.record(WON, context=None, guild_id=7, channel_id=8) == 4  # after every id copied in
     shared.close()
+
+
+def test_copying_an_earlier_file_in_never_moves_the_numbering_back(tmp_path: Path, pg_url: str) -> None:
+    database = PostgresTables(pg_url)
+    shared = History(database)
+    given = [shared.record(DIED, context=None, guild_id=7, channel_id=8) for _ in range(3)]
+    database.run("DELETE FROM answers")  # ids given once are not given again, though no row holds them now
+    file = SqliteTables(tmp_path / "history.sqlite3", SCHEMA)
+    old = History(file)
+    old.record(WON, context=None, guild_id=7, channel_id=9)
+
+    assert copy_history(file, database) == 1
+    old.close()
+    assert shared.record(DIED, context=None, guild_id=7, channel_id=8) == given[-1] + 1
+    shared.close()
+
+
+def test_opening_that_fails_while_copying_an_earlier_file_in_leaves_no_pool_open(pg_settings: Settings) -> None:
+    pools = open_pools()
+    for legacy in (pg_settings.history_path, pg_settings.follows_path, pg_settings.fetch_cache_path):
+        legacy.parent.mkdir(parents=True, exist_ok=True)
+        legacy.write_bytes(b"not a database")
+    with pytest.raises(sqlite3.DatabaseError):
+        open_history(pg_settings)
+    with pytest.raises(sqlite3.DatabaseError):
+        open_follows(pg_settings)
+    with pytest.raises(sqlite3.DatabaseError):
+        Fetcher(FetchOptions(small_tables(pg_settings), legacy_cache=pg_settings.fetch_cache_path))
+    assert open_pools() == pools
 
 
 def test_the_history_goes_along_when_the_index_is_moved_into_postgresql(settings: Settings, pg_url: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +13,7 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import open_indexer, store_location
 from index.filters import Filter
-from index.store import SEARCH_EF, connect
+from index.store import SEARCH_EF, ChunkStore, connect
 from tests.fakes import HashEmbedder
 
 
@@ -46,3 +48,34 @@ def test_the_vector_index_explores_enough_candidates_even_when_an_earlier_versio
     assert connect(store_location(settings)).get_collection(settings.collection).configuration["hnsw"][
         "ef_search"
     ] == SEARCH_EF  # kept with the collection, for every process that shares it
+
+
+class ReadOnly:
+    """A Chroma client (or collection) that may read but not change a collection's settings, as a read-only
+    server refuses them."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def get_collection(self, name: str) -> ReadOnly:
+        return ReadOnly(self._real.get_collection(name))
+
+    def modify(self, **changes: Any) -> None:
+        raise PermissionError("this server is read-only")
+
+
+def test_a_collection_whose_settings_cannot_be_raised_is_searched_all_the_same(
+    settings: Settings, articles_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    indexer = open_indexer(settings, HashEmbedder())
+    assert indexer.index_paths([articles_dir]).added == 1
+    indexer.store._collection.modify(configuration={"hnsw": {"ef_search": 100}})  # as an earlier version made it
+    (embedding,) = HashEmbedder().embed(["death toll"])
+    client = ReadOnly(connect(store_location(settings)))
+    with caplog.at_level(logging.WARNING, logger="index.store"):
+        store = ChunkStore(client, settings.collection, HashEmbedder().name)  # type: ignore[arg-type]
+    assert "searches with its old ef_search" in caplog.text and "read-only" in caplog.text
+    assert len(store.query(embedding, 1)) == 1

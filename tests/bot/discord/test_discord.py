@@ -238,8 +238,11 @@ class FakeInteraction:
     so a misspelt or unknown argument fails here as it would against Discord.
     """
 
-    def __init__(self, bot: NewsBot, *, manage_guild: bool = False, guild_id: int | None = 1) -> None:
+    def __init__(
+        self, bot: NewsBot, *, manage_guild: bool = False, guild_id: int | None = 1, message: Any = None
+    ) -> None:
         self.client = bot
+        self.message = message  # the message a clicked button is on
         self.user = SimpleNamespace(id=next(_ids), name="asker")
         self.guild_id = guild_id
         self.channel_id = next(_ids)

@@ -43,6 +43,10 @@ async def test_a_reply_to_another_host_s_answer_is_a_follow_up_and_its_buttons_v
     await VoteButton(answered, up=True).callback(voter)  # rebuilt from the custom id under the first one's answer
     assert voter.calls == [("send_message", {"content": "Thanks for the feedback.", "ephemeral": True})]
     assert [(f.answer_id, f.vote) for f in first.history.feedback()] == [(answered, "up")]
+    clicked = FakeInteraction(bot, message=carried)  # a button whose custom id names no answer of this database
+    await VoteButton(answered + 100, up=False).callback(clicked)
+    assert clicked.calls == [("send_message", {"content": "Thanks for the feedback.", "ephemeral": True})]
+    assert {(f.answer_id, f.vote) for f in first.history.feedback()} == {(answered, "up"), (answered, "down")}
     await dpytest.empty_queue()
     first.history.close()
     second.history.close()
