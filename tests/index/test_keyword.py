@@ -123,9 +123,12 @@ def test_an_article_s_row_and_its_keyword_rows_are_written_together_or_not_at_al
 
     monkeypatch.setattr(writer, "write", write_then_fail)
     fresh = make_article(text="A zygomorphic orchid was found.", title="Orchids", origin="/news/orchids.txt")
+    before = (manifest.generation, manifest.with_sentences(), manifest.totals())
     with pytest.raises(OSError, match="disk full"):
-        record(manifest, fresh, ["A zygomorphic orchid was found."])
+        manifest.record(fresh, [fresh.text], [(0, 5)], np.ones((1, 4), dtype=np.float32))
+    monkeypatch.undo()
     assert fresh.id not in manifest.entries()
+    assert (manifest.generation, manifest.with_sentences(), manifest.totals()) == before  # nor its sentences
     assert manifest.keyword_search("zygomorphic", 10) == []
 
 

@@ -22,12 +22,10 @@ from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import open_database
 from index import SAMPLES_DIR
-from index.articles import make_article
 from index.embed.base import Embedder
 from index.errors import IndexBusyError, NewsqaError, StoreUnavailableError
 from index.health import BUSY, MISSING, ORPHANS, STALE_LOCK
 from index.pg import AdvisoryLock, PostgresRecords, migrations
-from index.pg import keyword as pg_keyword
 from index.pg import lock as pg_lock
 from index.records import SqliteRecords
 from tests.checks import assert_consistent
@@ -174,34 +172,13 @@ def test_an_unreachable_database_is_one_clear_error(settings: Settings) -> None:
     assert "secret" not in str(raised.value)
 
 
-def test_an_article_counts_only_with_its_row(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A write that fails midway leaves nothing: neither the article, its sentences nor its keyword rows."""
-    manifest = PostgresRecords(pg_url, "test store").open()
-    written = pg_keyword.write
-
-    def write_then_fail(*args: object) -> None:
-        written(*args)  # type: ignore[arg-type]
-        raise OSError("connection lost")
-
-    monkeypatch.setattr(pg_keyword, "write", write_then_fail)
-    article = make_article(text="A zygomorphic orchid was found.", title="Orchids", origin="/news/orchids.txt")
-    with pytest.raises(OSError, match="connection lost"):
-        manifest.record(article, [article.text], [(0, 5)], np.ones((1, 4), dtype=np.float32))
-    monkeypatch.undo()
-    assert manifest.entries() == {} and manifest.with_sentences() == set() and manifest.generation == 0
-    assert manifest.keyword_search("orchid", 5) == [] and manifest.totals() == (0, 0)
-    manifest.record(article, [article.text], [(0, 5)], np.ones((1, 4), dtype=np.float32))
-    assert [c for c, _ in manifest.keyword_search("orchid", 5)] == [f"{article.id}:00000"]
-    manifest.close()
-
-
 def test_without_postgresql_its_tests_are_skipped_with_a_line_each_saying_how_to_run_them() -> None:
     with socket.socket() as sock:  # a port where nothing listens
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "NEWSQA_TEST_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{port}/test"}
     env.pop("NEWSQA_TEST_POSTGRES", None)
-    tests = [f"{__file__}::{name}" for name in ("test_migrations_are_applied_once_and_recorded", "test_an_article_counts_only_with_its_row")]
+    tests = [f"{__file__}::{name}" for name in ("test_migrations_are_applied_once_and_recorded", "test_records_of_another_store_are_refused_rather_than_taken_for_damage")]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *tests],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
