@@ -17,7 +17,7 @@ from bot.app.history import topic
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.cli.console import JsonFlag, edge, err, out, progress_bar
-from bot.core import Filter, NewsqaError
+from bot.core import Filter, NewsqaError, counted
 from bot.core.answer import Answer
 from bot.core.evaluate import KEYS, read_jsonl, write_report
 from bot.core.new import NewStory
@@ -126,7 +126,7 @@ def timeline(
         return
     for e in events:
         _print_claim(e.published_at, e.source, e.title, e.text, e.url)
-    out.print(f"{len(events)} article{'' if len(events) == 1 else 's'} about “{escape(topic)}”.")
+    out.print(f"{counted(len(events), 'article')} about “{escape(topic)}”.")
 
 
 @edge

@@ -17,7 +17,7 @@ from bot.app.settings import Settings
 from bot.app.watch import Round
 from bot.app.watch import watch as run_schedule
 from bot.cli.console import JsonFlag, edge, err, out, progress_bar
-from bot.core import SAMPLES_DIR, IndexReport
+from bot.core import SAMPLES_DIR, IndexReport, counted
 
 
 @edge
@@ -76,7 +76,7 @@ def watch() -> None:
 
     signal.signal(signal.SIGINT, stop_after_round)
     signal.signal(signal.SIGTERM, stop_after_round)
-    out.print(f"Watching {len(sources)} source{'' if len(sources) == 1 else 's'}; Ctrl-C stops.")
+    out.print(f"Watching {counted(len(sources), 'source')}; Ctrl-C stops.")
 
     def stamped(text: str) -> str:
         return f"{datetime.now():%Y-%m-%d %H:%M:%S}  {escape(text)}"
@@ -115,7 +115,7 @@ def sources(
         table.add_row(row["published_at"] or "-", escape(row["title"]), escape(row["source"]), str(row["chunks"]))
     if rows:
         out.print(table)
-    out.print(f"{len(rows)} article{'' if len(rows) == 1 else 's'} indexed.")
+    out.print(f"{counted(len(rows), 'article')} indexed.")
 
 
 def _list_stories(as_json: bool) -> None:
@@ -131,7 +131,7 @@ def _list_stories(as_json: bool) -> None:
         out.print(table)
     articles = sum(len(row.articles) for row in rows)
     stories = f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
-    out.print(f"{stories} in {articles} article{'' if articles == 1 else 's'}.")
+    out.print(f"{stories} in {counted(articles, 'article')}.")
 
 
 @edge

@@ -10,6 +10,7 @@ from bot.app.follows_db import open_follows
 from bot.app.history import open_history
 from bot.app.settings import Settings
 from bot.cli.console import JsonFlag, edge, out
+from bot.core import counted
 
 
 @edge
@@ -39,7 +40,7 @@ def feedback(as_json: JsonFlag = False) -> None:
         mark = "+" if v.vote == "up" else "-"
         out.print(f"{mark} {v.voted_at}  {escape(v.question)}\n    {escape(' '.join(v.answer.split())[:200])}")
     ups = sum(v.vote == "up" for v in votes)
-    out.print(f"{len(votes)} vote{'' if len(votes) == 1 else 's'}: {ups} up, {len(votes) - ups} down.")
+    out.print(f"{counted(len(votes), 'vote')}: {ups} up, {len(votes) - ups} down.")
 
 
 @edge
@@ -56,4 +57,4 @@ def follows(as_json: JsonFlag = False) -> None:
     for f in rows:
         out.print(f"“{escape(f.topic)}” in channel {f.channel_id} (server {f.guild_id}), followed {f.followed_at}"
                   f" by {f.user_id}; stories published since {f.since_day} count")  # fmt: skip
-    out.print(f"{len(rows)} followed topic{'' if len(rows) == 1 else 's'}.")
+    out.print(f"{counted(len(rows), 'followed topic')}.")

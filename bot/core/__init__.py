@@ -10,5 +10,6 @@ from index.errors import IndexBusyError, NewsqaError
 from index.filters import Filter
 from index.indexer import Progress
 from index.report import IndexReport
+from index.wording import counted
 
-__all__ = ["SAMPLES_DIR", "Filter", "IndexBusyError", "IndexReport", "NewsqaError", "Progress"]
+__all__ = ["SAMPLES_DIR", "Filter", "IndexBusyError", "IndexReport", "NewsqaError", "Progress", "counted"]

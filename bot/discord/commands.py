@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.service import configured_sources
-from bot.core import Filter, IndexReport, NewsqaError
+from bot.core import Filter, IndexReport, NewsqaError, counted
 from bot.discord.client import NewsBot, error_text, send_reply
 from bot.discord.render import MESSAGE_MAX, render_new, render_sources, render_timeline, shorten
 
@@ -190,7 +190,7 @@ class Commands(commands.Cog):
             state.update(phase=phase, done=done, total=total)
 
         count = len(configured_sources(self.bot.settings))
-        sources = f"{count} source{'' if count == 1 else 's'}"
+        sources = counted(count, "source")
         task = asyncio.ensure_future(asyncio.to_thread(self.bot.service.reindex, progress))
         shown = None
         while not task.done():
