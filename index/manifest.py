@@ -232,12 +232,9 @@ class Manifest:
 
     def keyword_search(self, topic: str, k: int, articles: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, score) pairs for ``topic`` by BM25, best first, from ``articles`` only if given."""
-        with self._lock:
+        with self._lock, self._db:  # ends the read, also when SQLite ended it already on an error (which stands)
             self._db.execute("BEGIN")  # counts and search from one snapshot, of the generation they are kept for
-            try:
-                return keyword.search(self._db, topic, k, articles, self._holding.at(self.generation))
-            finally:
-                self._db.execute("COMMIT")
+            return keyword.search(self._db, topic, k, articles, self._holding.at(self.generation))
 
     def keyword_damage(self) -> KeywordDamage:
         """Chunks of the articles' rows without keyword rows, and keyword rows of no such chunk."""
