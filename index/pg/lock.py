@@ -2,10 +2,10 @@
 
 The lock lives as long as the session of a connection of its own: a run that
 ends releases it before it closes the connection, and one that is killed
-releases it too, when the server sees its connection close. Beside it the holder keeps a row in ``writer`` saying
-who it is and since when, removed when it releases the lock, as the file
-lock's holder keeps a record: a row left while the lock is free says that a
-run was killed. The key is the schema's, so that each schema of a database
+releases it too, when the server sees its connection close. Beside it the
+holder keeps a row in ``writer`` saying who it is and since when, removed when
+it releases the lock, as the file lock's holder keeps a record: a row left
+while the lock is free says that a run was killed. The key is the schema's, so that each schema of a database
 (each index) has its own writer.
 """
 
