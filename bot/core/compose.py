@@ -36,6 +36,13 @@ _TEASER = re.compile(
 # of Wales likely to step up…") is another article's headline, and may answer.
 _PROMO = re.compile(r"[a-z]\?[A-Z]|:\s*$")
 _MONTH_BEFORE = re.compile(rf"\b{MONTH}\s*$", re.IGNORECASE)
+# A number right after a name inside a sentence names a thing rather than counting it: "Flight 1282", "MAX 9".
+_NAMED_BEFORE = re.compile(r"(?<=\S)\s+[A-Z][\w'’-]*\s+$")
+# "171 of 215 jets": the second number is the whole the first is counted out of.
+_WHOLE_BEFORE = re.compile(r"\d\s+of\s+$")
+# What a figure counts: the first word after it, past other designations ("200 737 MAX 9 jets": "jets") and the
+# whole it is part of ("171 of 215 MAX 9 jets": "jets").
+_COUNTED = re.compile(r"\s*(?:others?\s+)?(?:of\s+\d[\d,]*\s+)?(?:[A-Z\d][A-Z\d-]*\s+){0,3}([A-Za-z]+)")
 _SAID = re.compile(
     r"\baccording to (?P<a>[^,.;]+)"
     r"|(?P<b>(?:[A-Z][\w'’-]*\s+){0,2}(?:state\s+)?(?:media|officials|police|authorities|ministry|government)"
@@ -228,13 +235,15 @@ def _figure_in(sentence: str, question: Question) -> tuple[str, str] | None:
         if m.group("n") not in question.figures
         and not YEAR.fullmatch(m.group("n"))
         and not _MONTH_BEFORE.search(sentence[: m.start()])
+        and not _NAMED_BEFORE.search(sentence[: m.start()])
+        and not _WHOLE_BEFORE.search(sentence[: m.start()])
     ]
     if not numbers:
         return None
     words = [(m.start(), tokenize([m.group(0)])[0]) for m in re.finditer(r"\w+", sentence)]
     anchors = [pos for pos, toks in words if toks and toks[0] in question.terms]
     best = min(numbers, key=lambda m: min((abs(m.start() - a) for a in anchors), default=0))
-    after = re.match(r"\s*(?:others?\s+)?([A-Za-z]+)", sentence[best.end() :])
+    after = _COUNTED.match(sentence[best.end() :])
     return best.group(0).strip(), (after[1].lower() if after else "")
 
 

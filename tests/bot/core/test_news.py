@@ -15,7 +15,7 @@ from bot.core.timeline import timeline
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
 from index.filters import Filter
-from tests.conftest import index_settings
+from tests.conftest import DATA, index_settings
 
 SOURCES = {"usatoday.com", "cnn.com", "local"}
 FRIDAY = date(2024, 1, 5)
@@ -172,6 +172,18 @@ def test_figures_of_two_stories_are_not_set_against_each_other(
     index = _index_with_sample(tmp_path, database_url, {"flood.md": flood}, real_embedder)
     result = answer("How many people were killed?", index.retriever)
     assert result.answered and not result.answer.startswith(("Reports differ", "Latest:")), result.answer
+
+
+def test_flight_numbers_and_wholes_are_no_figures(
+    tmp_path: Path, database_url: str | None, real_embedder: Embedder
+) -> None:
+    """Two real reports of the 737 MAX 9 grounding: "nearly 200" jets (2024-01-10), then "171 of 215" (2024-01-23),
+    which also names "Flight 1282". The flight number and the fleet's 215 are no counts of grounded jets."""
+    opened = Service(index_settings(tmp_path / "data", database_url, CHROMA_HOST=None), real_embedder)
+    assert opened.indexer.index_paths([DATA / "realtimeqa-grounding.jsonl"]).added == 2
+    result = answer("How many Boeing 737 Max 9 jets were grounded?", opened.retriever, today=date(2024, 1, 25))
+    assert result.answer.startswith("Latest: 171 according to "), result.answer
+    assert "earlier: 200 according to " in result.answer
 
 
 def test_one_figure_is_answered_plainly(sample_index: Service) -> None:
