@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -76,7 +76,9 @@ def compose(
                 arranged.reverse()
             return _in_order(arranged, question.order), arranged
     if question.quantity:
-        close = select(evidence, params, params.figure_margin, spread_stories=False)  # figures compare one story's
+        # figures compare one story's reports, from more sentences than are quoted
+        wider = replace(params, max_sentences=params.figure_sentences)
+        close = select(evidence, wider, params.figure_margin, spread_stories=False)
         found = figures(question, [ev for ev in close if ev.similarity >= params.min_similarity], embed, params)
         if len(found) > 1:
             text, found = differing(found)
