@@ -8,7 +8,8 @@ the quote.
 
 Spans are found by rules over the sentence's text: capitalised runs for names
 (typed as places by the country and subdivision names of ISO 3166, as
-organisations by the word that ends them), figures for numbers, a number and a
+organisations, sites or events by the word that ends them: "Alaska Airlines",
+"Alexandra Palace", "World Darts Championship"), figures for numbers, a number and a
 unit of time for durations, and calendar expressions for dates. Measured on
 the dev set's answers against spaCy's small English pipeline
 (en_core_web_sm 3.8, its entities mapped to the same kinds): the rules' short
@@ -38,6 +39,7 @@ from bot.core.words import (
 PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
     "person", "organisation", "place", "number", "percentage", "duration", "date", "title", "name"
 )  # fmt: skip
+EVENT = "event"  # a name's type only: no question is read as asking for one
 
 # "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
@@ -78,11 +80,22 @@ _ASKED = [
 
 # A name ends with an organisation's word: "Alaska Airlines", "Boeing Co.", "University of Iowa".
 _ORGANISATION_WORDS = frozenset(
-    "airlines airways air inc corp corporation co company ltd llc plc group bank university college institute "
+    "airlines airways air inc corp corporation co company ltd llc plc group bank university college institute academy "
     "school party association council ministry department agency motors fc united club foundation commission "
     "committee court network news times post journal press studios entertainment pictures records league "
     "federation union board authority police army navy force forces service services industries holdings "
     "technologies systems labs hospital church".split()
+)
+# A name ends with a building's or a site's word ("Alexandra Palace", "Allegiant Stadium"): a place, no person.
+_SITE_WORDS = frozenset(
+    "palace stadium arena airport bridge square street avenue hotel museum theatre theater center centre gardens "
+    "cathedral".split()  # not "Hall", "Field" or "Park": surnames too
+)
+# A name ends with an event's word ("World Darts Championship", "Iowa Caucuses"): neither a person nor a place.
+_EVENT_WORDS = frozenset(
+    "championship championships cup open games olympics tournament festival awards award prize summit election "
+    "elections caucus caucuses primary primaries war conference convention marathon series show week day act prix "
+    "bowl derby".split()
 )
 # Capitalised words that open a sentence or a clause without naming anything.
 _OPENERS = NOT_NAMES | frozenset(
@@ -135,7 +148,7 @@ class Span:
 
     text: str
     start: int
-    kind: str | None = None  # for names: PLACE, ORGANISATION, or None when the rules cannot tell
+    kind: str | None = None  # for names: PLACE, ORGANISATION, EVENT, or None when the rules cannot tell
 
 
 def spans_of(kind: str, sentence: str) -> list[Span]:
@@ -250,4 +263,8 @@ def _type_of(name: str) -> str | None:
     last = words[-1].lower().rstrip(".") if words else ""
     if last in _ORGANISATION_WORDS or (len(words) > 2 and words[0].lower() in _ORGANISATION_WORDS):
         return ORGANISATION
+    if len(words) > 1 and last in _SITE_WORDS:
+        return PLACE
+    if len(words) > 1 and last in _EVENT_WORDS:
+        return EVENT
     return None

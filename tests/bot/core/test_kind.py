@@ -153,3 +153,16 @@ def test_a_year_after_since_is_no_date_of_the_event() -> None:
     record = "This attack stands as the deadliest in Iran since the country's 1979 revolution."
     assert short_for(DATE, [record], "When did the attack happen?") is None
     assert short_for(DATE, [record, "It happened on January 3, 2024."], "When did it happen?") == "January 3, 2024"
+
+
+def test_events_and_buildings_are_no_people() -> None:
+    """Real sentences of the dev set: a championship and a palace answered "who beat Luke Littler?"."""
+    question = "Who beat 16-year-old darts prodigy Luke Littler to become the PDC world champion?"
+    waves = (
+        "A 16-year-old is making waves at the Professional Darts Corporation (PDC) World Darts Championship"
+        " at the Alexandra Palace in London."
+    )
+    final = "The finals will be between Littler and 2023 World Grand Prix champion Luke Humphries."
+    assert short_for(PERSON, [waves], question) is None
+    assert short_for(PERSON, [waves, final], question) == "Luke Humphries"
+    assert short_for(PLACE, [waves], "Where is the darts final played?") == "Alexandra Palace"
