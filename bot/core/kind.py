@@ -22,7 +22,7 @@ PyTorch), which a cold `newsqa ask` cannot afford.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.stated import MONTH
 from bot.core.words import (
@@ -40,6 +40,7 @@ PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
     "person", "organisation", "place", "number", "percentage", "duration", "date", "title", "name"
 )  # fmt: skip
 EVENT = "event"  # a name's type only: no question is read as asking for one
+LOCATION = "location"  # "where…?": the place something happened, a place the sentence puts something in
 
 # "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
@@ -53,8 +54,9 @@ _ASKED = [
         r"fraction|price|score|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.IGNORECASE)),
     (DATE, re.compile(
         rf"^\s*when\b|\b{_THING}(?:year|date|day|month|time)\b|\bwhen (?:is|was|will|did)\b", re.IGNORECASE)),
+    (LOCATION, re.compile(r"^\s*where\b|\bwhere (?:is|was|were|did|will|does)\b", re.IGNORECASE)),
     (PLACE, re.compile(
-        rf"^\s*where\b|\bwhere (?:is|was|were|did|will|does)\b|\b{_THING}(?:countr(?:y|ies)|states?|city|cities|"
+        rf"\b{_THING}(?:countr(?:y|ies)|states?|city|cities|"
         r"province|county|region|island|nation|town|capital|continent|territory|village|place|location|venue|"
         r"stadium|airport|port|border|neighbou?rhood|district)\b", re.IGNORECASE)),
     (ORGANISATION, re.compile(
@@ -131,6 +133,8 @@ _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORE
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b", re.IGNORECASE)
 # A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -".
+# Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’-]*(?:\([^)]*\))?\s*[—–-]\s+")
 
 
@@ -166,6 +170,9 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
         return [Span(m.group("t").strip(), m.start("t"), TITLE) for m in _QUOTED.finditer(sentence)] + names
     if kind == PERSON:  # a person's name is neither a place nor an organisation's
         return [n for n in names if n.kind is None] or [n for n in names if n.kind == ORGANISATION]
+    if kind == LOCATION:  # "accusations were made against Israel" puts nothing in Israel
+        placed = [n if _LOCATIVE.search(sentence[: n.start]) else replace(n, kind=None) for n in names]
+        return [n for n in placed if n.kind == PLACE] + [n for n in placed if n.kind is None]
     typed = [n for n in names if n.kind == kind]
     return typed + [n for n in names if n.kind is None]
 
@@ -195,6 +202,8 @@ def is_sure(kind: str, span: Span) -> bool:
         return (span.kind is None and " " in span.text) or span.text.isupper() or span.kind == ORGANISATION
     if kind in (PLACE, ORGANISATION):
         return span.kind == kind
+    if kind == LOCATION:
+        return span.kind == PLACE
     if kind == TITLE:
         return span.kind == TITLE  # quoted: "Oppenheimer"; any capitalised run may be a title or not
     return kind != NAME

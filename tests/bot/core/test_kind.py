@@ -9,6 +9,7 @@ import pytest
 from bot.core.kind import (
     DATE,
     DURATION,
+    LOCATION,
     NAME,
     NUMBER,
     ORGANISATION,
@@ -40,7 +41,7 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
             PLACE,
         ),
         ("In which province did the shooting happen?", PLACE),
-        ("Where did CNN's Republican primary debate take place this week?", PLACE),
+        ("Where did CNN's Republican primary debate take place this week?", LOCATION),
         ("Which airline said this week it found loose bolts?", ORGANISATION),
         (
             "Which school won the College Football Playoff National Championship?",
@@ -165,4 +166,16 @@ def test_events_and_buildings_are_no_people() -> None:
     final = "The finals will be between Littler and 2023 World Grand Prix champion Luke Humphries."
     assert short_for(PERSON, [waves], question) is None
     assert short_for(PERSON, [waves, final], question) == "Luke Humphries"
-    assert short_for(PLACE, [waves], "Where is the darts final played?") == "Alexandra Palace"
+    where = "Where is the darts final played?"
+    assert short_for(kind_asked(where), [waves], where) == "Alexandra Palace"
+
+
+def test_where_asks_for_a_place_something_is_put_in() -> None:
+    """The sample: "Israel" is who was accused, "Iran" where the attack happened."""
+    where = "Where did the attack happen?"
+    accused = "During the period between the explosions and ISIS' statement, accusations were made against Israel."
+    deadliest = "This attack stands as the deadliest in Iran since the country's 1979 revolution."
+    assert kind_asked(where) == LOCATION
+    assert short_for(LOCATION, [accused], where) is None
+    assert short_for(LOCATION, [accused, deadliest], where) == "Iran"
+    assert short_for(PLACE, [accused], "Which country was accused?") == "Israel"
