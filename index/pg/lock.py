@@ -11,6 +11,7 @@ while the lock is free says that a run was killed. The key is the schema's, so t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +19,8 @@ import psycopg
 
 from index.lock import Holder, LockStatus, busy, this_process
 from index.pg.connect import connect, shown
+
+log = logging.getLogger(__name__)
 
 WRITING = 0x6E657777  # advisory lock key of the writer, with the schema's hash ("neww")
 # The server probes the writer's connection after this many idle seconds, then every 10 s, 3 times: a writer
@@ -54,11 +57,7 @@ class AdvisoryLock:
             try:
                 yield
             finally:
-                if not conn.closed:  # a connection lost midway lost the lock too: its row tells of the run
-                    conn.execute("DELETE FROM writer")
-                    # Freed now: the server ends a closed connection's session (and its locks) only a moment
-                    # later, when the next run, or the check after a repair, may already be asking.
-                    conn.execute(_UNLOCK, (WRITING,))
+                _release(conn)
         finally:
             conn.close()
 
@@ -73,6 +72,23 @@ class AdvisoryLock:
     def holder(self) -> Holder | None:
         with connect(self.url) as conn:
             return _holder(conn)
+
+
+def _release(conn: psycopg.Connection) -> None:
+    """Remove the holder's row and free the lock now: the server ends a closed connection's session (and its
+    locks) only a moment later, when the next run, or the check after a repair, may already be asking.
+
+    A connection lost midway lost the lock too, and its row tells of the run; failing to say so is logged, not
+    raised, so that the run's own error (most likely the same lost connection) is the one reported.
+    """
+    if conn.closed:
+        return
+    try:
+        conn.execute("DELETE FROM writer")
+        conn.execute(_UNLOCK, (WRITING,))
+    except psycopg.Error as exc:
+        log.warning("The writer lock's row could not be removed (%s); the lock is freed as the connection closes.",
+                    " ".join(str(exc).split()))
 
 
 def _taken(conn: psycopg.Connection) -> bool:

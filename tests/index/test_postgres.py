@@ -114,6 +114,24 @@ def test_a_second_writer_is_refused_with_its_holder_and_a_killed_one_frees_the_l
     assert check_index(pg_settings).ok  # the run that followed wrote its own row, and removed it
 
 
+def test_a_run_whose_connection_was_lost_reports_its_own_error(pg_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The lock's connection ends midway (a server restart, a network cut): removing the holder's row then fails
+    too, and the run's own error is still the one raised."""
+    PostgresRecords(pg_url, "test store").open().close()  # the tables
+    with pytest.raises(RuntimeError, match="the run's own error"), AdvisoryLock(pg_url).hold():
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2"
+                " AND classid = %s AND objid = (hashtext(current_schema())::bigint & 4294967295)::oid",
+                (pg_lock.WRITING,),
+            ).fetchall()
+        assert ended == [(True,)]
+        raise RuntimeError("the run's own error")
+    assert "could not be removed" in caplog.text
+    with AdvisoryLock(pg_url).hold():  # and the lock is free again
+        pass
+
+
 def test_a_killed_holder_s_row_is_a_stale_lock_that_repair_removes(pg_settings: Settings, articles_dir) -> None:
     pg_settings = hashed(pg_settings)
     assert Service(pg_settings, HashEmbedder()).indexer.index_paths([articles_dir]).added == 1
