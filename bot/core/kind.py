@@ -31,9 +31,11 @@ from bot.core.words import (
     NOT_NAMES,
     WEEKDAYS,
     YEAR,
+    countries,
     fold,
     places,
     plain_words,
+    subdivisions,
 )
 
 PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
@@ -41,6 +43,8 @@ PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
 )  # fmt: skip
 EVENT = "event"  # a name's type only: no question is read as asking for one
 LOCATION = "location"  # "where…?": the place something happened, a place the sentence puts something in
+# Narrower readings of "which place" and "when": a state is no country, a year no month.
+COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "month", "time of day"
 
 # "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
@@ -52,12 +56,17 @@ _ASKED = [
         r"\bhow (?:many|much|old|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
         r"|death toll|total|cost|price|score|amount|age|rate|sum|value|fine|salary|budget)\b|\bwhat (?:number|amount|"
         r"fraction|price|score|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.IGNORECASE)),
+    (CLOCK, re.compile(r"\b(?:what|which|at what) time\b", re.IGNORECASE)),
+    (YEAR_ASKED, re.compile(rf"\b{_THING}year\b", re.IGNORECASE)),
+    (MONTH_ASKED, re.compile(rf"\b{_THING}month\b", re.IGNORECASE)),
     (DATE, re.compile(
         rf"^\s*when\b|\b{_THING}(?:year|date|day|month|time)\b|\bwhen (?:is|was|will|did)\b", re.IGNORECASE)),
     (LOCATION, re.compile(r"^\s*where\b|\bwhere (?:is|was|were|did|will|does)\b", re.IGNORECASE)),
+    (COUNTRY, re.compile(rf"\b{_THING}(?:countr(?:y|ies)|nations?)\b", re.IGNORECASE)),
+    (REGION, re.compile(rf"\b{_THING}(?:states?|provinces?|county|counties|territory|territories)\b", re.IGNORECASE)),
     (PLACE, re.compile(
-        rf"\b{_THING}(?:countr(?:y|ies)|states?|city|cities|"
-        r"province|county|region|island|nation|town|capital|continent|territory|village|place|location|venue|"
+        rf"\b{_THING}(?:city|cities|"
+        r"region|island|town|capital|continent|village|place|location|venue|"
         r"stadium|airport|port|border|neighbou?rhood|district)\b", re.IGNORECASE)),
     (ORGANISATION, re.compile(
         rf"\b{_THING}(?:compan(?:y|ies)|airlines?|carrier|organi[sz]ations?|teams?|club|university|college|school|"
@@ -129,6 +138,14 @@ _DATE = re.compile(
     rf"|{_WEEKDAY}|(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+# What "what time", "which year" and "which month" ask for.
+_WHEN_PARTS = {
+    CLOCK: re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b", re.IGNORECASE),
+    YEAR_ASKED: re.compile(r"\b(?:19|20)\d\d\b"),
+    MONTH_ASKED: re.compile(
+        r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    ),
+}
 _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORECASE)
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b", re.IGNORECASE)
@@ -165,11 +182,18 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
         return [Span(m.group(0), m.start()) for m in _DURATION.finditer(sentence)]
     if kind == DATE:
         return [Span(m.group(0), m.start()) for m in _DATE.finditer(sentence)]
+    if kind in _WHEN_PARTS:
+        return [Span(m.group(0), m.start()) for m in _WHEN_PARTS[kind].finditer(sentence)]
     names = _names(sentence)
     if kind in (TITLE, NAME):
         return [Span(m.group("t").strip(), m.start("t"), TITLE) for m in _QUOTED.finditer(sentence)] + names
     if kind == PERSON:  # a person's name is neither a place nor an organisation's
         return [n for n in names if n.kind is None] or [n for n in names if n.kind == ORGANISATION]
+    if kind in (COUNTRY, REGION):  # "which state…?": no country answers it, nor a state "which country…?"
+        wanted, other = (countries(), subdivisions()) if kind == COUNTRY else (subdivisions(), countries())
+        typed = [n for n in names if n.kind == PLACE and fold(n.text) in wanted]
+        unsure = [replace(n, kind=None) for n in typed if fold(n.text) in other]  # "Georgia", "Mexico": both
+        return [n for n in typed if fold(n.text) not in other] + unsure + [n for n in names if n.kind is None]
     if kind == LOCATION:  # "accusations were made against Israel" puts nothing in Israel
         placed = [n if _LOCATIVE.search(sentence[: n.start]) else replace(n, kind=None) for n in names]
         return [n for n in placed if n.kind == PLACE] + [n for n in placed if n.kind is None]
@@ -202,7 +226,7 @@ def is_sure(kind: str, span: Span) -> bool:
         return (span.kind is None and " " in span.text) or span.text.isupper() or span.kind == ORGANISATION
     if kind in (PLACE, ORGANISATION):
         return span.kind == kind
-    if kind == LOCATION:
+    if kind in (LOCATION, COUNTRY, REGION):
         return span.kind == PLACE
     if kind == TITLE:
         return span.kind == TITLE  # quoted: "Oppenheimer"; any capitalised run may be a title or not

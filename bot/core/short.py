@@ -7,7 +7,19 @@ from __future__ import annotations
 
 import re
 
-from bot.core.kind import DATE, DURATION, NAME, NUMBER, PERCENTAGE, Span, is_sure, new_spans
+from bot.core.kind import (
+    CLOCK,
+    DATE,
+    DURATION,
+    MONTH_ASKED,
+    NAME,
+    NUMBER,
+    PERCENTAGE,
+    YEAR_ASKED,
+    Span,
+    is_sure,
+    new_spans,
+)
 from index.keyword import tokenize
 
 # "how many people", "how much money": the thing counted, next to every count of it.
@@ -37,7 +49,7 @@ def short_answer(
         return None
     for sentence in sentences:
         sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span)]
-        if kind == DATE:  # "since the country's 1979 revolution" dates what something is compared with
+        if kind in (DATE, YEAR_ASKED, MONTH_ASKED):  # "since the country's 1979 revolution": what is compared with
             sure = [span for span in sure if not _SINCE.search(sentence[: span.start])]
         if sure:
             return _anchored(sure, sentence, anchors).text
@@ -53,7 +65,7 @@ def anchors_of(kind: str | None, predicate: str) -> frozenset[str]:
     verb was the wrong one ("United Airlines and Alaska Airlines both said
     they found…" gave Alaska), while figures gained.
     """
-    if kind not in (NUMBER, DURATION, PERCENTAGE, DATE):
+    if kind not in (NUMBER, DURATION, PERCENTAGE, DATE, YEAR_ASKED, MONTH_ASKED, CLOCK):
         return frozenset()
     return frozenset(tokenize([_COUNTED.sub(" ", predicate)])[0])
 

@@ -109,11 +109,14 @@ def initials(text: str) -> set[str]:
 
 @cache
 def places() -> frozenset[str]:
-    """Country and subdivision names (ISO 3166, as pycountry ships them), folded (:func:`fold`).
+    """Country and subdivision names (ISO 3166, as pycountry ships them), folded (:func:`fold`)."""
+    return countries() | subdivisions()
 
-    A country is also known by its name before a comma ("Iran, Islamic
-    Republic of": "iran") and by the few short names the tables lack.
-    """
+
+@cache
+def countries() -> frozenset[str]:
+    """Country names (ISO 3166-1), folded; a country is also known by its name before a comma ("Iran,
+    Islamic Republic of": "iran") and by the few short names the tables lack."""
     import pycountry  # its tables are read on first use only
 
     names: set[str] = set(_SHORT_COUNTRY_NAMES)
@@ -122,8 +125,15 @@ def places() -> frozenset[str]:
             value = getattr(country, attr, None)
             if value:
                 names |= {fold(value), fold(value.split(",")[0])}
-    names |= {fold(division.name) for division in pycountry.subdivisions}
     return frozenset(names)
+
+
+@cache
+def subdivisions() -> frozenset[str]:
+    """The names of countries' states, provinces, counties and regions (ISO 3166-2), folded."""
+    import pycountry
+
+    return frozenset(fold(division.name) for division in pycountry.subdivisions)
 
 
 def fold(text: str) -> str:

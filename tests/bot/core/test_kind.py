@@ -7,16 +7,21 @@ from datetime import date
 import pytest
 
 from bot.core.kind import (
+    CLOCK,
+    COUNTRY,
     DATE,
     DURATION,
     LOCATION,
+    MONTH_ASKED,
     NAME,
     NUMBER,
     ORGANISATION,
     PERCENTAGE,
     PERSON,
     PLACE,
+    REGION,
     TITLE,
+    YEAR_ASKED,
     kind_asked,
 )
 from bot.core.question import read_question
@@ -38,9 +43,9 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
         ),
         (
             "Which US state became the first in which Kennedy qualified for the ballot?",
-            PLACE,
+            REGION,
         ),
-        ("In which province did the shooting happen?", PLACE),
+        ("In which province did the shooting happen?", REGION),
         ("Where did CNN's Republican primary debate take place this week?", LOCATION),
         ("Which airline said this week it found loose bolts?", ORGANISATION),
         (
@@ -51,7 +56,7 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
         ("What percentage of US adults have received the latest vaccine?", PERCENTAGE),
         ("How long did the siege last?", DURATION),
         ("When is the final?", DATE),
-        ("What year did Captain's Catch Seafood open for business?", DATE),
+        ("What year did Captain's Catch Seafood open for business?", YEAR_ASKED),
         ("Which film won five awards at the 2024 Golden Globes?", TITLE),
         ("Which former president scored an Emmy this week?", PERSON),
         ("South Korea passed a law this week banning the sale of what?", None),
@@ -179,3 +184,19 @@ def test_where_asks_for_a_place_something_is_put_in() -> None:
     assert short_for(LOCATION, [accused], where) is None
     assert short_for(LOCATION, [accused, deadliest], where) == "Iran"
     assert short_for(PLACE, [accused], "Which country was accused?") == "Israel"
+
+
+def test_a_state_is_no_country_and_a_year_no_month() -> None:
+    """Real sentences of the dev set, each once answered with the wrong one."""
+    hosts = "MetLife Stadium in East Rutherford, New Jersey, will host the final of the World Cup in the United States."
+    assert kind_asked("Which state will host the 2026 World Cup final?") == REGION
+    assert short_for(REGION, [hosts], "Which state will host the 2026 World Cup final?") == "New Jersey"
+    assert short_for(COUNTRY, [hosts], "Which country will host the final?") == "United States"
+    drinks = "The new rules went into effect Thursday, Jan. 11, allowing bars to serve alcohol from 8 a.m. on Sundays."
+    assert kind_asked("What time can Delaware bars start serving alcohol?") == CLOCK
+    assert short_for(CLOCK, [drinks], "What time can Delaware bars start serving alcohol?") == "8 a.m."
+    taxes = "In 2023, the IRS began accepting 2022 tax returns; the deadline to file is April 18."
+    assert kind_asked("In which month is the deadline?") == MONTH_ASKED
+    assert short_for(MONTH_ASKED, [taxes], "In which month is the deadline?") == "April"
+    opened = "The restaurant opened on Main Street in 1998, three blocks from the beach."
+    assert short_for(YEAR_ASKED, [opened, taxes], "What year did the restaurant open?") == "1998"
