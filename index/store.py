@@ -8,43 +8,26 @@ and mixing them would silently wreck retrieval.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import chromadb
-import httpx
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from index.errors import ModelMismatchError, StoreUnavailableError
+from index.reaching import reaching, read_again_if_raced
 
 REBUILD_HINT = "newsqa index --rebuild PATH..."
 # HNSW's ef, the candidates explored per query. Dev set (18,357 chunks): Chroma's default, 100, found 97% of the 80
 # nearest chunks, missing some by process (answers changed with a restart); 400 finds 99.8%, alike in every process.
 SEARCH_EF = 400
 HASHES_PER_QUERY = 500  # content hashes in one filtered read: far below SQLite's limit on a statement's variables
-T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-def _reaching(method: Callable[..., T]) -> Callable[..., T]:
-    """A lost connection to a Chroma server becomes a StoreUnavailableError that says where."""
-
-    @wraps(method)
-    def wrapper(self: ChunkStore, *args: Any, **kwargs: Any) -> T:
-        try:
-            return method(self, *args, **kwargs)
-        except httpx.TransportError as exc:
-            raise StoreUnavailableError(
-                f"lost the connection to the Chroma store at {self.location}: {exc}; is the server running?"
-            ) from exc
-
-    return wrapper
 
 
 @dataclass(frozen=True)
@@ -129,7 +112,7 @@ class ChunkStore:
         meta = self._collection.metadata or {}
         return meta.get("embedding_model"), meta.get("dimension")
 
-    @_reaching
+    @reaching
     def reset(self) -> None:
         """Drop the collection and every chunk in it, to be built again with :attr:`model` by the next write."""
         drop_collection(self._client, self._name)
@@ -172,12 +155,12 @@ class ChunkStore:
         self._check(self._collection.metadata or {}, dimension)
         return self._collection
 
-    @_reaching
+    @reaching
     def count(self) -> int:
         collection = self._found()
         return collection.count() if collection is not None else 0
 
-    @_reaching
+    @reaching
     def upsert(
         self, ids: Sequence[str], embeddings: np.ndarray, texts: Sequence[str], metadatas: Sequence[dict]
     ) -> None:
@@ -191,7 +174,7 @@ class ChunkStore:
                 metadatas=list(metadatas[i:j]),
             )
 
-    @_reaching
+    @reaching
     def delete(self, ids: Sequence[str]) -> None:
         if self._found() is None:
             return
@@ -221,7 +204,8 @@ class ChunkStore:
             for id_, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
                 yield Hit.of(id_, doc, meta, 0.0)
 
-    @_reaching
+    @reaching
+    @read_again_if_raced
     def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
         """The chunks with these ids, in the order asked (missing ones left out).
 
@@ -238,7 +222,8 @@ class ChunkStore:
         }
         return [found[i] for i in ids if i in found]
 
-    @_reaching
+    @reaching
+    @read_again_if_raced
     def nearest(self, ids: Sequence[str], query: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ``k`` chunks among ``ids`` most similar to ``query``, best first, as (id, cosine distance) pairs.
 
@@ -264,11 +249,12 @@ class ChunkStore:
                 return
             offset += len(page["ids"])
 
-    @_reaching
+    @reaching
     def _page(self, include: list, offset: int, where: dict | None) -> dict:
         return self._collection.get(include=include, where=where, limit=self._batch, offset=offset)
 
-    @_reaching
+    @reaching
+    @read_again_if_raced
     def closest(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """The ``k`` chunks nearest to ``embedding``, nearest first, as (id, cosine distance) pairs; ``where``
         filters on metadata.

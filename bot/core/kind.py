@@ -6,42 +6,33 @@ kind that the question does not already hold; the first such span of the
 quoted sentences that the rules are sure of is the short answer shown before
 the quote.
 
-Spans are found by rules over the sentence's text: capitalised runs for names
-(typed as places by the country and subdivision names of ISO 3166, as
-organisations, sites or events by the word that ends them: "Alaska Airlines",
-"Alexandra Palace", "World Darts Championship"), figures for numbers, a number and a
-unit of time for durations, and calendar expressions for dates. Measured on
-the dev set's answers against spaCy's small English pipeline
-(en_core_web_sm 3.8, its entities mapped to the same kinds): the rules' short
-answer was right 18 times in 72 shown (18 in 29 where the quote held the
-gold answer), spaCy's 18 in 81 (18 in 31); with the pipeline,
+Spans are found by rules over the sentence's text: names (``bot.core.names``),
+figures for numbers, a number and a unit of time for durations, and calendar
+expressions for dates. Measured on the dev set's answers against spaCy's small
+English pipeline (en_core_web_sm 3.8, its entities mapped to the same kinds):
+the rules' short answer was right 18 times in 72 shown (18 in 29 where the
+quote held the gold answer), spaCy's 18 in 81 (18 in 31); with the pipeline,
 every new process would also load for about three seconds (it imports
-PyTorch), which a cold `newsqa ask` cannot afford.
+PyTorch), which a cold `newsqa ask` cannot afford. Ranking sentences by
+spaCy's entities instead of these rules answered 3 more dev questions and 1
+fewer (answer_hit 49 -> 51 of 154), while finding them at indexing would take
+about 4 ms a sentence on two CPU cores (some 70,000 sentences in the dev set:
+more than the whole indexing takes now): not kept.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from bot.core.names import ORGANISATION, PLACE, Span, names_of
 from bot.core.stated import MONTH
-from bot.core.words import (
-    CALENDAR,
-    FIGURE,
-    NOT_NAMES,
-    WEEKDAYS,
-    YEAR,
-    countries,
-    fold,
-    places,
-    plain_words,
-    subdivisions,
-)
+from bot.core.words import FIGURE, WEEKDAYS, YEAR, countries, fold, plain_words, subdivisions
 
-PERSON, ORGANISATION, PLACE, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
-    "person", "organisation", "place", "number", "percentage", "duration", "date", "title", "name"
+PERSON, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
+    "person", "number", "percentage", "duration", "date", "title", "name"
 )  # fmt: skip
-EVENT = "event"  # a name's type only: no question is read as asking for one
+# ORGANISATION and PLACE are also types of names (``bot.core.names``).
 LOCATION = "location"  # "where…?": the place something happened, a place the sentence puts something in
 # Narrower readings of "which place" and "when": a state is no country, a year no month.
 COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "month", "time of day"
@@ -89,37 +80,6 @@ _ASKED = [
         r"\bwhat (?:is|was|were|are) (?:the )?names?\b|\bcalled\b|\bnamed\b|^\s*which\b|\bwhich \w+", re.IGNORECASE)),
 ]  # fmt: skip
 
-# A name ends with an organisation's word: "Alaska Airlines", "Boeing Co.", "University of Iowa".
-_ORGANISATION_WORDS = frozenset(
-    "airlines airways air inc corp corporation co company ltd llc plc group bank university college institute academy "
-    "school party association council ministry department agency motors fc united club foundation commission "
-    "committee court network news times post journal press studios entertainment pictures records league "
-    "federation union board authority police army navy force forces service services industries holdings "
-    "technologies systems labs hospital church".split()
-)
-# A name ends with a building's or a site's word ("Alexandra Palace", "Allegiant Stadium"): a place, no person.
-_SITE_WORDS = frozenset(
-    "palace stadium arena airport bridge square street avenue hotel museum theatre theater center centre gardens "
-    "cathedral".split()  # not "Hall", "Field" or "Park": surnames too
-)
-# A name ends with an event's word ("World Darts Championship", "Iowa Caucuses"): neither a person nor a place.
-_EVENT_WORDS = frozenset(
-    "championship championships cup open games olympics tournament festival awards award prize summit election "
-    "elections caucus caucuses primary primaries war conference convention marathon series show week day act prix "
-    "bowl derby".split()
-)
-# Capitalised words that open a sentence or a clause without naming anything.
-_OPENERS = NOT_NAMES | frozenset(
-    "this that these those it its he she they we i you his her their our my your there here "
-    "in on at of for from by with after before during while when where what which who why how but and or "
-    "so yet if as since until although though however meanwhile also still then now today yesterday "
-    "last next earlier later according some many most several all both each every no not one two three "
-    "mr mrs ms dr sir breaking live watch read see photo video related update updated".split()
-)
-_JOINERS = frozenset({"of", "de", "for", "the", "&", "von", "van", "der", "al", "bin", "la", "le", "du"})
-_POSSESSIVE = re.compile(r"['’]s$")
-_MONTH = re.compile(MONTH)
-_WORD = re.compile(r"[\w'’.&-]+")
 _QUOTED = re.compile(r"[\"“](?P<t>[^\"“”]{2,80})[\"”]")
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
 _NUMBER_WORDS = (
@@ -149,10 +109,9 @@ _WHEN_PARTS = {
 _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORECASE)
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b", re.IGNORECASE)
-# A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -".
 # Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’-]*(?:\([^)]*\))?\s*[—–-]\s+")
+
 
 
 def kind_asked(question: str) -> str | None:
@@ -161,15 +120,6 @@ def kind_asked(question: str) -> str | None:
         if pattern.search(question):
             return kind
     return None
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of a sentence of some kind: its text and where it starts."""
-
-    text: str
-    start: int
-    kind: str | None = None  # for names: PLACE, ORGANISATION, EVENT, or None when the rules cannot tell
 
 
 def spans_of(kind: str, sentence: str) -> list[Span]:
@@ -184,7 +134,7 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
         return [Span(m.group(0), m.start()) for m in _DATE.finditer(sentence)]
     if kind in _WHEN_PARTS:
         return [Span(m.group(0), m.start()) for m in _WHEN_PARTS[kind].finditer(sentence)]
-    names = _names(sentence)
+    names = names_of(sentence)
     if kind in (TITLE, NAME):
         return [Span(m.group("t").strip(), m.start("t"), TITLE) for m in _QUOTED.finditer(sentence)] + names
     if kind == PERSON:  # a person's name is neither a place nor an organisation's
@@ -237,67 +187,3 @@ def _numbers(sentence: str) -> list[Span]:
     found = [Span(m.group(0), m.start()) for m in FIGURE.finditer(sentence) if not YEAR.fullmatch(m.group("n"))]
     found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
     return sorted(found, key=lambda s: s.start)
-
-
-def _names(sentence: str) -> list[Span]:
-    """Runs of capitalised words ("Luke Humphries", "University of Iowa"), typed where the rules can tell.
-
-    A single word opening the sentence ("Passengers said…"), a run in
-    capitals and a dateline ("WASHINGTON (AP) —") are not taken for names; a
-    single word in capitals ("ISIS") is. A possessive ends a name ("Iran's
-    Supreme Leader").
-    """
-    runs: list[Span] = []
-    dateline = _DATELINE.match(sentence)
-    if dateline:  # blanked, offsets kept
-        sentence = " " * dateline.end() + sentence[dateline.end() :]
-    words = list(_WORD.finditer(sentence))
-    i = 0
-    while i < len(words):
-        if not _is_name_word(words[i].group(0)):
-            i += 1
-            continue
-        j = i + 1
-        while (
-            j < len(words)
-            and not sentence[words[j - 1].end() : words[j].start()].strip()  # no comma between
-            and not _POSSESSIVE.search(words[j - 1].group(0))  # "Iran's Supreme Leader": two names
-        ):
-            word = words[j].group(0)
-            if (
-                _is_name_word(word)
-                or (word[:1].isdigit() and word[-1:].isalpha())
-                or (  # "Philadelphia 76ers"
-                    word.lower() in _JOINERS and j + 1 < len(words) and _is_name_word(words[j + 1].group(0))
-                )
-            ):
-                j += 1
-            else:
-                break
-        start, end = words[i].start(), words[j - 1].end()
-        text = _POSSESSIVE.sub("", sentence[start:end].rstrip(".,’'"))
-        opening = i == 0 and j == 1 and not text.isupper()
-        capitals = j - i > 1 and text.isupper()  # a heading or a dateline in capitals
-        if text and not opening and not capitals:
-            runs.append(Span(text, start, _type_of(text)))
-        i = j
-    return runs
-
-
-def _is_name_word(word: str) -> bool:
-    plain = _POSSESSIVE.sub("", word.lower().strip(".’'"))
-    return word[:1].isupper() and plain not in _OPENERS and plain not in CALENDAR and not _MONTH.fullmatch(plain)
-
-
-def _type_of(name: str) -> str | None:
-    if fold(name) in places():  # first: "United States of America" is no organisation
-        return PLACE
-    words = name.replace("’", "'").split()
-    last = words[-1].lower().rstrip(".") if words else ""
-    if last in _ORGANISATION_WORDS or (len(words) > 2 and words[0].lower() in _ORGANISATION_WORDS):
-        return ORGANISATION
-    if len(words) > 1 and last in _SITE_WORDS:
-        return PLACE
-    if len(words) > 1 and last in _EVENT_WORDS:
-        return EVENT
-    return None

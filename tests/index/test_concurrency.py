@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from chromadb.errors import InternalError
 
 from bot.app.service import Service
 from bot.app.settings import Settings
@@ -120,3 +121,28 @@ def test_a_search_between_writing_chunks_and_committing_sees_the_old_version(
         assert len(versions) == ARTICLES and all(v in ({"alpha"}, {"bravo"}) for v in versions.values()), versions
     # New chunks are not visible before their article's commit, and each commit shows one more.
     assert [sum(v == {"alpha"} for v in versions.values()) for versions in seen] == list(range(ARTICLES + 1))
+
+
+def test_a_read_that_meets_a_write_of_its_chunks_is_read_again(settings: Settings, tmp_path: Path) -> None:
+    """Chroma's local store may fail a read of chunks being rewritten that moment ("Error finding id", seen
+    above under load); the read is tried again, and any other error is raised at once."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_version(folder, "alpha", 12)
+    writer = open_indexer(settings, HashEmbedder())
+    writer.index_paths([folder])
+    store = writer.store
+    chunks = sorted(store.ids())[:3]
+    real_get = store._collection.get
+    failures = [InternalError("Error executing plan: Internal error: Error finding id")]
+
+    def get_meeting_a_write(*args: object, **kwargs: object) -> object:
+        if failures:
+            raise failures.pop()
+        return real_get(*args, **kwargs)
+
+    store._collection.get = get_meeting_a_write  # type: ignore[method-assign]
+    assert [hit.id for hit in store.get(chunks)] == chunks and not failures
+    failures.append(InternalError("Error executing plan: Internal error: something else"))
+    with pytest.raises(InternalError, match="something else"):
+        store.get(chunks)

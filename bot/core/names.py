@@ -1,0 +1,126 @@
+"""Names in a sentence: runs of capitalised words, typed where the rules can tell.
+
+A name is typed as a place by the country and subdivision names of ISO 3166
+or by the word that ends it ("Alexandra Palace"), as an organisation
+("Alaska Airlines") or an event ("World Darts Championship") by the word that
+ends it; other names are left untyped (a person, or anything else).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.stated import MONTH
+from bot.core.words import CALENDAR, NOT_NAMES, fold, places
+
+PLACE, ORGANISATION = "place", "organisation"
+EVENT = "event"  # a name's type only: no question is read as asking for one
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a sentence of some kind: its text and where it starts."""
+
+    text: str
+    start: int
+    kind: str | None = None  # for names: PLACE, ORGANISATION, EVENT, or None when the rules cannot tell
+
+
+# A name ends with an organisation's word: "Alaska Airlines", "Boeing Co.", "University of Iowa".
+_ORGANISATION_WORDS = frozenset(
+    "airlines airways air inc corp corporation co company ltd llc plc group bank university college institute academy "
+    "school party association council ministry department agency motors fc united club foundation commission "
+    "committee court network news times post journal press studios entertainment pictures records league "
+    "federation union board authority police army navy force forces service services industries holdings "
+    "technologies systems labs hospital church".split()
+)
+# A name ends with a building's or a site's word ("Alexandra Palace", "Allegiant Stadium"): a place, no person.
+_SITE_WORDS = frozenset(
+    "palace stadium arena airport bridge square street avenue hotel museum theatre theater center centre gardens "
+    "cathedral".split()  # not "Hall", "Field" or "Park": surnames too
+)
+# A name ends with an event's word ("World Darts Championship", "Iowa Caucuses"): neither a person nor a place.
+_EVENT_WORDS = frozenset(
+    "championship championships cup open games olympics tournament festival awards award prize summit election "
+    "elections caucus caucuses primary primaries war conference convention marathon series show week day act prix "
+    "bowl derby".split()
+)
+# Capitalised words that open a sentence or a clause without naming anything.
+_OPENERS = NOT_NAMES | frozenset(
+    "this that these those it its he she they we i you his her their our my your there here "
+    "in on at of for from by with after before during while when where what which who why how but and or "
+    "so yet if as since until although though however meanwhile also still then now today yesterday "
+    "last next earlier later according some many most several all both each every no not one two three "
+    "mr mrs ms dr sir breaking live watch read see photo video related update updated".split()
+)
+_JOINERS = frozenset({"of", "de", "for", "the", "&", "von", "van", "der", "al", "bin", "la", "le", "du"})
+_POSSESSIVE = re.compile(r"['’]s$")
+_MONTH = re.compile(MONTH)
+_WORD = re.compile(r"[\w'’.&-]+")
+# A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -".
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’-]*(?:\([^)]*\))?\s*[—–-]\s+")
+
+
+def names_of(sentence: str) -> list[Span]:
+    """Runs of capitalised words ("Luke Humphries", "University of Iowa"), typed where the rules can tell.
+
+    A single word opening the sentence ("Passengers said…"), a run in
+    capitals and a dateline ("WASHINGTON (AP) —") are not taken for names; a
+    single word in capitals ("ISIS") is. A possessive ends a name ("Iran's
+    Supreme Leader").
+    """
+    runs: list[Span] = []
+    dateline = _DATELINE.match(sentence)
+    if dateline:  # blanked, offsets kept
+        sentence = " " * dateline.end() + sentence[dateline.end() :]
+    words = list(_WORD.finditer(sentence))
+    i = 0
+    while i < len(words):
+        if not _is_name_word(words[i].group(0)):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(words)
+            and not sentence[words[j - 1].end() : words[j].start()].strip()  # no comma between
+            and not _POSSESSIVE.search(words[j - 1].group(0))  # "Iran's Supreme Leader": two names
+        ):
+            word = words[j].group(0)
+            if (
+                _is_name_word(word)
+                or (word[:1].isdigit() and word[-1:].isalpha())
+                or (  # "Philadelphia 76ers"
+                    word.lower() in _JOINERS and j + 1 < len(words) and _is_name_word(words[j + 1].group(0))
+                )
+            ):
+                j += 1
+            else:
+                break
+        start, end = words[i].start(), words[j - 1].end()
+        text = _POSSESSIVE.sub("", sentence[start:end].rstrip(".,’'"))
+        opening = i == 0 and j == 1 and not text.isupper()
+        capitals = j - i > 1 and text.isupper()  # a heading or a dateline in capitals
+        if text and not opening and not capitals:
+            runs.append(Span(text, start, _type_of(text)))
+        i = j
+    return runs
+
+
+def _is_name_word(word: str) -> bool:
+    plain = _POSSESSIVE.sub("", word.lower().strip(".’'"))
+    return word[:1].isupper() and plain not in _OPENERS and plain not in CALENDAR and not _MONTH.fullmatch(plain)
+
+
+def _type_of(name: str) -> str | None:
+    if fold(name) in places():  # first: "United States of America" is no organisation
+        return PLACE
+    words = name.replace("’", "'").split()
+    last = words[-1].lower().rstrip(".") if words else ""
+    if last in _ORGANISATION_WORDS or (len(words) > 2 and words[0].lower() in _ORGANISATION_WORDS):
+        return ORGANISATION
+    if len(words) > 1 and last in _SITE_WORDS:
+        return PLACE
+    if len(words) > 1 and last in _EVENT_WORDS:
+        return EVENT
+    return None
