@@ -149,9 +149,14 @@ class Retriever:
                 entry = self._entries.get(article_of(chunk))
                 if entry is not None and boost.covers(entry.published_at):
                     fused[chunk] *= boost.factor
-        best = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]  # room for uncommitted ones
-        ranked = self._hits(best, query, dense)[:k]
-        return [self._placed(Passage.from_hit(h, fused[h.id], 1.0 - h.distance)) for h in ranked]
+        order = sorted(fused, key=fused.__getitem__, reverse=True)
+        ranked: list[Hit] = []
+        # Read 2k at a time (room for chunks written but not committed, which are passed over), until k are found.
+        for start in range(0, len(order), 2 * k):
+            ranked += self._hits(order[start : start + 2 * k], query, dense)
+            if len(ranked) >= k:
+                break
+        return [self._placed(Passage.from_hit(h, fused[h.id], 1.0 - h.distance)) for h in ranked[:k]]
 
     def _hits(self, best: list[str], query: np.ndarray, dense: list[tuple[str, float]]) -> list[Hit]:
         """The committed chunks of ``best``, in order, read from the store (texts and metadata only for these)
