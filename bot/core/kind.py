@@ -108,7 +108,10 @@ _WHEN_PARTS = {
 }
 _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORECASE)
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
-_COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b", re.IGNORECASE)
+# Not a word's part either: "two-time champion" counts nothing.
+_COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b(?!-)", re.IGNORECASE)
+# An age: "the 16-year-old", "aged 16".
+_AGE = re.compile(r"\b(?P<n>\d{1,3})-year-old\b|\baged (?P<m>\d{1,3})\b", re.IGNORECASE)
 # Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -186,4 +189,5 @@ def is_sure(kind: str, span: Span) -> bool:
 def _numbers(sentence: str) -> list[Span]:
     found = [Span(m.group(0), m.start()) for m in FIGURE.finditer(sentence) if not YEAR.fullmatch(m.group("n"))]
     found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
+    found += [Span(m["n"] or m["m"], m.start("n") if m["n"] else m.start("m")) for m in _AGE.finditer(sentence)]
     return sorted(found, key=lambda s: s.start)

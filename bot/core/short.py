@@ -47,13 +47,18 @@ def short_answer(
     """
     if kind is None or kind == NAME:
         return None
+    first = None
     for sentence in sentences:
         sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span)]
         if kind in (DATE, YEAR_ASKED, MONTH_ASKED):  # "since the country's 1979 revolution": what is compared with
             sure = [span for span in sure if not _SINCE.search(sentence[: span.start])]
-        if sure:
-            return _anchored(sure, sentence, anchors).text
-    return None
+        if not sure:
+            continue
+        span, tied = _anchored(sure, sentence, anchors)
+        if tied:  # "when is the darts final?": "The finals, set for January 3, 2024" before "events back in 2022"
+            return span.text
+        first = first or span.text
+    return first
 
 
 def anchors_of(kind: str | None, predicate: str) -> frozenset[str]:
@@ -70,12 +75,12 @@ def anchors_of(kind: str | None, predicate: str) -> frozenset[str]:
     return frozenset(tokenize([_COUNTED.sub(" ", predicate)])[0])
 
 
-def _anchored(spans: list[Span], sentence: str, anchors: frozenset[str]) -> Span:
+def _anchored(spans: list[Span], sentence: str, anchors: frozenset[str]) -> tuple[Span, bool]:
     """The span with the most ``anchors`` among the words next to it (up to the spans beside it), when
-    just one has the most; else the first. "84 people and left 284 others injured" answers "how many
-    were injured" with 284."""
-    if len(spans) < 2 or not anchors:
-        return spans[0]
+    just one has the most, else the first; and whether it has any. "84 people and left 284 others injured"
+    answers "how many were injured" with 284."""
+    if not anchors:
+        return spans[0], False
     tied = []
     for i, span in enumerate(spans):
         after = sentence[span.start + len(span.text) : spans[i + 1].start if i + 1 < len(spans) else None]
@@ -83,4 +88,6 @@ def _anchored(spans: list[Span], sentence: str, anchors: frozenset[str]) -> Span
         near = " ".join(before.split()[-_NEAR_BEFORE:] + after.split()[:_NEAR_AFTER])
         tied.append(len(anchors & set(tokenize([near])[0])))
     best = max(tied)
-    return spans[tied.index(best)] if best and tied.count(best) == 1 else spans[0]
+    if best and tied.count(best) == 1:
+        return spans[tied.index(best)], True
+    return spans[0], bool(tied[0])

@@ -200,3 +200,15 @@ def test_a_state_is_no_country_and_a_year_no_month() -> None:
     assert short_for(MONTH_ASKED, [taxes], "In which month is the deadline?") == "April"
     opened = "The restaurant opened on Main Street in 1998, three blocks from the beach."
     assert short_for(YEAR_ASKED, [opened, taxes], "What year did the restaurant open?") == "1998"
+
+
+def test_ages_and_dates_tied_to_the_question() -> None:
+    """The slice's darts article: "two-time" counts nothing, "16-year-old" gives an age, and of two sentences with
+    dates the one beside what is asked about answers (a year of other events comes first)."""
+    cross = "Luke Littler took down two-time European Championship winner Rob Cross."
+    teen = "The 16-year-old is making waves at the World Darts Championship."
+    assert short_for(kind_asked("How old is Luke Littler?"), [cross, teen], "How old is Luke Littler?") == "16"
+    events = "Littler participated in two World Darts Federation events back in 2022."
+    final = "The finals, set for January 3, 2024, will be between Littler and Luke Humphries."
+    assert short_for(DATE, [events, final], "When is the darts final?") == "January 3, 2024"
+    assert short_for(DATE, [events], "When is the darts final?") == "2022"  # nothing beside it: the first
