@@ -115,6 +115,15 @@ def test_timeline_is_oldest_first_with_one_claim_per_article(slice_index: Servic
     ]
 
 
+def test_a_timeline_of_a_name_no_article_mentions_is_empty(slice_index: Service) -> None:
+    """Nearby passages about another airline or another celebrity are no reports about these."""
+    assert timeline(slice_index.retriever, "Qantas") == []
+    assert timeline(slice_index.retriever, "Taylor Swift") == []
+    assert {e.title for e in timeline(slice_index.retriever, "Alaska Airlines")} >= {
+        "Teen on Alaska Airlines flight left topless after shirt 'sucked off'"
+    }
+
+
 def _index_with_sample(folder: Path, database_url: str | None, reports: dict[str, str], embedder: Embedder) -> Service:
     """The sample (84 dead, 2024-01-04) and the reports given (file name: text), indexed together (the records
     in ``database_url``, None for the data folder)."""
