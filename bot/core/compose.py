@@ -155,7 +155,9 @@ def _to_order(question: Question, evidence: list[Evidence], embed: Embed, params
     from another report of the same story if there is one (reports over time
     are what order compares), else from the first one's article.
     """
-    claims = [ev for ev in evidence if answers_kind(question.kind, ev.text, question.words)] or evidence[:1]
+    answering = [ev for ev in evidence if answers_kind(question.kind, ev.text, question.words)]
+    # headings ("Alaska Airlines Flight 1282") only when nothing else answers
+    claims = [ev for ev in answering if is_claim(ev.text, params)] or answering or evidence[:1]
     vectors = embed([question.predicate] + [ev.text for ev in claims])
     if question.kind is None:  # "What is the latest news about…": no claim asked for, only reports
         fit = [ev.similarity for ev in claims]

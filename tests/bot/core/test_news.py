@@ -73,6 +73,10 @@ def test_the_latest_report_comes_first_with_its_date(slice_index: Service) -> No
     assert " Before that (2024-01-06): " in result.answer
     assert [c.published_at for c in result.citations] == ["2024-01-09", "2024-01-06"]
     assert result.as_of == "2024-01-09"
+    # a sub-heading ("Alaska Airlines Flight 1282") is no report of the latest
+    flight = answer("What is the latest on the Alaska Airlines flight?", slice_index.retriever)
+    assert flight.answer.startswith("Most recently (2024-01-09): ")
+    assert all(c.text.rstrip().endswith((".", "”", '"')) for c in flight.citations), flight.answer
 
 
 def test_this_week_restricts_to_the_week_of_today(slice_index: Service) -> None:
