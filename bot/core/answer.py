@@ -108,7 +108,8 @@ def respond(
     short = None
     if text is None:  # quoted sentences; order and differing figures keep their own form
         text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-        short = short_answer(question.kind, [c.text for c in citations], question.words, question.anchors)
+        quoted, days = [c.text for c in citations], [c.published_at for c in citations]
+        short = short_answer(question.kind, quoted, question.words, question.anchors, days)
     return Answer(question.text, True, text, citations, _newest(citations), note, short), found
 
 

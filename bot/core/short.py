@@ -28,16 +28,24 @@ _COUNTED = re.compile(
 )
 # A date after "since" in its clause: what is compared with, not when something happened.
 _SINCE = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # How many words before and after a span tie it to the question ("left 284 others injured").
 _NEAR_BEFORE, _NEAR_AFTER = 3, 4
 
 
 def short_answer(
-    kind: str | None, sentences: list[str], asked: frozenset[str], anchors: frozenset[str] = frozenset()
+    kind: str | None,
+    sentences: list[str],
+    asked: frozenset[str],
+    anchors: frozenset[str] = frozenset(),
+    published: list[str | None] | None = None,
 ) -> str | None:
     """The first span of ``sentences`` surely of the asked kind with a word not among ``asked`` (the
     question's plain words); within a sentence holding several, the one tied to the question's
-    ``anchors`` (:func:`anchors_of`) by the words next to it, when just one is.
+    ``anchors`` (:func:`anchors_of`) by the words next to it, when just one is. ``published``: each
+    sentence's article date (YYYY-MM-DD), where known; a date of a year before the article's last is
+    the background of the news it reports ("Soleimani … was killed … on January 3, 2020", in a report
+    of 2024 on an attack on the anniversary), no answer to when it happened.
 
     Only a sure span is given (a place the country tables know, an
     organisation by its last word, a person's full name, a figure, a date):
@@ -48,10 +56,11 @@ def short_answer(
     if kind is None or kind == NAME:
         return None
     first = None
-    for sentence in sentences:
+    for sentence, day in zip(sentences, published or [None] * len(sentences)):
         sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span)]
         if kind in (DATE, YEAR_ASKED, MONTH_ASKED):  # "since the country's 1979 revolution": what is compared with
             sure = [span for span in sure if not _SINCE.search(sentence[: span.start])]
+            sure = [span for span in sure if not _background(span.text, day, asked)]
         if not sure:
             continue
         span, tied = _anchored(sure, sentence, anchors)
@@ -59,6 +68,14 @@ def short_answer(
             return span.text
         first = first or span.text
     return first
+
+
+def _background(span: str, published: str | None, asked: frozenset[str]) -> bool:
+    """Whether a date names a year before the one before its article's (and the question names no year)."""
+    years = [int(y) for y in _YEAR.findall(span)]
+    if not years or not published or any(w.isdigit() and len(w) == 4 for w in asked):
+        return False
+    return max(years) < int(published[:4]) - 1
 
 
 def anchors_of(kind: str | None, predicate: str) -> frozenset[str]:

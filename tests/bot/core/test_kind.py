@@ -212,3 +212,14 @@ def test_ages_and_dates_tied_to_the_question() -> None:
     final = "The finals, set for January 3, 2024, will be between Littler and Luke Humphries."
     assert short_for(DATE, [events, final], "When is the darts final?") == "January 3, 2024"
     assert short_for(DATE, [events], "When is the darts final?") == "2022"  # nothing beside it: the first
+
+
+def test_a_date_years_before_its_report_is_background() -> None:
+    """The sample (2024-01-04) on an attack on the anniversary of Soleimani's killing: "January 3, 2020" dates
+    the killing, not the attack; asked about that year, it answers."""
+    killed = "Soleimani was killed in a US airstrike at Baghdad International Airport on January 3, 2020."
+    attack = read_question("When did the attack happen?", date(2024, 1, 12))
+    assert short_answer(DATE, [killed], attack.words, attack.anchors, ["2024-01-04"]) is None
+    assert short_answer(DATE, [killed], attack.words, attack.anchors, ["2020-01-04"]) == "January 3, 2020"
+    in_2020 = read_question("What happened in January 2020?", date(2024, 1, 12))
+    assert short_answer(DATE, [killed], in_2020.words, in_2020.anchors, ["2024-01-04"]) == "January 3, 2020"
