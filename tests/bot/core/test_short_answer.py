@@ -85,3 +85,13 @@ def test_a_question_in_another_language_is_told_that_questions_are_understood_in
 )
 def test_short_and_name_only_questions_are_taken_as_english(question: str) -> None:
     assert is_english(question)
+
+
+def test_the_short_answer_comes_from_the_first_quote_s_article(slice_index: Service) -> None:
+    """A follow-up among unrelated stories: "when is it?" after "who was blamed first?" once led with "Saturday",
+    from a third quote about a campaign stop."""
+    result = answer("when is it?", slice_index.retriever, context="who was blamed first?")
+    first = result.citations[0].article_id
+    assert result.short_answer is None or any(
+        result.short_answer in c.text for c in result.citations if c.article_id == first
+    ), result.answer
