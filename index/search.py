@@ -150,20 +150,20 @@ class Retriever:
                 if entry is not None and boost.covers(entry.published_at):
                     fused[chunk] *= boost.factor
         order = sorted(fused, key=fused.__getitem__, reverse=True)
+        distances = dict(dense)
         ranked: list[Hit] = []
         # Read 2k at a time (room for chunks written but not committed, which are passed over), until k are found.
         for start in range(0, len(order), 2 * k):
-            ranked += self._hits(order[start : start + 2 * k], query, dense)
+            ranked += self._hits(order[start : start + 2 * k], query, distances)
             if len(ranked) >= k:
                 break
         return [self._placed(Passage.from_hit(h, fused[h.id], 1.0 - h.distance)) for h in ranked[:k]]
 
-    def _hits(self, best: list[str], query: np.ndarray, dense: list[tuple[str, float]]) -> list[Hit]:
+    def _hits(self, best: list[str], query: np.ndarray, distances: dict[str, float]) -> list[Hit]:
         """The committed chunks of ``best``, in order, read from the store (texts and metadata only for these)
-        with their distances from the dense search where it found them."""
-        found = dict(dense)
-        hits = self.store.get(best, None if all(i in found for i in best) else query)
-        return [replace(h, distance=found.get(h.id, h.distance)) for h in hits if self._is_committed(h)]
+        with their ``distances`` from the dense search where it found them."""
+        hits = self.store.get(best, None if all(i in distances for i in best) else query)
+        return [replace(h, distance=distances.get(h.id, h.distance)) for h in hits if self._is_committed(h)]
 
     def _placed(self, passage: Passage) -> Passage:
         """``passage`` with its article's story (its own, for an article indexed by an earlier version)."""
