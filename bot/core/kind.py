@@ -95,13 +95,14 @@ _DURATION = re.compile(
 _WEEKDAY = "(?:" + "|".join(WEEKDAYS) + ")"
 _DATE = re.compile(
     rf"\b(?:(?:{_WEEKDAY},?\s+)?{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{4}}"
-    rf"|{_WEEKDAY}|(?:19|20)\d\d)\b",
+    rf"|{_WEEKDAY})\b|{YEAR.pattern}",
     re.IGNORECASE,
 )
 # What "what time", "which year" and "which month" ask for.
 _WHEN_PARTS = {
     CLOCK: re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b", re.IGNORECASE),
-    YEAR_ASKED: re.compile(r"\b(?:19|20)\d\d\b"),
+    YEAR_ASKED: YEAR,
+    # Full names only: "Jan. 29" is mostly when something opened, not the month asked for (dev set: -1 with them).
     MONTH_ASKED: re.compile(
         r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
     ),

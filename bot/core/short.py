@@ -20,15 +20,15 @@ from bot.core.kind import (
     is_sure,
     new_spans,
 )
+from bot.core.words import YEAR
 from index.keyword import tokenize
 
 # "how many people", "how much money": the thing counted, next to every count of it.
-_COUNTED = re.compile(
+_HOW_MANY = re.compile(
     r"\bhow (?:many|much)\s+[\w'’-]+|\bhow \w+\b|\bwhat (?:percentage|percent|share) of\s+[\w'’-]+", re.IGNORECASE
 )
 # A date after "since" in its clause: what is compared with, not when something happened.
 _SINCE = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # How many words before and after a span tie it to the question ("left 284 others injured").
 _NEAR_BEFORE, _NEAR_AFTER = 3, 4
 
@@ -72,8 +72,8 @@ def short_answer(
 
 def _background(span: str, published: str | None, asked: frozenset[str]) -> bool:
     """Whether a date names a year before the one before its article's (and the question names no year)."""
-    years = [int(y) for y in _YEAR.findall(span)]
-    if not years or not published or any(w.isdigit() and len(w) == 4 for w in asked):
+    years = [int(y) for y in YEAR.findall(span)]
+    if not years or not published or any(YEAR.fullmatch(w) for w in asked):
         return False
     return max(years) < int(published[:4]) - 1
 
@@ -89,7 +89,7 @@ def anchors_of(kind: str | None, predicate: str) -> frozenset[str]:
     """
     if kind not in (NUMBER, DURATION, PERCENTAGE, DATE, YEAR_ASKED, MONTH_ASKED, CLOCK):
         return frozenset()
-    return frozenset(tokenize([_COUNTED.sub(" ", predicate)])[0])
+    return frozenset(tokenize([_HOW_MANY.sub(" ", predicate)])[0])
 
 
 def _anchored(spans: list[Span], sentence: str, anchors: frozenset[str]) -> tuple[Span, bool]:

@@ -8,7 +8,7 @@ from functools import cache
 
 from index.keyword import stems
 
-YEAR = re.compile(r"(?:1[89]|20)\d\d")  # a year dates an event; it counts nothing
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")  # a year dates an event; it counts nothing
 # A number as a figure is written: "84", "1,200", "$3.5 million", "12%".
 FIGURE = re.compile(
     r"(?<![\w.'’-])\$?(?P<n>\d(?:[\d,]*\d)?(?:\.\d+)?)%?(?![\w'’-])(?:\s+(?:million|billion|thousand))?"
