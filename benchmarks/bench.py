@@ -127,12 +127,15 @@ def ask_times(service: Service, questions: list[dict]) -> tuple[float | None, fl
         start = time.perf_counter()
         service.ask(q["question"])
         latencies.append((time.perf_counter() - start) * 1000)
-    if not latencies:
+    return p50_p95(latencies)
+
+
+def p50_p95(values: list[float]) -> tuple[float | None, float | None]:
+    """The median and 95th percentile of ``values``, rounded (None without values)."""
+    if not values:
         return None, None
-    latencies.sort()
-    return round(statistics.median(latencies), 1), round(
-        latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1
-    )
+    ordered = sorted(values)
+    return round(statistics.median(ordered), 1), round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)
 
 
 def measure_cold_ask(settings: Settings, question: str, runs: int = COLD_RUNS) -> float:

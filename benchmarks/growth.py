@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/growth.py [--json] [--small N] [--large N] [--keep FOLDER] [--database-url URL] DIR
        python benchmarks/growth.py [--json] --asks FOLDER DIR
+       python benchmarks/growth.py [--json] --keyword FOLDER [--first-rows N] DIR
 
 DIR holds ``articles.jsonl`` in the format of ``newsqa eval``. Two indexes are
 built, one of about ``--small`` chunks (default 20,000) and one of about
@@ -27,8 +28,12 @@ Everything is stored in a temporary folder (or ``--keep FOLDER``, to look at
 the indexes afterwards; their PostgreSQL schemas are then kept too). ``--asks
 FOLDER`` measures only the warm answers again, from the larger index kept in
 FOLDER, without building anything (the password of its database, which is not
-kept, from ``--database-url`` or the environment: PGPASSWORD, ~/.pgpass). Not a test: it prints figures;
-compare the ratio, as absolute figures vary between machines.
+kept, from ``--database-url`` or the environment: PGPASSWORD, ~/.pgpass).
+``--keyword FOLDER`` times the keyword search alone on DIR's questions in that
+index, with the rule of :mod:`index.pruning` (``--first-rows`` to try another
+value) and scoring every chunk sharing a term, and says how many of the
+latter's 10 and 80 best the rule found. Not a test: it prints figures;
+compare ratios, as absolute figures vary between machines.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -47,10 +52,11 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from benchmarks.bench import ask_times  # noqa: E402
+from benchmarks.bench import ask_times, p50_p95  # noqa: E402
 from bot.app.service import Service  # noqa: E402
 from bot.app.settings import Settings  # noqa: E402
 from bot.core.evaluate import read_jsonl  # noqa: E402
+from index import pruning  # noqa: E402
 from index.embed.base import Embedder, load_embedder  # noqa: E402
 from tests.conftest import pg_schema  # noqa: E402
 from tests.fakes import HashEmbedder  # noqa: E402
@@ -171,6 +177,65 @@ def asks(folder: Path, keep: Path, database_url: str | None = None) -> dict:
     return {"ask_p50_ms_large": p50, "ask_p95_ms_large": p95}
 
 
+KEYWORD_K = 80  # as many as a search asks keyword search for (index.search.CANDIDATES)
+
+
+@contextmanager
+def first_rows(n: int):
+    """Keyword search matching the rarest terms until ``n`` times k chunks hold them (every term: scoring every
+    chunk, for n large enough)."""
+    kept, pruning.FIRST_ROWS = pruning.FIRST_ROWS, n
+    try:
+        yield
+    finally:
+        pruning.FIRST_ROWS = kept
+
+
+def keyword_times(search, questions: list[dict]) -> tuple[list[float], list[list[str]]]:
+    """Each question's keyword search, best of two runs in milliseconds, and the chunks it found."""
+    times, found = [], []
+    for q in questions:
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            chunks = [chunk for chunk, _ in search(q["question"], KEYWORD_K)]
+            best = min(best, (time.perf_counter() - start) * 1000)
+        times.append(best)
+        found.append(chunks)
+    return times, found
+
+
+def keyword(folder: Path, keep: Path, database_url: str | None = None, rows: int | None = None) -> dict:
+    """Keyword search alone in the larger index kept in ``keep``: its time with the pruning rule (``rows``
+    times k chunks matched, else the rule's own) and scoring every chunk, and what the rule found of the latter's
+    best."""
+    settings = kept_settings(keep, database_url)
+    real = load_embedder(
+        settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
+    )
+    service = Service(settings, real)
+    questions = questions_of(folder)
+    search = service.retriever.manifest.keyword_search
+    keyword_times(search, questions[:5])  # warm: the first searches read the index's pages
+    with first_rows(rows or pruning.FIRST_ROWS):
+        ruled, found = keyword_times(search, questions)
+    with first_rows(10**12):
+        every, best = keyword_times(search, questions)
+    n = max(1, len(questions))
+    (p50, p95), (p50_every, p95_every) = p50_p95(ruled), p50_p95(every)
+    return {
+        "first_rows": rows or pruning.FIRST_ROWS,
+        "keyword_p50_ms": p50,
+        "keyword_p95_ms": p95,
+        "keyword_p50_ms_every": p50_every,
+        "keyword_p95_ms_every": p95_every,
+        "best10_found": round(sum(len(set(f[:10]) & set(b[:10])) for f, b in zip(found, best)) / (10 * n), 3),
+        "best80_found": round(sum(len(set(f) & set(b)) for f, b in zip(found, best)) / (KEYWORD_K * n), 3),
+        "best10_same": sum(f[:10] == b[:10] for f, b in zip(found, best)),
+        "questions": len(questions),
+    }
+
+
 def run(
     folder: Path,
     small: int,
@@ -235,9 +300,15 @@ def main() -> None:
     parser.add_argument(
         "--asks", type=Path, metavar="FOLDER", help="only measure the answers, from the larger index kept in FOLDER"
     )
+    parser.add_argument(
+        "--keyword", type=Path, metavar="FOLDER", help="only time keyword search, in the larger index kept in FOLDER"
+    )
+    parser.add_argument("--first-rows", type=int, metavar="N", help="with --keyword: the pruning rule's FIRST_ROWS")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    if args.asks:
+    if args.keyword:
+        result = keyword(args.folder, args.keyword, args.database_url, args.first_rows)
+    elif args.asks:
         result = asks(args.folder, args.asks, args.database_url)
     else:
         result = run(args.folder, args.small, args.large, args.keep, args.database_url, keep_schemas=bool(args.keep))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
@@ -111,13 +110,12 @@ class Holding:
 _HOLDING = "SELECT count(*) FROM keyword_index WHERE keyword_index MATCH ?"
 
 
-def _weights(db: sqlite3.Connection, found: Sequence[str], holding: MutableMapping[str, int]) -> dict[str, float]:
-    """Each stem's BM25 weight, at most (the highest rowid counts at least every chunk); ``holding`` keeps how many
-    chunks hold each stem, for the next searches of the same index generation."""
+def _held(db: sqlite3.Connection, found: Sequence[str], holding: MutableMapping[str, int]) -> dict[str, int]:
+    """How many chunks hold each stem of ``found``; ``holding`` keeps the counts for the next searches of the
+    same index generation."""
     for stem in set(found) - holding.keys():
         holding[stem] = db.execute(_HOLDING, (_any([stem]),)).fetchone()[0]
-    chunks = db.execute("SELECT max(n) FROM keyword_rows").fetchone()[0] or 0
-    return {stem: times * pruning.idf(chunks, holding[stem]) for stem, times in Counter(found).items()}
+    return {stem: holding[stem] for stem in found}
 
 
 def write(db: sqlite3.Connection, article_id: str, title: str, texts: Sequence[str]) -> None:
@@ -169,8 +167,9 @@ def search(
 ) -> list[tuple[str, float]]:
     """Up to ``k`` (chunk id, score) pairs for ``topic``, best first, from ``articles`` only if given.
 
-    Only chunks sharing a stem with the topic are found; a higher score is better. ``holding`` keeps how many
-    chunks hold each stem, kept by the caller for one generation of the index.
+    Only chunks holding the topic's rarer stems are found (:mod:`index.pruning`), each scored by BM25 on all
+    of them; a higher score is better. ``holding`` keeps how many chunks hold each stem, kept by the caller for
+    one generation of the index.
     """
     found = tokenize([topic])[0]
     if not found or k <= 0:
@@ -183,7 +182,7 @@ def search(
         return db.execute(_BEST_OF, (_match(found, common), only, k)).fetchall()
 
     holding = {} if holding is None else holding
-    rows = pruning.best_rows(_weights(db, found, holding), holding, k, best, lambda row: -row[2])
+    rows = best(pruning.common_terms(_held(db, found, holding), k))
     return [(chunk_id(article, position), -score) for article, position, score in rows]
 
 

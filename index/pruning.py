@@ -1,38 +1,38 @@
-"""The k best chunks by BM25 without scoring every chunk that shares a word with the question.
+"""Which chunks keyword search scores: those holding the question's rarer terms, each scored on every term.
 
-A term adds at most its weight (idf, times the times the question holds it)
-times (k1 + 1) to a chunk's score, however often the chunk holds it. So a
-chunk holding only the question's commonest terms scores less than the sum
-of their bounds; once k chunks holding one of the other terms score more than
-that sum, no chunk holding only common terms can be among the k best, and
-only the chunks holding a rarer term need scoring (each still scored on every
-term). This is the MaxScore rule of search engines: the k best are those of
-scoring every chunk, while the chunks holding only common words ("year",
-"state", "new": tens of thousands at 200,000 chunks) are never scored.
+Finding the chunks that hold a term is cheap; scoring them by BM25 is not:
+at 200,000 chunks FTS5 found the 82,000 chunks holding a term of one dev
+question in 16 ms and scored them in 200 (about 2.5 µs a chunk for a dozen
+terms). The commonest terms of a question ("week", "plan", "2024") are held
+by tens of thousands of chunks, and a chunk holding only them seldom belongs
+among the best. So the search matches the chunks holding the question's
+rarest terms, taken rarest first until they are held by ``FIRST_ROWS`` times
+k chunks, and scores each of them on every term of the question; the others
+are never scored. When the rarer terms are held by fewer chunks, every chunk
+sharing a term is scored.
 
-Both keyword searches (SQLite's FTS5, PostgreSQL's SQL) use it; each says how
-to search with some terms left out of the match. Growth benchmark's 200,000
-chunks, its 100 questions, two cores: the FTS5 search took a median 103 ms of
-CPU (p95 207) scoring every chunk, 68 ms (p95 156) so, with the same results;
-on the dev set the eval's figures did not move.
+This can miss a chunk holding only common terms, many times, that BM25
+would rank high. MaxScore, the search engines' rule, proves when such a
+chunk cannot enter the k best (a term adds at most its weight times k1 + 1),
+but that bound is reached only as a term's count grows without end: at
+200,000 chunks it proved nothing for 95 of the growth benchmark's 100
+questions, and searching the rest cost a median 118 ms of CPU (p95 295).
+Both keyword searches (SQLite's FTS5, PostgreSQL's SQL) use this rule; each
+says how to search with some terms left out of the match.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from typing import TypeVar
-
-Row = TypeVar("Row")
+from collections.abc import Mapping
 
 K1 = 1.2  # FTS5's bm25() default, which both modes use
 IDF_FLOOR = 1e-6  # FTS5's, for terms in more than half the chunks
-# The first search matches the chunks of the question's rarest terms, taken until they are held by this many
-# times k chunks (counted with repeats): enough that k of them usually score above the bound of the rest.
-# 200,000 chunks: 3, 10 and 30 cost the same (a median 64 to 68 ms of CPU a search); a first search scoring
-# the rarest terms alone was cheaper but found a lower bound, and the second search cost that much more.
-FIRST_ROWS = 10
-MARGIN = 1e-9  # relative: scores summed in another order may differ in their last digits
+# Chunks matched, as a multiple of k (counted with repeats). Growth benchmark, 200,000 chunks, 100 questions, k 80
+# (median and p95 ms of CPU a search; share of the 10 best of scoring every chunk found; questions whose 10 best
+# were all found): 10: 29, 48, 85%, 84; 30: 34, 63, 97%, 96; 60: 46, 79, 98%, 98; 120: 58, 100, 100%, 100.
+# On the dev set's 18,000 chunks, 60 times k is a quarter of the index.
+FIRST_ROWS = 60
 
 
 def idf(chunks: int, holding: int) -> float:
@@ -40,50 +40,13 @@ def idf(chunks: int, holding: int) -> float:
     return max(math.log((chunks - holding + 0.5) / (holding + 0.5)), IDF_FLOOR)
 
 
-def best_rows(
-    weights: Mapping[str, float],
-    holding: Mapping[str, int],
-    k: int,
-    search: Callable[[frozenset[str]], list[Row]],
-    score: Callable[[Row], float],
-) -> list[Row]:
-    """The rows ``search(frozenset())`` gives (the k best chunks, every chunk sharing a term scored), found by
-    searches leaving ``common`` terms out of the match where the bound proves it changes nothing.
-
-    ``weights``: each term's weight (an upper bound of it will do); ``holding``: how many chunks hold each term
-    (a lower bound will do); ``search(common)``: the k best of the chunks holding a term not in ``common``, each
-    scored on every term; ``score``: a row's score, higher better.
-    """
-    bound = {term: w * (K1 + 1) for term, w in weights.items()}
-    rarest = sorted(bound, key=bound.__getitem__, reverse=True)
-    first, held = set(), 0
-    for term in rarest:
+def common_terms(holding: Mapping[str, int], k: int) -> frozenset[str]:
+    """The terms left out of the match: all but the rarest, taken until they are held by ``FIRST_ROWS`` times
+    ``k`` chunks (``holding``: how many chunks hold each term)."""
+    rarest = sorted(holding, key=holding.__getitem__)
+    held = 0
+    for n, term in enumerate(rarest):
+        held += holding[term]
         if held >= FIRST_ROWS * k:
-            break
-        first.add(term)
-        held += holding.get(term, 0)
-    common = frozenset(bound) - first
-    if not common:
-        return search(frozenset())
-    rows = search(common)
-    if len(rows) < k:  # fewer than k chunks hold a rarer term: the common ones may fill the rest
-        return search(frozenset())
-    floor = score(rows[k - 1]) * (1 - MARGIN)  # the k-th best score is at least this
-    if _bound(bound, common) < floor:
-        return rows
-    fewer = _commonest_below(bound, floor)  # searching more chunks can only raise the k-th best score
-    return search(fewer)
-
-
-def _bound(bound: Mapping[str, float], terms: frozenset[str]) -> float:
-    return sum(bound[t] for t in terms) * (1 + MARGIN)
-
-
-def _commonest_below(bound: Mapping[str, float], floor: float) -> frozenset[str]:
-    """The most terms, commonest first, whose bounds add up to less than ``floor``."""
-    taken: set[str] = set()
-    for term in sorted(bound, key=bound.__getitem__):
-        if _bound(bound, frozenset(taken | {term})) >= floor:
-            break
-        taken.add(term)
-    return frozenset(taken)
+            return frozenset(rarest[n + 1 :])
+    return frozenset()

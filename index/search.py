@@ -132,7 +132,7 @@ class Retriever:
         """
         self._refresh()
         scope = self._scope(where) if where else None
-        if where and scope is None:
+        if where and (scope is None or not scope[1]):  # no article admitted: nothing to search
             return []
         with ThreadPoolExecutor(max_workers=1) as pool:
             keywords = pool.submit(self.manifest.keyword_search, topic, CANDIDATES, scope and scope[1])

@@ -59,6 +59,10 @@ def test_growth_adds_the_same_ten_articles_to_a_smaller_and_a_larger_index(tmp_p
     assert result["ask_p50_ms_large"] <= result["ask_p95_ms_large"]
     again = script("growth").asks(folder, tmp_path / "kept")  # the answers alone, from the kept larger index
     assert again["ask_p50_ms_large"] <= again["ask_p95_ms_large"]
+    keyword = script("growth").keyword(folder, tmp_path / "kept", rows=1)  # keyword search alone, a narrow match
+    assert keyword["questions"] == len((DATA / "realtimeqa-questions.jsonl").read_text().splitlines())
+    assert keyword["keyword_p50_ms"] <= keyword["keyword_p95_ms"] and 0 < keyword["best10_found"] <= 1
+    assert keyword["best10_same"] <= keyword["questions"]
 
 
 def test_stories_measures_the_thresholds_with_the_indexing_code(tmp_path: Path, real_embedder: Embedder) -> None:

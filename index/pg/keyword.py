@@ -138,7 +138,7 @@ def search(
 ) -> list[tuple[str, float]]:
     """Up to ``k`` (chunk id, score) pairs for ``topic``, best first, from ``articles`` only if given.
 
-    Only the chunks holding a term that can bring them among the ``k`` best are scored (``index.pruning``).
+    Only the chunks holding the topic's rarer terms are scored (:mod:`index.pruning`).
     """
     query = query_of(topic)
     if query is None or k <= 0:
@@ -154,7 +154,7 @@ def search(
         match = " | ".join(f"'{_quoted(t)}'" for t in found if t not in common)
         return conn.execute(_BEST if articles is None else _BEST_OF, {**params, "match": match}).fetchall()
 
-    rows = pruning.best_rows(found, held, k, best, lambda row: float(row[2]))
+    rows = best(pruning.common_terms(held, k))
     return [(chunk_id(article, position), float(score)) for article, position, score in rows]
 
 

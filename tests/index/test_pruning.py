@@ -1,4 +1,4 @@
-"""Keyword search scores only the chunks that can be among the best, and finds what scoring all of them finds."""
+"""Keyword search scores only the chunks holding the question's rarer terms, and every chunk when too few do."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tests.index.test_postgres import assert_same_ranking
 WEEKLY = "The council met this week and the week before, as every week."  # "week" in every chunk: common
 RARE = {3: "The lighthouse keeper retired.", 17: "The keeper opened the quay.", 29: "Gulls nested on the pier."}
 QUESTION = "Which week did the lighthouse keeper retire?"
-CHUNKS = 300
+CHUNKS = 1000
 
 
 def texts() -> list[str]:
@@ -29,7 +29,7 @@ def texts() -> list[str]:
 
 
 def searcher(docs: dict[str, list[str]], terms: list[str], k: int, searched: list[frozenset[str]]) -> Callable:
-    """A search as ``best_rows`` is given one: the k best by BM25 of the chunks holding a term not in ``common``."""
+    """A search as the keyword searches make one: the k best by BM25 of the chunks holding a term not in ``common``."""
     scores = okapi(terms, docs)
 
     def search(common: frozenset[str]) -> list[tuple[str, float]]:
@@ -41,40 +41,41 @@ def searcher(docs: dict[str, list[str]], terms: list[str], k: int, searched: lis
 
 
 def pruned(docs: dict[str, list[str]], terms: list[str], k: int) -> tuple[list, list, list[frozenset[str]]]:
-    """What ``best_rows`` finds, what scoring every chunk finds, and the terms each of its searches left out."""
-    holding = Counter(t for words in docs.values() for t in set(words))
-    weights = {t: pruning.idf(len(docs), holding[t]) for t in terms}
+    """What the rule finds, what scoring every chunk finds, and the terms each search left out."""
+    holding = Counter(t for words in docs.values() for t in set(words) if t in terms)
     searched: list[frozenset[str]] = []
-    found = pruning.best_rows(weights, holding, k, searcher(docs, terms, k, searched), lambda row: row[1])
+    found = searcher(docs, terms, k, searched)(pruning.common_terms(holding, k))
     return found, searcher(docs, terms, k, [])(frozenset()), searched
 
 
-def test_common_terms_are_left_out_of_the_match_when_they_cannot_change_the_best() -> None:
+def test_common_terms_are_left_out_of_the_match_once_rarer_ones_are_held_by_enough_chunks() -> None:
     docs = {f"c{n}": tokenize([text])[0] for n, text in enumerate(texts())}
     found, everything, searched = pruned(docs, tokenize([QUESTION])[0], 2)
 
-    assert found == everything
-    assert "week" in searched[0]  # ...without the chunks holding only "week" being scored first
+    assert pruning.FIRST_ROWS * 2 < CHUNKS // 7  # "lighthouse" alone is held by enough chunks
+    assert searched == [frozenset({"week"})]  # the chunks holding only "week" were never scored...
+    assert found == everything  # ...and the best hold a rarer term
 
 
-def test_the_best_need_not_hold_a_rare_term() -> None:
-    """With fewer rare chunks than asked for, the common term's chunks fill the rest, as without pruning."""
+def test_every_chunk_is_scored_when_the_rarer_terms_are_held_by_too_few() -> None:
     docs = {f"c{n}": tokenize([text])[0] for n, text in enumerate(texts())}
-    found, everything, _ = pruned(docs, tokenize([QUESTION])[0], 5)
+    found, everything, searched = pruned(docs, tokenize(["the keeper's week"])[0], 5)
 
+    assert searched == [frozenset()]  # two chunks hold "keeper": the rest say only "week"
     assert found == everything and len(found) == 5
 
 
-def test_a_chunk_holding_only_common_terms_is_found_when_it_can_beat_the_rarer_ones() -> None:
-    """"x" is rarer than "y", but one chunk says "y" five times: it scores above every chunk saying "x" once."""
-    docs = {f"x{n}": ["x"] + [f"w{n}-{i}" for i in range(9)] for n in range(100)}
-    docs |= {f"y{n}": ["y"] + [f"v{n}-{i}" for i in range(9)] for n in range(120)}
+def test_a_chunk_holding_only_common_terms_is_not_found_even_where_it_would_rank_first() -> None:
+    """The price of the rule: "x" is held by enough chunks, and the chunk saying "y" five times, which BM25
+    puts above every chunk saying "x" once, is not scored."""
+    docs = {f"x{n}": ["x"] + [f"w{n}-{i}" for i in range(9)] for n in range(pruning.FIRST_ROWS + 40)}
+    docs |= {f"y{n}": ["y"] + [f"v{n}-{i}" for i in range(9)] for n in range(pruning.FIRST_ROWS + 60)}
     docs["y5"] = ["y"] * 5 + [f"u{i}" for i in range(5)]
     docs |= {f"z{n}": [f"z{n}-{i}" for i in range(10)] for n in range(80)}
-    found, everything, _ = pruned(docs, ["x", "y"], 1)
+    found, everything, searched = pruned(docs, ["x", "y"], 1)
 
-    assert searcher(docs, ["x", "y"], 1, [])(frozenset({"y"}))[0][0].startswith("x")  # the rarer term's: wrong
-    assert found == everything == [("y5", okapi(["x", "y"], docs)["y5"])]
+    assert everything == [("y5", okapi(["x", "y"], docs)["y5"])]
+    assert searched == [frozenset({"y"})] and found[0][0].startswith("x")
 
 
 def test_the_manifest_s_keyword_search_ranks_as_bm25_over_every_chunk(tmp_path: Path) -> None:
