@@ -58,6 +58,7 @@ from bot.app.settings import Settings  # noqa: E402
 from bot.core.evaluate import read_jsonl  # noqa: E402
 from index import pruning  # noqa: E402
 from index.embed.base import Embedder, load_embedder  # noqa: E402
+from index.search import CANDIDATES  # noqa: E402
 from tests.conftest import pg_schema  # noqa: E402
 from tests.fakes import HashEmbedder  # noqa: E402
 
@@ -177,9 +178,6 @@ def asks(folder: Path, keep: Path, database_url: str | None = None) -> dict:
     return {"ask_p50_ms_large": p50, "ask_p95_ms_large": p95}
 
 
-KEYWORD_K = 80  # as many as a search asks keyword search for (index.search.CANDIDATES)
-
-
 @contextmanager
 def first_rows(n: int):
     """Keyword search matching the rarest terms until ``n`` times k chunks hold them (every term: scoring every
@@ -198,7 +196,7 @@ def keyword_times(search, questions: list[dict]) -> tuple[list[float], list[list
         best = float("inf")
         for _ in range(2):
             start = time.perf_counter()
-            chunks = [chunk for chunk, _ in search(q["question"], KEYWORD_K)]
+            chunks = [chunk for chunk, _ in search(q["question"], CANDIDATES)]
             best = min(best, (time.perf_counter() - start) * 1000)
         times.append(best)
         found.append(chunks)
@@ -230,7 +228,7 @@ def keyword(folder: Path, keep: Path, database_url: str | None = None, rows: int
         "keyword_p50_ms_every": p50_every,
         "keyword_p95_ms_every": p95_every,
         "best10_found": round(sum(len(set(f[:10]) & set(b[:10])) for f, b in zip(found, best)) / (10 * n), 3),
-        "best80_found": round(sum(len(set(f) & set(b)) for f, b in zip(found, best)) / (KEYWORD_K * n), 3),
+        "best80_found": round(sum(len(set(f) & set(b)) for f, b in zip(found, best)) / (CANDIDATES * n), 3),
         "best10_same": sum(f[:10] == b[:10] for f, b in zip(found, best)),
         "questions": len(questions),
     }

@@ -132,7 +132,7 @@ class Retriever:
         """
         self._refresh()
         scope = self._scope(where) if where else None
-        if where and (scope is None or not scope[1]):  # no article admitted: nothing to search
+        if where and scope is None:
             return []
         with ThreadPoolExecutor(max_workers=1) as pool:
             keywords = pool.submit(self.manifest.keyword_search, topic, CANDIDATES, scope and scope[1])
@@ -176,11 +176,12 @@ class Retriever:
         return self._grouped
 
     def _scope(self, where: Filter) -> tuple[set[str], set[str]] | None:
-        """The sources and articles ``where`` admits; None when no source matches."""
+        """The sources and articles ``where`` admits; None when it admits no article."""
         sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
         if not sources:
             return None
-        return sources, {a for a, entry in self._entries.items() if where.admits(entry)}
+        admitted = {a for a, entry in self._entries.items() if where.admits(entry)}
+        return (sources, admitted) if admitted else None
 
     def _dense(
         self, query: np.ndarray, where: Filter | None, scope: tuple[set[str], set[str]] | None
