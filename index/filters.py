@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.errors import NewsqaError
-from index.manifest import Entry
 
 
 @dataclass(frozen=True)
@@ -51,16 +50,6 @@ class Filter:
         if self.until:
             clauses.append({"published_day": {"$lte": self.until.toordinal()}})
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def admits(self, entry: Entry) -> bool:
-        if not self.admits_source(entry.source):
-            return False
-        if self.since is None and self.until is None:
-            return True
-        day = entry.published_at
-        if day is None:
-            return False
-        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
     def describe(self) -> str:
         """In words, for an answer: "from cnn.com, 2024-01-01 to 2024-01-07"."""

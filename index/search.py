@@ -14,6 +14,7 @@ recency boost); what a question means is read in ``bot.core``.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -74,6 +75,8 @@ class Retriever:
         self._stories: dict[str, Membership] = {}
         self._grouped: dict[str, list[Entry]] = {}  # read once per generation, not once per answer
         self._sources: set[str] = set()
+        self._days: list[int] = []  # publication days of the dated articles, in order (for a date filter)
+        self._dated: list[str] = []  # ...and their ids, in the same order
         self._generation = -1
         self._refreshing = threading.Lock()
 
@@ -90,6 +93,8 @@ class Retriever:
                 )
             self._entries, self._stories = self.manifest.entries(), self.manifest.memberships()
             self._grouped, self._sources = _by_story(self._entries, self._stories), {e.source for e in self._entries.values()}
+            dated = sorted((e.published_at.toordinal(), a) for a, e in self._entries.items() if e.published_at)
+            self._days, self._dated = [day for day, _ in dated], [a for _, a in dated]
             self._generation = generation
 
     def keyword_search(self, topic: str, k: int, articles: set[str] | None = None) -> list[tuple[str, float]]:
@@ -176,11 +181,20 @@ class Retriever:
         return self._grouped
 
     def _scope(self, where: Filter) -> tuple[set[str], set[str]] | None:
-        """The sources and articles ``where`` admits; None when it admits no article."""
-        sources = {e.source for e in self._entries.values() if where.admits_source(e.source)}
+        """The sources and articles ``where`` admits; None when it admits no article.
+
+        A date range is looked up in the articles ordered by day, and each source is matched by name once:
+        at 17,000 articles, matching every article took 48 ms a question."""
+        sources = {s for s in self._sources if where.admits_source(s)}
         if not sources:
             return None
-        admitted = {a for a, entry in self._entries.items() if where.admits(entry)}
+        if where.since is None and where.until is None:
+            within = self._entries.keys()
+        else:
+            low = bisect_left(self._days, where.since.toordinal()) if where.since else 0
+            high = bisect_right(self._days, where.until.toordinal()) if where.until else len(self._days)
+            within = self._dated[low:high]
+        admitted = {a for a in within if self._entries[a].source in sources}
         return (sources, admitted) if admitted else None
 
     def _dense(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import pytest
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.app.wiring import open_indexer, store_location
-from index.filters import Filter
+from index.filters import Filter, source_matches
 from index.store import SEARCH_EF, ChunkStore, connect
 from tests.fakes import HashEmbedder
 
@@ -31,6 +31,36 @@ def test_a_filtered_search_finds_the_same_passages_by_exact_and_by_indexed_searc
     assert exact and all(p.published_at >= "2024-01-01" for p in exact)
     everything = slice_index.retriever.search(question, 40)
     assert any((p.published_at or "") < "2024-01-01" for p in everything)  # the filter left some out
+
+
+def test_a_date_and_source_filter_admits_exactly_the_articles_it_names(slice_index: Service) -> None:
+    """Looked up by day in order, the scope holds each article of the range (both ends included) from
+    the sources named, and no undated one."""
+    retriever = slice_index.retriever
+    entries = retriever.entries()
+    days = sorted({e.published_at for e in entries.values() if e.published_at})
+    source = next(e.source for e in entries.values() if e.published_at == days[len(days) // 2])
+    for where in (
+        Filter(since=days[1], until=days[-2]),
+        Filter(since=days[len(days) // 2]),
+        Filter(until=days[len(days) // 2]),
+        Filter(sources=(source,), since=days[0], until=days[len(days) // 2]),
+        Filter(sources=(source,)),
+    ):
+        expected = {a for a, e in entries.items() if _admitted(where, e.source, e.published_at)}
+        sources, admitted = retriever._scope(where)
+        assert admitted == expected and 0 < len(admitted) < len(entries)
+        assert sources >= {entries[a].source for a in admitted}
+    assert retriever._scope(Filter(since=days[-1] + timedelta(days=1))) is None  # after the newest article
+
+
+def _admitted(where: Filter, source: str, day: date | None) -> bool:
+    """The filter's rule, article by article."""
+    if where.sources and not source_matches(where.sources[0], source):
+        return False
+    if where.since is None and where.until is None:
+        return True
+    return day is not None and (where.since or day) <= day <= (where.until or day)
 
 
 def test_the_vector_index_explores_enough_candidates_even_when_an_earlier_version_made_it(
