@@ -11,7 +11,9 @@ that applies it when answering. The threshold printed is the highest that
 still answers at least 95% of the answerable questions: declining a question
 the articles do answer is the worse failure for a news bot, and above that
 level every step of the threshold costs more answerable questions than it
-saves unanswerable ones.
+saves unanswerable ones. The same rule sets ``Params.min_similarity_widened``
+over the questions searched beyond the dates or sources they state (nothing
+within them answered).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from bot.core.params import PARAMS  # noqa: E402
 from bot.core.question import read_question  # noqa: E402
 
 SHARE_ANSWERED = 0.95
+THRESHOLDS = [round(x / 100, 2) for x in range(20, 90)]
 
 
 def main() -> None:
@@ -54,19 +57,26 @@ def main() -> None:
 
     pos = [found(q) for q in read_jsonl(args.eval_dir / "questions.jsonl") if q.get("answerable")]
     neg = [found(q) for q in read_jsonl(args.eval_dir / "unanswerable.jsonl")]
+    report = {}
+    for field, widened in (("min_similarity", False), ("min_similarity_widened", True)):
+        group_pos = [f for f in pos if f.widened == widened]
+        group_neg = [f for f in neg if f.widened == widened]
+        best = max(t for t in THRESHOLDS if _answered(group_pos, field, t) >= SHARE_ANSWERED)
+        report[field] = {
+            "threshold": best,
+            "in_use": getattr(PARAMS, field),
+            "answerable": len(group_pos),
+            "unanswerable": len(group_neg),
+            "answered_share_of_answerable": round(_answered(group_pos, field, best), 3),
+            "declined_share_of_unanswerable": round(1 - _answered(group_neg, field, best), 3),
+        }
+    print(json.dumps(report, indent=2))
 
-    def answered(evidence: list[Found], threshold: float) -> float:
-        params = replace(PARAMS, min_similarity=threshold)
-        return sum(answerable(f, params) for f in evidence) / len(evidence)
 
-    thresholds = [round(x / 100, 2) for x in range(20, 90)]
-    best = max(t for t in thresholds if answered(pos, t) >= SHARE_ANSWERED)
-    print(json.dumps({
-        "threshold": best,
-        "in_use": PARAMS.min_similarity,
-        "answered_share_of_answerable": round(answered(pos, best), 3),
-        "declined_share_of_unanswerable": round(1 - answered(neg, best), 3),
-    }, indent=2))  # fmt: skip
+def _answered(evidence: list[Found], field: str, threshold: float) -> float:
+    """The share of ``evidence`` answered with the threshold ``field`` of ``Params`` set to ``threshold``."""
+    params = replace(PARAMS, **{field: threshold})
+    return sum(answerable(f, params) for f in evidence) / len(evidence) if evidence else 1.0
 
 
 if __name__ == "__main__":

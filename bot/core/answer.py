@@ -118,8 +118,12 @@ def respond(
 
 
 def answerable(found: Found, params: Params) -> bool:
-    """Whether the evidence comes close enough to the question to answer it (the refusal threshold)."""
-    return support(found.evidence) >= params.min_similarity
+    """Whether the evidence comes close enough to the question to answer it (the refusal threshold).
+
+    Evidence found beyond the time (or source) the question states must come
+    closer: the question said when, and these articles are from another time.
+    """
+    return support(found.evidence) >= (params.min_similarity_widened if found.widened else params.min_similarity)
 
 
 def search(
@@ -135,7 +139,7 @@ def search(
     combined = where.narrowed(question.stated)
     found = find(question, retriever, params, combined or None, names_first=names_first)
     if question.stated and (not answerable(found, params) or unmentioned(question, found, params)):
-        found = find(question, retriever, params, where or None, names_first=names_first)
+        found = replace(find(question, retriever, params, where or None, names_first=names_first), widened=True)
         searched = f"articles {where.describe()}" if where else "all articles"
         return found, f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."
     if combined.sources and not any(map(combined.admits_source, retriever.sources())):

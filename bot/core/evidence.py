@@ -43,6 +43,7 @@ class Found:
 
     passages: list[Passage]
     evidence: list[Evidence]
+    widened: bool = False  # searched beyond the dates or sources the question states, as nothing within them answered
 
 
 def recent(today: date, params: Params) -> Boost:

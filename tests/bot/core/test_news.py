@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.app.service import Service
 from bot.core.answer import Answer, answer
+from bot.core.params import PARAMS
 from bot.core.stated import read_stated
 from bot.core.timeline import timeline
 from index import SAMPLES_DIR
@@ -108,6 +110,20 @@ def test_a_stated_date_that_finds_nothing_falls_back_and_says_so(slice_index: Se
     )
 
 
+def test_evidence_from_beyond_the_time_asked_about_must_come_closer(slice_index: Service) -> None:
+    """The slice's one basketball report (2024-01-05) answers for its week; asked about a later month, it is
+    close enough to answer without a time, but not as a stand-in for that month's news."""
+    asked = "Which team won the basketball game"
+    same_week = answer(f"{asked} this week?", slice_index.retriever, today=date(2024, 1, 8))
+    assert same_week.answered and same_week.citations[0].published_at == "2024-01-05"
+    assert answer(f"{asked}?", slice_index.retriever, today=date(2026, 11, 30)).answered
+    later = answer(f"{asked} last month?", slice_index.retriever, today=date(2026, 11, 30))
+    assert (later.answered, later.citations) == (False, [])
+    assert later.note == "Nothing published 2026-10-01 to 2026-10-31 answers this; all articles were searched instead."
+    level = replace(PARAMS, min_similarity_widened=PARAMS.min_similarity)  # the threshold is what declines it
+    assert answer(f"{asked} last month?", slice_index.retriever, today=date(2026, 11, 30), params=level).answered
+
+
 def test_timeline_is_oldest_first_with_one_claim_per_article(slice_index: Service) -> None:
     events = timeline(slice_index.retriever, "Iowa caucuses")
     dates = [e.published_at for e in events]
@@ -152,7 +168,9 @@ def two_tolls(
 ) -> Service:
     """The sample and an earlier report of the same attack with the first toll."""
     folder = tmp_path_factory.mktemp("tolls")
-    return _index_with_sample(folder, index_databases(), {"first-report.md": _FIRST_REPORT.format(day="2024-01-03")}, real_embedder)
+    return _index_with_sample(
+        folder, index_databases(), {"first-report.md": _FIRST_REPORT.format(day="2024-01-03")}, real_embedder
+    )
 
 
 def test_a_revised_toll_is_shown_as_a_revision_newest_first(two_tolls: Service) -> None:
@@ -166,7 +184,9 @@ def test_a_revised_toll_is_shown_as_a_revision_newest_first(two_tolls: Service) 
 def test_differing_tolls_of_one_day_are_each_shown_with_who_reported_them(
     tmp_path: Path, database_url: str | None, real_embedder: Embedder
 ) -> None:
-    same_day = _index_with_sample(tmp_path, database_url, {"other.md": _FIRST_REPORT.format(day="2024-01-04")}, real_embedder)
+    same_day = _index_with_sample(
+        tmp_path, database_url, {"other.md": _FIRST_REPORT.format(day="2024-01-04")}, real_embedder
+    )
     result = answer("How many people were killed in the Kerman explosions?", same_day.retriever)
     assert result.answer.startswith("Reports differ: ")
     assert "103 according to Iranian state media (2024-01-04) [" in result.answer
