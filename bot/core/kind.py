@@ -117,9 +117,18 @@ _AGE = re.compile(r"\b(?P<n>\d{1,3})-year-old\b|\baged (?P<m>\d{1,3})\b", re.IGN
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# "Who is/was <a name and nothing else>?"
+_WHO_IS_NAME = re.compile(r"\s*(?i:who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+
 
 def kind_asked(question: str) -> str | None:
-    """What ``question`` asks for: one of the kinds above, or None when it asks for something else."""
+    """What ``question`` asks for: one of the kinds above, or None when it asks for something else.
+
+    "Who is Luke Littler?" asks what someone is, not for another person: it
+    was answered **Rob Cross**, the player he beat in the semi-final.
+    """
+    if _WHO_IS_NAME.match(question):
+        return None
     for kind, pattern in _ASKED:
         if pattern.search(question):
             return kind

@@ -60,6 +60,8 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
         ("Which film won five awards at the 2024 Golden Globes?", TITLE),
         ("Which former president scored an Emmy this week?", PERSON),
         ("South Korea passed a law this week banning the sale of what?", None),
+        ("Who is Luke Littler?", None),  # what he is, not who else
+        ("Who is the CEO of OpenAI?", PERSON),
     ],
 )
 def test_the_kind_asked_for(question: str, kind: str | None) -> None:

@@ -40,9 +40,12 @@ def test_the_answer_leads_with_a_span_of_the_kind_asked_for(
 
 
 def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answer(
-    sample_index: Service,
+    sample_index: Service, slice_index: Service
 ) -> None:
     assert answer("Tell me about the attack in Kerman", sample_index.retriever).short_answer is None
+    # asks what he is, not for a person: it led with the player he beat in the semi-final
+    who = answer("Who is Luke Littler?", slice_index.retriever, today=date(2024, 1, 3))
+    assert who.answered and "Littler" in who.citations[0].text and who.short_answer is None
     ordered = answer(
         "Who was blamed first for the bombing near Soleimani's grave?",
         sample_index.retriever,
