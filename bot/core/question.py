@@ -28,7 +28,11 @@ _EARLIEST = re.compile(
     rf"|\b(?:happened|came|occurred|took place)\s+(?:before|after)\s+{_EVENT}\b",
     re.IGNORECASE,
 )
-_LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest)\b|\blast\s*[?.!]*\s*$", re.IGNORECASE)
+_LATEST = re.compile(r"\b(?:latest|most recent|newest)\b(?:\s+(?P<next>[\w'’-]+))?", re.IGNORECASE)
+_LAST = re.compile(r"\bmost recently\b|\blast\s*[?.!]*\s*$", re.IGNORECASE)
+# What "the latest" stands before when it asks for the newest reports ("the latest news on…"); before
+# another noun it only describes it ("the latest Covid-19 vaccine", "latest data shows…").
+_REPORTS = frozenset("news update updates report reports development developments word information".split())
 # The words of a question about order that only say how to arrange the evidence.
 _ORDER_WORDS = re.compile(
     r"\b(first|earliest|initially|originally|latest|most recent(ly)?|newest)\b|\blast(?=\s*[?.!]*\s*$)",
@@ -112,7 +116,9 @@ def order_asked(question: str) -> str | None:
     """ "earliest" or "latest" when the question asks about order, else None."""
     if _EARLIEST.search(question):
         return "earliest"
-    if _LATEST.search(question):
+    if _LAST.search(question) or any(
+        m["next"] is None or m["next"].lower() in _PREPOSITIONS | _REPORTS for m in _LATEST.finditer(question)
+    ):
         return "latest"
     return None
 
