@@ -61,7 +61,10 @@ def main() -> None:
     for field, widened in (("min_similarity", False), ("min_similarity_widened", True)):
         group_pos = [f for f in pos if f.widened == widened]
         group_neg = [f for f in neg if f.widened == widened]
-        best = max(t for t in THRESHOLDS if _answered(group_pos, field, t) >= SHARE_ANSWERED)
+        if not group_pos:
+            report[field] = {"threshold": None, "in_use": getattr(PARAMS, field), "answerable": 0}
+            continue
+        best = max((t for t in THRESHOLDS if _answered(group_pos, field, t) >= SHARE_ANSWERED), default=THRESHOLDS[0])
         report[field] = {
             "threshold": best,
             "in_use": getattr(PARAMS, field),

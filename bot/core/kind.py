@@ -118,7 +118,7 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around
 
 
 # "Who is/was <a name and nothing else>?"
-_WHO_IS_NAME = re.compile(r"\s*(?i:who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+_WHO_IS_NAME = re.compile(r"\s*(?i:who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")
 
 
 def kind_asked(question: str) -> str | None:

@@ -33,7 +33,7 @@ _BETWEEN = re.compile(
 # asked about, not the articles that report it.
 _WHEN = re.compile(
     rf"\b(?P<prep>in|during|on|since|after|before|until|by|from)?\s*(?:the\s+)?"
-    rf"(?P<when>(?:this|last|past|previous)\s+(?:week|month|year)|today|yesterday|recently|{_DATED}"
+    rf"(?P<when>(?:this|last|past|previous)\s+(?:week|month|year)|today|yesterday|{_DATED}"
     rf"|(?<=in ){MONTH}|(?<=during ){MONTH})\b",
     re.IGNORECASE,
 )
@@ -53,6 +53,8 @@ _ACCORDING_LOWER = re.compile(
 # leader?" and "Which country recently launched a successful mission to the moon?" answered right, +2
 # answer_hit, none lost; 14 days did the same). Nothing in them answering, all articles are searched.
 RECENTLY_DAYS = 30
+# "recently" as an adverb of its own: "most recently" asks about order, "until recently" means formerly.
+_RECENTLY = re.compile(r"(?<!most )(?<!until )(?<!till )\brecently\b", re.IGNORECASE)
 
 
 def read_stated(question: str, today: date, sources: set[str]) -> tuple[str, Filter]:
@@ -82,6 +84,10 @@ def read_stated(question: str, today: date, sources: set[str]) -> tuple[str, Fil
         if span is not None:
             since, until = _bounds(match["prep"], *span)
             rest = rest[: match.start()] + rest[match.end() :]
+    recently = None if match or (between and since) else _RECENTLY.search(rest)
+    if recently:
+        since, until = today - timedelta(days=RECENTLY_DAYS - 1), today
+        rest = rest[: recently.start()] + rest[recently.end() :]
     rest = " ".join(rest.replace(" ?", "?").split()) or question
     return rest, Filter(named, since, until)
 
@@ -92,8 +98,6 @@ def _date_range(text: str, today: date) -> tuple[date, date] | None:
     if week:  # the seven days up to today, or the seven before them: news weeks do not start on Mondays
         end = today if week[1].lower() in ("this", "past") else today - timedelta(days=7)
         return end - timedelta(days=6), end
-    if text.lower() == "recently":
-        return today - timedelta(days=RECENTLY_DAYS - 1), today
     parser = DateDataParser(
         languages=["en"],
         settings={

@@ -38,6 +38,8 @@ FRIDAY = date(2024, 1, 5)
         ("How may prices rise in March?", "How may prices rise?", Filter((), date(2023, 3, 1), date(2023, 3, 31))),
         ("Who was blamed first?", "Who was blamed first?", Filter()),
         ("Who recently won the vote?", "Who won the vote?", Filter((), date(2023, 12, 7), date(2024, 1, 5))),
+        ("Until recently, who led the party?", "Until recently, who led the party?", Filter()),  # formerly
+        ("Who most recently won the vote?", "Who most recently won the vote?", Filter()),  # order: the newest
         ("What happened between Jan 2 and Jan 5?", "What happened?", Filter((), date(2024, 1, 2), date(2024, 1, 5))),
         ("According to CNN, what was the verdict?", "what was the verdict?", Filter(("CNN",))),
         ("What was the verdict according to cnn?", "What was the verdict?", Filter(("cnn",))),
