@@ -41,6 +41,9 @@ COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
 # Checked in this order: "which US state" is a place, not a person ("who").
 _ASKED = [
+    # "Who is/was <a name and nothing else>?": no kind (see :func:`kind_asked`)
+    (None, re.compile(
+        r"^\s*(?i:who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")),
     (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.IGNORECASE)),
     (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.IGNORECASE)),
     (NUMBER, re.compile(
@@ -117,18 +120,12 @@ _AGE = re.compile(r"\b(?P<n>\d{1,3})-year-old\b|\baged (?P<m>\d{1,3})\b", re.IGN
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-# "Who is/was <a name and nothing else>?"
-_WHO_IS_NAME = re.compile(r"\s*(?i:who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")
-
-
 def kind_asked(question: str) -> str | None:
     """What ``question`` asks for: one of the kinds above, or None when it asks for something else.
 
     "Who is Luke Littler?" asks what someone is, not for another person: it
     was answered **Rob Cross**, the player he beat in the semi-final.
     """
-    if _WHO_IS_NAME.match(question):
-        return None
     for kind, pattern in _ASKED:
         if pattern.search(question):
             return kind
