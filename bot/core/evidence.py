@@ -18,9 +18,8 @@ from bot.core.kind import kind_fit
 from bot.core.params import Params
 from bot.core.question import Question
 from bot.core.stories import newest_copies
-from bot.core.words import capitalised, initials, plain_words
+from bot.core.words import capitalised, initials, plain_words, spelled_out, terms_of
 from index.filters import Filter
-from index.keyword import tokenize
 from index.passages import Boost, Passage, Span
 from index.search import Retriever
 
@@ -97,13 +96,15 @@ def find(
 def missed_names(question: Question, passages: list[Passage]) -> list[str]:
     """The names of ``question`` that none of ``passages`` mentions (in its text, title or address: a
     story's web address or file name often names what it is about); an acronym is also its capitalised
-    words' initials ("FAA": "Federal Aviation Administration")."""
+    words' initials ("FAA": "Federal Aviation Administration") or written out (``spelled_out``)."""
     if not question.names:
         return []
     address = " ".join(re.split(r"[^\w]+", " ".join(p.location for p in passages)))  # "qantas.txt": "qantas txt"
     said = set(plain_words(address)) | {w for p in passages for w in plain_words(f"{p.title} {p.text}")}
-    if any(_is_acronym(name) for name in question.names):
+    acronyms = [name for name in question.names if _is_acronym(name)]
+    if acronyms:
         said |= {i for p in passages for i in initials(f"{p.title} {p.text}")}
+        said |= {a.lower() for a in acronyms if any(spelled_out(a, f"{p.title} {p.text}") for p in passages)}
     return [name for name, words in question.names.items() if not words & said]
 
 
@@ -125,7 +126,7 @@ def rank(
         return []
     sims = vectors @ query
     ranked = []
-    for span, sim, terms in zip(spans, sims.tolist(), tokenize([s.text for s in spans])):
+    for span, sim, terms in zip(spans, sims.tolist(), terms_of([s.text for s in spans])):
         overlap = len(question.terms & set(terms)) / len(question.terms) if question.terms else 0.0
         score = sim + params.w_overlap * overlap + _prior(span, len(passages), params)
         score += params.w_passage * span.passage.similarity

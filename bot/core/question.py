@@ -16,9 +16,8 @@ from bot.core.kind import DURATION, NUMBER, kind_asked
 from bot.core.language import is_english
 from bot.core.short import anchors_of
 from bot.core.stated import read_stated
-from bot.core.words import FIGURE, capitalised, names_in, plain_words
+from bot.core.words import FIGURE, capitalised, names_in, plain_words, terms_of
 from index.filters import Filter
-from index.keyword import tokenize
 
 # Order words that ask about time, not rank: "who was blamed first?", not "the first woman to".
 _EVENT = r"(?:the|a|an|his|her|their|its|this|that)"
@@ -62,7 +61,7 @@ class Question:
     kind: str | None  # what it asks for (``bot.core.kind``): "person", "place", "number", …
     anchors: frozenset[str]  # stems its answer's span sits beside ("how many were injured": "injur")
     names: dict[str, set[str]]  # names it is about, each with its plain words
-    words: frozenset[str]  # the plain words of its text (``bot.core.words.plain_words``)
+    words: frozenset[str]  # the plain words of its text and of the question it follows up (``plain_words``)
     capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
@@ -102,9 +101,9 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         kind=kind,
         anchors=anchors_of(kind, predicate),
         names=names_in(searched),
-        words=frozenset(plain_words(text)),
+        words=frozenset(plain_words(f"{context} {text}" if context else text)),  # "he" is in ``context``
         capitalised=frozenset(capitalised(topic)),
-        terms=frozenset(tokenize([topic])[0]),
+        terms=frozenset(terms_of([topic])[0]),
         figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),
         english=is_english(text),
         points_back=follows_up(text),

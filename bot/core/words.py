@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import cache
 
-from index.keyword import stems
+from index.keyword import stems, tokenize
 
 YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")  # a year dates an event; it counts nothing
 # A number as a figure is written: "84", "1,200", "$3.5 million", "12%".
@@ -15,6 +15,8 @@ FIGURE = re.compile(
 )
 # Capitalised words after a sentence's first, and numbers: what answers to news questions mostly are.
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
+# Prefixes that make another thing of a word: a "semi-final" is no final, a "vice-president" no president.
+_OTHER_THING = re.compile(r"\b(semi|quarter|vice|ex|non|anti)-(?=[A-Za-z])", re.IGNORECASE)
 _SMALL_WORDS = ("of", "and", "the", "for", "on", "in")
 # Countries as news names them where ISO 3166 does not.
 _SHORT_COUNTRY_NAMES = (
@@ -47,6 +49,12 @@ _VARIANTS = [
     "france french", "germany german", "japan japanese", "india indian", "iran iranian", "korea korean",
     "zelensky zelenskyy",
 ]  # fmt: skip
+
+
+def terms_of(texts: list[str]) -> list[list[str]]:
+    """The keyword stems of each text, as sentences are matched with a question's words: a word after a
+    prefix that makes another thing of it is one word with it ("semi-final" is "semifin", not "final")."""
+    return tokenize([_OTHER_THING.sub(r"\1", text) for text in texts])
 
 
 def capitalised(text: str) -> set[str]:
@@ -105,6 +113,16 @@ def initials(text: str) -> set[str]:
             for n in range(2, 6):
                 found.update(letters[i : i + n] for i in range(len(letters) - n + 1))
     return found
+
+
+def spelled_out(acronym: str, text: str) -> bool:
+    """Whether ``text`` writes ``acronym`` out in lower-case words ("AI": "artificial intelligence"): one word
+    for each letter, next to each other, each of four letters or more and no stop word, so that no run of
+    small words spells it ("under scrutiny" is no "US")."""
+    run = r"[\s-]+".join(f"[{c.upper()}{c}][a-z]{{3,}}" for c in acronym.lower())
+    return any(
+        len(tokenize([m.group(0)])[0]) == len(acronym) for m in re.finditer(rf"\b{run}\b", text)
+    )
 
 
 @cache

@@ -13,7 +13,7 @@ from bot.core.compose import is_claim, is_fragment, select
 from bot.core.evidence import Evidence, missed_names
 from bot.core.params import PARAMS
 from bot.core.question import read_question
-from bot.core.words import initials
+from bot.core.words import initials, spelled_out
 from index.embed.base import Embedder
 from index.filters import Filter
 from index.passages import Passage
@@ -201,3 +201,14 @@ def test_an_acronym_is_matched_by_the_initials_of_a_name() -> None:
     question = read_question("What did the FAA order airlines to do?", date(2024, 1, 12))
     assert missed_names(question, [passage]) == []
     assert missed_names(read_question("What did the NTSB say?", date(2024, 1, 12)), [passage]) == ["NTSB"]
+
+
+def test_an_acronym_is_matched_where_a_report_writes_it_out_in_lower_case() -> None:
+    """ "used AI to fake the voice" is answered by "a robocall that used artificial intelligence to mimic…";
+    small words next to each other spell no acronym."""
+    text = "It followed reports of a robocall that used artificial intelligence to mimic the president's voice."
+    passage = Passage("a:00000", "a", "Robocall", None, "s", "robocall.txt", text, 0, len(text), 1.0, 0.5)
+    asked = read_question("A robocall in New Hampshire used AI to fake the voice of who?", date(2024, 1, 26))
+    assert missed_names(asked, [passage]) == ["New", "Hampshire"]
+    assert spelled_out("AI", "an artificial intelligence-generated voice")
+    assert not spelled_out("US", "under scrutiny, until spring") and not spelled_out("AI", "an idea")

@@ -11,7 +11,7 @@ from bot.core.question import (
     read_question,
     topic_of,
 )
-from bot.core.words import names_in, plain_words
+from bot.core.words import names_in, plain_words, terms_of
 
 
 def test_order_words() -> None:
@@ -82,6 +82,18 @@ def test_a_question_that_points_back_follows_up_the_conversation() -> None:
     assert not follows_up("Who is Luke Littler?") and not follows_up("What did Burgum say about it?")
     followed = read_question("Who will he face in the final?", today, context="Who is Luke Littler?")
     assert followed.search_topic == "Who is Luke Littler? Who will he face in the final?" and followed.points_back
+    # "he" is Luke Littler: a sentence naming him brings no new person to a follow-up
+    assert {"luke", "littler"} <= followed.words
+    assert not {"luke", "littler"} & read_question("Who will he face in the final?", today).words
+
+
+def test_a_prefix_that_makes_another_thing_keeps_its_word_apart() -> None:
+    """A "semi-final" holds no "final" for a question about the final, nor a "vice-president" a president."""
+    asked = read_question("Who will he face in the final?", date(2024, 1, 2)).terms
+    assert "final" in asked
+    assert not asked & set(terms_of(["Rob Cross, his semi-final opponent, was the best he had faced."])[0]) - {"face"}
+    assert "final" in terms_of(["The finals will be between Littler and Humphries."])[0]
+    assert "presid" not in terms_of(["Vice-President Harris spoke."])[0]
 
 
 def test_a_leading_name_and_variants_count_but_dates_and_reporters_do_not() -> None:
