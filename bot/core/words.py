@@ -120,9 +120,7 @@ def spelled_out(acronym: str, text: str) -> bool:
     for each letter, next to each other, each of four letters or more and no stop word, so that no run of
     small words spells it ("under scrutiny" is no "US")."""
     run = r"[\s-]+".join(f"[{c.upper()}{c}][a-z]{{3,}}" for c in acronym.lower())
-    return any(
-        len(tokenize([m.group(0)])[0]) == len(acronym) for m in re.finditer(rf"\b{run}\b", text)
-    )
+    return any(len(tokenize([m.group(0)])[0]) == len(acronym) for m in re.finditer(rf"\b{run}\b", text))
 
 
 @cache
