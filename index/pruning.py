@@ -17,8 +17,7 @@ chunk cannot enter the k best (a term adds at most its weight times k1 + 1),
 but that bound is reached only as a term's count grows without end: at
 200,000 chunks it proved nothing for 95 of the growth benchmark's 100
 questions, and searching the rest cost a median 118 ms of CPU (p95 295).
-PostgreSQL, same index: 64 / 102 ms (median / p95) with this rule, 653 /
-1,213 scoring every chunk.
+With this rule, the figures are beside ``FIRST_ROWS``.
 Both keyword searches (SQLite's FTS5, PostgreSQL's SQL) use this rule; each
 says how to search with some terms left out of the match.
 """
@@ -34,8 +33,12 @@ IDF_FLOOR = 1e-6  # FTS5's, for terms in more than half the chunks
 # SQLite, 200,000 chunks, 100 questions, k 80, 2 cores of an AMD EPYC (median and p95 ms a search, against about
 # 175 and 390 scoring every chunk; share of the latter's 10 best found; questions whose 10 best were all found):
 # 10: 39, 68, 85%, 84; 30: 29, 53, 97%, 96; 60: 39, 62, 98%, 98; 120: 61, 112, 100%, 100.
-# On the dev set's 18,000 chunks, 60 times k is a quarter of the index, and the eval's figures did not move.
-FIRST_ROWS = 60
+# PostgreSQL, same index and questions: 30: 38, 74, 97%, 96; 60: 56, 103, 98%, 98 (against 552 and 1,231 scoring
+# every chunk); whole warm asks (keyword search is most of the slowest ones), two runs each, side by side:
+# 30: p50 58 / 58 ms, p95 99 / 99; 60: p50 79 / 85, p95 124 / 142.
+# Dev set (18,000 chunks, 30 times k a seventh of the index): 30 and 60 gave the same report but for one
+# multiple-choice question (mc_accuracy 0.6948 -> 0.6883); recall, mrr and answers did not move.
+FIRST_ROWS = 30
 
 
 def idf(chunks: int, holding: int) -> float:
