@@ -17,7 +17,7 @@ chunk cannot enter the k best (a term adds at most its weight times k1 + 1),
 but that bound is reached only as a term's count grows without end: at
 200,000 chunks it proved nothing for 95 of the growth benchmark's 100
 questions, and searching the rest cost a median 118 ms of CPU (p95 295).
-With this rule, the figures are beside ``FIRST_ROWS``.
+This rule's figures are beside ``FIRST_ROWS``.
 Both keyword searches (SQLite's FTS5, PostgreSQL's SQL) use this rule; each
 says how to search with some terms left out of the match.
 """

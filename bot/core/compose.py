@@ -14,8 +14,7 @@ from bot.core.params import Params
 from bot.core.question import Question
 from bot.core.stated import MONTH
 from bot.core.stories import same_story, spread
-from bot.core.words import FIGURE, YEAR
-from index.keyword import tokenize
+from bot.core.words import FIGURE, YEAR, terms_of
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -244,7 +243,7 @@ def _figure_in(sentence: str, question: Question) -> tuple[str, str] | None:
     ]
     if not numbers:
         return None
-    words = [(m.start(), tokenize([m.group(0)])[0]) for m in re.finditer(r"\w+", sentence)]
+    words = [(m.start(), terms_of([m.group(0)])[0]) for m in re.finditer(r"\w+(?:-\w+)*", sentence)]
     anchors = [pos for pos, toks in words if toks and toks[0] in question.terms]
     best = min(numbers, key=lambda m: min((abs(m.start() - a) for a in anchors), default=0))
     after = _COUNTED.match(sentence[best.end() :])

@@ -104,7 +104,9 @@ def missed_names(question: Question, passages: list[Passage]) -> list[str]:
     acronyms = [name for name in question.names if _is_acronym(name)]
     if acronyms:
         said |= {i for p in passages for i in initials(f"{p.title} {p.text}")}
-        said |= {a.lower() for a in acronyms if any(spelled_out(a, f"{p.title} {p.text}") for p in passages)}
+        for acronym in acronyms:
+            if any(spelled_out(acronym, f"{p.title} {p.text}") for p in passages):
+                said |= question.names[acronym]
     return [name for name, words in question.names.items() if not words & said]
 
 

@@ -39,11 +39,20 @@ COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "
 
 # "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
+# What a person is asked for as: "Which politician…", "Who was MVP?".
+_ROLES = (
+    r"(?:politician|player|singer|actor|actress|president|leader|ceo|star|rapper|artist|author|candidate|minister|"
+    r"senator|governor|judge|musician|athlete|champion|director|comedian|billionaire|celebrity|host|coach|driver|"
+    r"footballer|golfer|official|man|woman|prince|princess|king|queen|pope|lawmaker|chef|writer|journalist|founder|"
+    r"executive|boxer|striker|superstar|public figure|mvp|speaker|prime minister|chancellor|mayor|chairman|chair)"
+)
 # Checked in this order: "which US state" is a place, not a person ("who").
 _ASKED = [
     # "Who is/was <a name and nothing else>?": no kind (see :func:`kind_asked`)
     (None, re.compile(
-        r"^\s*(?i:who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")),
+        r"^\s*(?i:who(?:'s|’s|\s+is|\s+was|\s+are|\s+were))\s+"
+        rf"(?!(?i:{_ROLES})\s*\??\s*$)"  # "Who was MVP?" asks for a person
+        r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")),
     (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.IGNORECASE)),
     (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.IGNORECASE)),
     (NUMBER, re.compile(
@@ -73,11 +82,7 @@ _ASKED = [
         r"|painting|podcast)\b", re.IGNORECASE)),
     (PERSON, re.compile(
         rf"^\s*(?:who|whom|whose)\b|\bwho (?:is|was|were|will|did|has|had|won|beat|became)\b|\b{_THING}"
-        r"(?:person|people|politician|player|singer|actor|actress|president|leader|ceo|star|rapper|artist|author|"
-        r"candidate|minister|senator|governor|judge|musician|athlete|champion|director|comedian|billionaire|"
-        r"celebrity|host|coach|driver|footballer|golfer|official|man|woman|prince|princess|king|queen|pope|"
-        r"lawmaker|chef|writer|journalist|founder|executive|boxer|striker|superstar|public figure|member of|"
-        r"character)\b", re.IGNORECASE)),
+        rf"(?:person|people|{_ROLES}|member of|character)\b", re.IGNORECASE)),
     # Any other name: "What is the name of the storm…?", "What is it called?", "Which beer…?"
     (NAME, re.compile(
         r"\bwhat (?:is|was|were|are) (?:the )?names?\b|\bcalled\b|\bnamed\b|^\s*which\b|\bwhich \w+", re.IGNORECASE)),

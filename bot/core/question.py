@@ -45,6 +45,8 @@ _PREPOSITIONS = frozenset(
 _POINTING_BACK = re.compile(
     r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.IGNORECASE
 )
+# ...at someone: their names are no answer to it.
+_PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class Question:
     kind: str | None  # what it asks for (``bot.core.kind``): "person", "place", "number", …
     anchors: frozenset[str]  # stems its answer's span sits beside ("how many were injured": "injur")
     names: dict[str, set[str]]  # names it is about, each with its plain words
-    words: frozenset[str]  # the plain words of its text and of the question it follows up (``plain_words``)
+    # the plain words of its text (``plain_words``), and of the conversation before it when it points back at
+    # someone ("who will he face?": "he" is no answer; "who won it?" may be)
+    words: frozenset[str]
     capitalised: frozenset[str]  # its topic's capitalised words and numbers, as written
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
@@ -101,7 +105,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         kind=kind,
         anchors=anchors_of(kind, predicate),
         names=names_in(searched),
-        words=frozenset(plain_words(f"{context} {text}" if context else text)),  # "he" is in ``context``
+        words=frozenset(plain_words(f"{context} {text}" if context and _PERSONAL.search(text) else text)),
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(terms_of([topic])[0]),
         figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),

@@ -15,8 +15,12 @@ FIGURE = re.compile(
 )
 # Capitalised words after a sentence's first, and numbers: what answers to news questions mostly are.
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’.-]*[A-Za-z0-9]|\$?\d[\d,.]*%?")
-# Prefixes that make another thing of a word: a "semi-final" is no final, a "vice-president" no president.
-_OTHER_THING = re.compile(r"\b(semi|quarter|vice|ex|non|anti)-(?=[A-Za-z])", re.IGNORECASE)
+# Prefixes that make another thing of a word: a "semi-final" is no final, a "vice-president" no president;
+# before a name they do not ("anti-Israel protests" are about Israel).
+_OTHER_THING = re.compile(r"\b((?i:semi|quarter|vice|ex|non|anti))-(?=[a-z])")
+# Acronyms of two letters written out: any two words of an article spell some two-letter acronym ("annual
+# income", "also includes": "AI"), so only these count. Longer ones are spelled out by any run of words.
+_WRITTEN_OUT = {"ai": "artificial intelligence", "ev": "electric vehicle", "ip": "intellectual property"}
 _SMALL_WORDS = ("of", "and", "the", "for", "on", "in")
 # Countries as news names them where ISO 3166 does not.
 _SHORT_COUNTRY_NAMES = (
@@ -116,11 +120,14 @@ def initials(text: str) -> set[str]:
 
 
 def spelled_out(acronym: str, text: str) -> bool:
-    """Whether ``text`` writes ``acronym`` out in lower-case words ("AI": "artificial intelligence"): one word
+    """Whether ``text`` writes ``acronym`` out in lower-case words ("GDP": "gross domestic product"): one word
     for each letter, next to each other, each of four letters or more and no stop word, so that no run of
-    small words spells it ("under scrutiny" is no "US")."""
-    run = r"[\s-]+".join(f"[{c.upper()}{c}][a-z]{{3,}}" for c in acronym.lower())
-    return any(len(tokenize([m.group(0)])[0]) == len(acronym) for m in re.finditer(rf"\b{run}\b", text))
+    small words spells it; for two letters, only as ``_WRITTEN_OUT`` has it ("AI": "artificial intelligence")."""
+    letters = acronym.lower()
+    if len(letters) == 2:
+        return letters in _WRITTEN_OUT and re.search(rf"\b{_WRITTEN_OUT[letters]}", text, re.IGNORECASE) is not None
+    run = r"[\s-]+".join(f"{c}[a-z]{{3,}}" for c in letters)
+    return any(len(tokenize([m.group(0)])[0]) == len(letters) for m in re.finditer(rf"\b{run}\b", text))
 
 
 @cache

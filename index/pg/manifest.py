@@ -8,6 +8,7 @@ whole, or not at all.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,11 +21,14 @@ from psycopg_pool import ConnectionPool
 from index import stories
 from index.articles import Article
 from index.chunking import article_of, position_of
+from index.errors import StoreUnavailableError
 from index.keyword import KeywordDamage
 from index.manifest import CONSISTENT, Entry, Spans, pack_sentences, unpack_sentences
 from index.pg import keyword
 from index.pg.connect import unreachable
 from index.pg.stories import PostgresStories
+
+log = logging.getLogger(__name__)
 
 _COLUMNS = "id, content_hash, title, published_at, source, url, origin, chunks, indexed_at"
 _UPSERT = (
@@ -39,16 +43,18 @@ _SENTENCES = (
 )
 _MARK_MOVING = "INSERT INTO meta VALUES ('moving', 1) ON CONFLICT (key) DO NOTHING"
 _BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
-# The planner's statistics of the index's tables: a table never analysed is planned by defaults, and the
-# story of a new article (``PostgresStories.shared``) was then found by reading every sentence key of the index
-# (60-100 ms an article at 580,000 keys, growing with the archive) where the key index takes 1 ms. Autovacuum
-# analyses a table once a tenth of its rows changed, where it runs; the indexer applies the same rule itself,
-# every ANALYSE_EVERY articles written and at the end of each run, so that a server without autovacuum, or one
-# whose autovacuum has not come round yet after a large first run, plans by what the tables hold.
+# The planner's statistics of the index's tables. A table never analysed is planned by defaults: the story of a
+# new article (``PostgresStories.shared``) is then looked up by reading every sentence key of the index (60-100
+# ms an article at 580,000 keys, growing with the archive) instead of through the key index (1 ms). Autovacuum
+# analyses a table once a tenth of its rows changed, where it runs; the records apply the same rule themselves
+# every ANALYSE_EVERY articles written and at the end of each run, for a server without autovacuum, or whose
+# autovacuum has not come round yet after a large first run.
 _ANALYSED = ("articles", "sentences", "chunks", "terms", "stories", "story_sentences")
 _STALE = (
     "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = ANY(%s)"
     " AND (last_analyze IS NULL AND last_autoanalyze IS NULL OR n_mod_since_analyze > 50 + 0.1 * n_live_tup)"
+    " AND (pg_has_role((SELECT relowner FROM pg_class WHERE oid = relid), 'MEMBER')"  # who may analyse it
+    " OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)) ORDER BY relname"
 )
 ANALYSE_EVERY = 500
 _MARK_CONSISTENT = (
@@ -157,14 +163,20 @@ class PostgresManifest:
             self.analyse()
 
     def analyse(self) -> list[str]:
-        """Bring the planner's statistics of the tables changed by a tenth since they were last analysed up to
-        date (autovacuum's rule); the tables analysed."""
+        """Bring the planner's statistics of the tables changed by a tenth since they were last analysed (or
+        never analysed) up to date, each in a transaction of its own; the tables analysed. A failure is only
+        logged: the statistics make queries faster, nothing depends on them."""
         self._written = 0
-        with self._connection() as conn:
-            stale = [row[0] for row in conn.execute(_STALE, (list(_ANALYSED),)).fetchall()]
-            for table in stale:
-                conn.execute(psycopg.sql.SQL("ANALYZE {}").format(psycopg.sql.Identifier(table)))
-        return stale
+        done: list[str] = []
+        try:
+            with self._connection() as conn:
+                for (table,) in conn.execute(_STALE, (list(_ANALYSED),)).fetchall():
+                    conn.execute(psycopg.sql.SQL("ANALYZE {}").format(psycopg.sql.Identifier(table)))
+                    conn.commit()
+                    done.append(table)
+        except (psycopg.Error, StoreUnavailableError) as exc:
+            log.warning("the planner's statistics of %s were not brought up to date: %s", self._location, exc)
+        return done
 
     def sentence_vectors(self, articles: dict[str, str]) -> dict[tuple[str, int, int], np.ndarray]:
         """Vectors of the citable spans of ``articles`` (id -> content hash), by (id, start, end)."""
@@ -197,6 +209,7 @@ class PostgresManifest:
         """Put a recorded article in its story (one recorded before the records had stories)."""
         with self._transaction() as conn:
             stories.write(PostgresStories(conn), article, spans, vectors)
+        self._wrote()
 
     def memberships(self) -> dict[str, stories.Membership]:
         """Each article's story and copy group (``index.stories``), by article id."""

@@ -211,4 +211,9 @@ def test_an_acronym_is_matched_where_a_report_writes_it_out_in_lower_case() -> N
     asked = read_question("A robocall in New Hampshire used AI to fake the voice of who?", date(2024, 1, 26))
     assert missed_names(asked, [passage]) == ["New", "Hampshire"]
     assert spelled_out("AI", "an artificial intelligence-generated voice")
+    assert spelled_out("GDP", "the gross domestic product fell") and not spelled_out("GDP", "Gross Domestic Product")
     assert not spelled_out("US", "under scrutiny, until spring") and not spelled_out("AI", "an idea")
+    assert not spelled_out("AI", "annual income also includes") and not spelled_out("EU", "every user")
+    sars = "The outbreak of severe acute respiratory syndrome hit Hong Kong in 2003."
+    passage = Passage("a:00000", "a", "Outbreak", None, "s", "sars.txt", sars, 0, len(sars), 1.0, 0.5)
+    assert missed_names(read_question("What did SARS do to Hong Kong?", date(2024, 1, 26)), [passage]) == []

@@ -62,6 +62,8 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
         ("South Korea passed a law this week banning the sale of what?", None),
         ("Who is Luke Littler?", None),  # what he is, not who else
         ("Who is the CEO of OpenAI?", PERSON),
+        ("Who was MVP?", PERSON),  # a role, no name
+        ("Who is Prime Minister?", PERSON),
         ("Who is NATO'S SECRETARY GENERAL JENS STOLTENBERG now?", PERSON),  # read at once, capitals and all
     ],
 )
