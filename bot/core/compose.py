@@ -243,7 +243,8 @@ def _figure_in(sentence: str, question: Question) -> tuple[str, str] | None:
     ]
     if not numbers:
         return None
-    words = [(m.start(), terms_of([m.group(0)])[0]) for m in re.finditer(r"\w+(?:-\w+)*", sentence)]
+    found = list(re.finditer(r"\w+(?:-\w+)*", sentence))
+    words = zip((m.start() for m in found), terms_of([m.group(0) for m in found]))
     anchors = [pos for pos, toks in words if toks and toks[0] in question.terms]
     best = min(numbers, key=lambda m: min((abs(m.start() - a) for a in anchors), default=0))
     after = _COUNTED.match(sentence[best.end() :])

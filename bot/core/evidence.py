@@ -100,12 +100,13 @@ def missed_names(question: Question, passages: list[Passage]) -> list[str]:
     if not question.names:
         return []
     address = " ".join(re.split(r"[^\w]+", " ".join(p.location for p in passages)))  # "qantas.txt": "qantas txt"
-    said = set(plain_words(address)) | {w for p in passages for w in plain_words(f"{p.title} {p.text}")}
+    texts = [f"{p.title} {p.text}" for p in passages]
+    said = set(plain_words(address)) | {w for text in texts for w in plain_words(text)}
     acronyms = [name for name in question.names if _is_acronym(name)]
     if acronyms:
-        said |= {i for p in passages for i in initials(f"{p.title} {p.text}")}
+        said |= {i for text in texts for i in initials(text)}
         for acronym in acronyms:
-            if any(spelled_out(acronym, f"{p.title} {p.text}") for p in passages):
+            if any(spelled_out(acronym, text) for text in texts):
                 said |= question.names[acronym]
     return [name for name, words in question.names.items() if not words & said]
 
