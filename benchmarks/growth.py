@@ -1,6 +1,7 @@
 """Benchmark: what adding 10 articles costs as the archive grows.
 
 Usage: python benchmarks/growth.py [--json] [--small N] [--large N] [--keep FOLDER] [--database-url URL] DIR
+       python benchmarks/growth.py [--json] --adds FOLDER DIR
        python benchmarks/growth.py [--json] --asks FOLDER DIR
        python benchmarks/growth.py [--json] --keyword FOLDER [--first-rows N] DIR
 
@@ -14,9 +15,11 @@ bases are embedded by a stand-in (the real model's tokenizer, so articles are
 cut as the real model cuts them, and vectors of its dimension made from
 hashed words), which builds 200,000 chunks in minutes. Then the same 10 new
 articles are indexed into each with the real model, as an indexing round of
-a running deployment would, and timed:
+a running deployment would, and timed, in three rounds of 10 articles new to
+both, the two sizes taking turns to go first (one round of 5 seconds is at the
+mercy of whatever else the machine does):
 
-- ``add10_s_small``, ``add10_s_large``: seconds for that round;
+- ``add10_s_small``, ``add10_s_large``: median seconds of a round;
 - ``add10_ratio``: large / small; 1 means adding costs the same however big
   the archive is;
 - ``ask_p50_ms_large``, ``ask_p95_ms_large``: warm answers to DIR's questions
@@ -25,10 +28,12 @@ a running deployment would, and timed:
   them is the real work at that size.
 
 Everything is stored in a temporary folder (or ``--keep FOLDER``, to look at
-the indexes afterwards; their PostgreSQL schemas are then kept too). ``--asks
-FOLDER`` measures only the warm answers again, from the larger index kept in
-FOLDER, without building anything (the password of its database, which is not
-kept, from ``--database-url`` or the environment: PGPASSWORD, ~/.pgpass).
+the indexes afterwards; their PostgreSQL schemas are then kept too). ``--adds
+FOLDER`` measures the rounds of 10 again on the two indexes kept in FOLDER
+(each run adds 30 articles to each), ``--asks FOLDER`` only the warm answers
+from the larger one, without building anything (the password of its database,
+which is not kept, from ``--database-url`` or the environment: PGPASSWORD,
+~/.pgpass).
 ``--keyword FOLDER`` times the keyword search alone on DIR's questions in that
 index, with the rule of :mod:`index.pruning` (``--first-rows`` to try another
 value) and scoring every chunk sharing a term, and says how many of the
@@ -40,9 +45,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
@@ -63,6 +70,7 @@ from tests.conftest import pg_schema  # noqa: E402
 from tests.fakes import HashEmbedder  # noqa: E402
 
 NEW_ARTICLES = 10
+ROUNDS = 3  # rounds of NEW_ARTICLES added to each base; their median is reported
 SMALL, LARGE = 20_000, 200_000  # chunks in the two bases
 QUESTIONS = 100  # asked of the large index, at most
 
@@ -124,8 +132,7 @@ def build_base(settings: Settings, stand_in: StandIn, records: list[dict], chunk
     return total
 
 
-def add10(settings: Settings, real: Embedder, new: Path) -> float:
-    service = Service(settings, real)
+def add10(service: Service, new: Path) -> float:
     start = time.perf_counter()
     report = service.indexer.index_paths([new])
     seconds = time.perf_counter() - start
@@ -134,20 +141,36 @@ def add10(settings: Settings, real: Embedder, new: Path) -> float:
     return seconds
 
 
-KEPT = "large.json"  # where --keep notes the larger index, for --asks
+def add10_rounds(settings: dict[str, Settings], real: Embedder, records: list[dict], work: Path) -> dict:
+    """Median seconds of ``ROUNDS`` rounds of 10 articles new to every index in ``settings``, the indexes taking
+    turns to go first; each round's articles are copies of the last 10 of ``records`` with a tag of their own."""
+    services = {size: Service(s, real) for size, s in settings.items()}
+    seconds: dict[str, list[float]] = {size: [] for size in settings}
+    stamp = uuid.uuid4().hex[:8]  # new to the indexes however often they are measured
+    for r in range(ROUNDS):
+        new = write_jsonl(work / "new.jsonl", copies(records[-NEW_ARTICLES:], NEW_ARTICLES, f"new{stamp}-{r}-"))
+        for size in list(services)[:: 1 if r % 2 == 0 else -1]:
+            seconds[size].append(add10(services[size], new))
+    small, large = (statistics.median(seconds[size]) for size in ("small", "large"))
+    return {"add10_s_small": round(small, 2), "add10_s_large": round(large, 2), "add10_ratio": round(large / small, 2)}
 
 
-def write_kept(work: Path, settings: Settings) -> None:
-    """Note where the larger index is, for ``--asks``: its database's address without its password."""
-    url = settings.database_url.get_secret_value() if settings.database_url else None
-    kept = {"data_dir": str(settings.data_dir), "database_url": _without_password(url) if url else None}
+KEPT = "kept.json"  # where --keep notes the two indexes, for --adds, --asks and --keyword
+
+
+def write_kept(work: Path, settings: dict[str, Settings]) -> None:
+    """Note where the two indexes are: their folders and their database's address without its password."""
+    kept = {}
+    for size, s in settings.items():
+        url = s.database_url.get_secret_value() if s.database_url else None
+        kept[size] = {"data_dir": str(s.data_dir), "database_url": _without_password(url) if url else None}
     (work / KEPT).write_text(json.dumps(kept), encoding="utf-8")
 
 
-def kept_settings(keep: Path, database_url: str | None = None) -> Settings:
-    """The settings of the larger index that ``--keep`` left in ``keep``; the database's password is
+def kept_settings(keep: Path, database_url: str | None = None, size: str = "large") -> Settings:
+    """The settings of the index of ``size`` that ``--keep`` left in ``keep``; the database's password is
     ``database_url``'s, else the environment's (PGPASSWORD, ~/.pgpass)."""
-    kept = json.loads((keep / KEPT).read_text(encoding="utf-8"))
+    kept = json.loads((keep / KEPT).read_text(encoding="utf-8"))[size]
     url = kept["database_url"]
     if url and database_url:
         password = conninfo_to_dict(database_url).get("password")
@@ -167,13 +190,26 @@ def questions_of(folder: Path) -> list[dict]:
     return read_jsonl(folder / "questions.jsonl")[:QUESTIONS] if (folder / "questions.jsonl").exists() else []
 
 
+def load_real(settings: Settings) -> Embedder:
+    """The real model, warmed up: loading it is not indexing."""
+    real = load_embedder(
+        settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
+    )
+    real.embed(["warm up"])
+    return real
+
+
+def adds(folder: Path, keep: Path, database_url: str | None = None) -> dict:
+    """The rounds of 10 again, on the two indexes kept in ``keep``."""
+    settings = {size: kept_settings(keep, database_url, size) for size in ("small", "large")}
+    return add10_rounds(settings, load_real(settings["small"]), read_jsonl(folder / "articles.jsonl"), keep)
+
+
 def asks(folder: Path, keep: Path, database_url: str | None = None) -> dict:
     """Warm answers to DIR's questions from the larger index kept in ``keep`` (``database_url`` giving the
     password of its database)."""
     settings = kept_settings(keep, database_url)
-    real = load_embedder(
-        settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
-    )
+    real = load_real(settings)
     p50, p95 = ask_times(Service(settings, real), questions_of(folder))
     return {"ask_p50_ms_large": p50, "ask_p95_ms_large": p95}
 
@@ -208,9 +244,7 @@ def keyword(folder: Path, keep: Path, database_url: str | None = None, rows: int
     times k chunks matched, else the rule's own) and scoring every chunk, and what the rule found of the latter's
     best."""
     settings = kept_settings(keep, database_url)
-    real = load_embedder(
-        settings.embedding_model, settings.model_cache, settings.embedding_backend, settings.embedding_precision
-    )
+    real = load_real(settings)
     service = Service(settings, real)
     questions = questions_of(folder)
     search = service.retriever.manifest.keyword_search
@@ -244,16 +278,17 @@ def run(
     keep_schemas: bool = False,
 ) -> dict:
     """The figures above; with ``database_url``, each index keeps its records in a schema of its own there,
-    dropped afterwards unless ``keep_schemas`` (``--keep`` does, for ``--asks``)."""
+    dropped afterwards unless ``keep_schemas`` (``--keep`` does, for ``--adds``, ``--asks`` and ``--keyword``)."""
     records = read_jsonl(folder / "articles.jsonl")
     questions = questions_of(folder)
+    sizes = {"small": small, "large": large}
     with tempfile.TemporaryDirectory(prefix="newsqa-growth-") as tmp, ExitStack() as schemas:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         if any(work.glob("index-*")):
             raise SystemExit(f"{work} holds indexes of an earlier run: give an empty or new folder")
         settings = {
-            size: Settings(
+            name: Settings(
                 NEWSQA_DATA_DIR=work / f"index-{size}",
                 CHROMA_HOST=None,
                 **(
@@ -262,25 +297,18 @@ def run(
                     else {}
                 ),
             )
-            for size in (small, large)
+            for name, size in sizes.items()
         }
-        write_kept(work, settings[large])
-        first = settings[small]
-        real = load_embedder(
-            first.embedding_model, first.model_cache, first.embedding_backend, first.embedding_precision
-        )
-        real.embed(["warm up"])  # model loading is not indexing
+        write_kept(work, settings)
+        real = load_real(settings["small"])
         stand_in = StandIn(real)
-        built = {size: build_base(settings[size], stand_in, records, size, work) for size in (small, large)}
-        new = write_jsonl(work / "new.jsonl", copies(records[-NEW_ARTICLES:], NEW_ARTICLES, "new"))
-        seconds = {size: add10(settings[size], real, new) for size in (small, large)}
-        p50, p95 = ask_times(Service(settings[large], real), questions)
+        built = {name: build_base(settings[name], stand_in, records, size, work) for name, size in sizes.items()}
+        added = add10_rounds(settings, real, records, work)
+        p50, p95 = ask_times(Service(settings["large"], real), questions)
     return {
-        "chunks_small": built[small],
-        "chunks_large": built[large],
-        "add10_s_small": round(seconds[small], 2),
-        "add10_s_large": round(seconds[large], 2),
-        "add10_ratio": round(seconds[large] / seconds[small], 2),
+        "chunks_small": built["small"],
+        "chunks_large": built["large"],
+        **added,
         "ask_p50_ms_large": p50,
         "ask_p95_ms_large": p95,
     }
@@ -296,6 +324,9 @@ def main() -> None:
     )
     parser.add_argument("--database-url", help="keep each index's records in PostgreSQL there (a schema each)")
     parser.add_argument(
+        "--adds", type=Path, metavar="FOLDER", help="only measure the rounds of 10 again, on the indexes kept in FOLDER"
+    )
+    parser.add_argument(
         "--asks", type=Path, metavar="FOLDER", help="only measure the answers, from the larger index kept in FOLDER"
     )
     parser.add_argument(
@@ -306,6 +337,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.keyword:
         result = keyword(args.folder, args.keyword, args.database_url, args.first_rows)
+    elif args.adds:
+        result = adds(args.folder, args.adds, args.database_url)
     elif args.asks:
         result = asks(args.folder, args.asks, args.database_url)
     else:

@@ -57,6 +57,8 @@ def test_growth_adds_the_same_ten_articles_to_a_smaller_and_a_larger_index(tmp_p
     small, large = result["add10_s_small"], result["add10_s_large"]  # rounded to 0.01 s; the ratio is of the times
     assert (large - 0.005) / (small + 0.005) - 0.005 <= result["add10_ratio"] <= (large + 0.005) / (small - 0.005) + 0.005
     assert result["ask_p50_ms_large"] <= result["ask_p95_ms_large"]
+    adds = script("growth").adds(folder, tmp_path / "kept")  # the rounds of 10 again, on the kept indexes
+    assert adds["add10_s_small"] > 0 and adds["add10_s_large"] > 0
     again = script("growth").asks(folder, tmp_path / "kept")  # the answers alone, from the kept larger index
     assert again["ask_p50_ms_large"] <= again["ask_p95_ms_large"]
     keyword = script("growth").keyword(folder, tmp_path / "kept", rows=1)  # keyword search alone, a narrow match
@@ -99,7 +101,13 @@ def test_growth_keeps_no_password_of_its_database_and_takes_it_back_when_asked(t
 
     growth = script("growth")
     url = "postgresql://bench:s3cret@db.example:5432/news?options=-csearch_path%3Dnewsqa_growth"
-    growth.write_kept(tmp_path, Settings(NEWSQA_DATA_DIR=tmp_path / "index-300", NEWSQA_DATABASE_URL=url))
+    growth.write_kept(
+        tmp_path,
+        {
+            "small": Settings(NEWSQA_DATA_DIR=tmp_path / "index-100", NEWSQA_DATABASE_URL=url),
+            "large": Settings(NEWSQA_DATA_DIR=tmp_path / "index-300", NEWSQA_DATABASE_URL=url),
+        },
+    )
     assert "s3cret" not in (tmp_path / growth.KEPT).read_text()
 
     def parts(settings: Settings) -> dict:
