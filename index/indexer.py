@@ -122,7 +122,7 @@ class Indexer:
                     progress("reading", n, total)
             report.downloaded, report.not_modified = fetcher.downloaded, fetcher.not_modified
 
-    def reconcile(self, *, full: bool = True) -> Damage:
+    def reconcile(self, *, full: bool = True, entries: dict[str, Entry] | None = None) -> Damage:
         """Remove chunks no manifest row accounts for, and articles whose chunks are missing or hold other content;
         then write the keyword rows that articles lack, and remove those of no article's chunk; then place the
         articles of an earlier version in stories.
@@ -130,17 +130,24 @@ class Indexer:
         Returns what was found (nothing after a clean run). Rows are forgotten
         before their chunks are removed: a run killed in between leaves orphans,
         which the next one removes. Without ``full``, the store is taken to
-        hold what the rows promise (the last run ended cleanly) and is not read.
+        hold what the rows promise (the last run ended cleanly) and is not read,
+        nor are the keyword rows (written with their article's row, in one
+        transaction) unless an earlier version left them incomplete. ``entries``
+        are the manifest's rows as just read, if the caller has them; articles
+        forgotten here are taken out of it.
         """
-        entries = self.manifest.entries()
+        entries = self.manifest.entries() if entries is None else entries
         damage = find_damage(entries, self.store) if full else Damage(set(), [], {}, {})
         for article_id in sorted(damage.broken):
             self.manifest.forget(article_id)
         left = [c for a in sorted(damage.broken) for c in entries[a].chunk_ids if c in damage.stored]
         self.store.delete(damage.orphans + left)
-        found = replace(damage, keywords=self.mend_keywords())
-        mend_stories(self.manifest, self.store)  # an index made by an earlier version has none
-        return found
+        for article_id in damage.broken:
+            del entries[article_id]
+        if full or not self.manifest.keywords_complete:
+            damage = replace(damage, keywords=self.mend_keywords())
+        mend_stories(self.manifest, self.store, entries)  # an index made by an earlier version has none
+        return damage
 
     def complete_keywords(self) -> None:
         """Write the keyword rows of an index made by an earlier version now, unless an indexing run holds
@@ -165,7 +172,7 @@ class Indexer:
         found = self.manifest.keyword_damage()
         if found and not self.manifest.keywords_complete:
             log.info("writing the keyword rows of %d articles indexed by an earlier version", len(found.missing))
-        entries = self.manifest.entries()
+        entries = self.manifest.entries() if found.missing else {}
         extra, batch, size = list(found.extra), [], 0
         for article_id in sorted(found.missing):
             batch.append(entries[article_id])
@@ -198,8 +205,8 @@ class Indexer:
         """
         clean = self.manifest.consistent and self.store.count() == self.manifest.totals()[1]
         self.manifest.mark_consistent(False)  # before the store changes: a run killed from here leaves a full check
-        self.reconcile(full=not clean)
-        entries = self.manifest.entries()
+        entries = self.manifest.entries()  # read once: at 200,000 chunks each read costs 0.2 s (PostgreSQL)
+        self.reconcile(full=not clean, entries=entries)
         articles = keep_fuller(batch.articles, batch.from_summary, entries, report)
         articles, renamed = dedupe(articles, entries, batch.clean_origins, report)
         for entry in renamed:

@@ -24,14 +24,19 @@ BATCH = 200
 log = logging.getLogger(__name__)
 
 
-def mend_stories(manifest: Records, store: ChunkStore) -> int:
+def mend_stories(manifest: Records, store: ChunkStore, entries: dict[str, Entry] | None = None) -> int:
     """Place every recorded article that has its sentences' vectors but no story yet; the number placed.
 
-    Articles without kept vectors (indexed by an even earlier version) are
-    embedded again by the next indexing run, which places them then.
+    ``entries`` are the manifest's rows, if the caller has just read them
+    (they are read only when some article is to be placed). Articles without
+    kept vectors (indexed by an even earlier version) are embedded again by
+    the next indexing run, which places them then.
     """
-    placed, kept_vectors = manifest.memberships(), manifest.with_sentences()
-    missing = [e for e in manifest.entries().values() if e.id not in placed and e.id in kept_vectors]
+    unplaced = manifest.with_sentences() - manifest.memberships().keys()
+    if not unplaced:
+        return 0
+    entries = manifest.entries() if entries is None else entries
+    missing = [entries[a] for a in unplaced if a in entries]
     if not missing:
         return 0
     log.info("placing %d articles indexed by an earlier version in stories", len(missing))

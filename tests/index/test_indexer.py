@@ -82,16 +82,23 @@ def test_after_a_clean_run_the_store_is_read_in_full_only_when_its_count_disagre
 ) -> None:
     fake_indexer.index_paths([articles_dir])
     assert fake_indexer.manifest.consistent
-    full_reads = []
+    full_reads, reads = [], []
     real_ids = type(fake_indexer.store).ids
     monkeypatch.setattr(type(fake_indexer.store), "ids", lambda store: full_reads.append(1) or real_ids(store))
+    for method in ("entries", "keyword_damage"):  # each reads every article's rows
+        real = getattr(type(fake_indexer.manifest), method)
+        monkeypatch.setattr(
+            type(fake_indexer.manifest), method, lambda m, real=real, method=method: reads.append(method) or real(m)
+        )
     fake_indexer.index_paths([articles_dir])
-    assert not full_reads  # a clean run left the store as its rows say: nothing to reconcile
+    assert not full_reads  # a clean run left the store as its rows say: nothing to reconcile...
+    assert reads == ["entries"]  # ...and its keyword rows, written with their articles' rows; the rows read once
     clean = stored_ids(fake_indexer)
     fake_indexer.store.delete([sorted(clean)[-1]])  # changed behind the index's back: the counts disagree
     full_reads.clear()
+    reads.clear()
     report = fake_indexer.index_paths([articles_dir])
-    assert full_reads and report.updated + report.added == 1
+    assert full_reads and "keyword_damage" in reads and report.updated + report.added == 1
     assert stored_ids(fake_indexer) == clean
     assert_consistent(fake_indexer)
 
