@@ -23,9 +23,12 @@ from bot.core.kind import (
 from bot.core.words import YEAR
 from index.keyword import tokenize
 
-# "how many people", "how much money": the thing counted, next to every count of it.
+# "how many people", "how much money", "how many Boeing 737 Max 9 jets were…": the thing counted, up to
+# the verb, next to every count of it.
 _HOW_MANY = re.compile(
-    r"\bhow (?:many|much)\s+[\w'’-]+|\bhow \w+\b|\bwhat (?:percentage|percent|share) of\s+[\w'’-]+", re.IGNORECASE
+    r"\bhow (?:many|much)\s+(?:[\w'’-]+\s+){0,5}?(?=(?:were|was|are|is|did|do|does|have|has|had|will|would|could"
+    r"|can)\b)|\bhow (?:many|much)\s+[\w'’-]+|\bhow \w+\b|\bwhat (?:percentage|percent|share) of\s+[\w'’-]+",
+    re.IGNORECASE,
 )
 # A date after "since" in its clause: what is compared with, not when something happened.
 _SINCE = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)

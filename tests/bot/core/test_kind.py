@@ -158,6 +158,8 @@ def test_of_several_figures_the_one_beside_what_is_asked_answers() -> None:
     assert short_for(NUMBER, [toll], "How many people were killed?") == "84"  # nothing beside either: the first
     flights = "The FAA grounded 171 planes, and 40 flights were cancelled on Sunday."
     assert short_for(NUMBER, [flights], "How many flights were cancelled?") == "40"
+    jets = "The FAA has grounded 171 of 215 MAX 9 jets in service."  # the thing counted sits beside the fleet's size
+    assert short_for(NUMBER, [jets], "How many Boeing 737 Max 9 jets were grounded this month?") == "171"
 
 
 def test_a_year_after_since_is_no_date_of_the_event() -> None:
