@@ -21,9 +21,9 @@ Each problem found is of one kind:
 Checking reads the manifest without writing to it (through a read-only
 connection, or without creating the tables of a database where none are), and from
 the store the ids of all chunks and of those that carry a row's content hash;
-it needs no embedding model. The indexer's reconcile, which every indexing run
-and every repair starts with, acts on the same comparisons (``find_damage``,
-and the manifest's ``keyword_damage``).
+it needs no embedding model. The indexer's reconcile, which every repair and
+every indexing run after one that did not end cleanly starts with, acts on the
+same comparisons (``find_damage``, and the manifest's ``keyword_damage``).
 """
 
 from __future__ import annotations

@@ -146,6 +146,8 @@ class Indexer:
             del entries[article_id]
         if full or not self.manifest.keywords_complete:
             damage = replace(damage, keywords=self.mend_keywords())
+        else:
+            self._remove_legacy_keywords()  # a folder an earlier run could not remove
         mend_stories(self.manifest, self.store, entries)  # an index made by an earlier version has none
         return damage
 
@@ -184,10 +186,14 @@ class Indexer:
             self._write_keywords(batch, extra)
         if not self.manifest.keywords_complete:
             self.manifest.mark_keywords_complete()
-        if self.legacy_keywords is not None and self.legacy_keywords.exists():
+        self._remove_legacy_keywords()
+        return found
+
+    def _remove_legacy_keywords(self) -> None:
+        """Remove the keyword index an earlier version saved beside the manifest, once its rows are there."""
+        if self.manifest.keywords_complete and self.legacy_keywords is not None and self.legacy_keywords.exists():
             shutil.rmtree(self.legacy_keywords, ignore_errors=True)
             log.info("removed %s: the keyword index is kept in the manifest now", self.legacy_keywords)
-        return found
 
     def _write_keywords(self, entries: list[Entry], extra: list[str]) -> None:
         hits = {h.id: h for h in self.store.get([c for e in entries for c in e.chunk_ids])}
@@ -224,9 +230,7 @@ class Indexer:
         self._embed_and_write(todo, entries, report, progress)
         self.manifest.mark_consistent(True)
 
-    def _prune(
-        self, entries: dict[str, Entry], seen: set[str], read_origins: set[str], report: IndexReport
-    ) -> None:
+    def _prune(self, entries: dict[str, Entry], seen: set[str], read_origins: set[str], report: IndexReport) -> None:
         for entry in list(entries.values()):
             origin = Path(entry.origin)
             gone = origin.is_absolute() and not origin.exists()
@@ -266,9 +270,7 @@ class Indexer:
         if progress:
             progress("embedding", done, len(todo))
 
-    def _flush(
-        self, pending: list[tuple[Article, list[Chunk]]], entries: dict[str, Entry], report: IndexReport
-    ) -> int:
+    def _flush(self, pending: list[tuple[Article, list[Chunk]]], entries: dict[str, Entry], report: IndexReport) -> int:
         if not pending:
             return 0
         plans = [plan(article, chunks, self.embedder) for article, chunks in pending]
@@ -294,4 +296,3 @@ class Indexer:
                 report.updated += 1
             report.chunks += n
         return len(pending)
-

@@ -9,6 +9,7 @@ feed would have brought them, a batch of them per read of the store.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -24,7 +25,7 @@ BATCH = 200
 log = logging.getLogger(__name__)
 
 
-def mend_stories(manifest: Records, store: ChunkStore, entries: dict[str, Entry] | None = None) -> int:
+def mend_stories(manifest: Records, store: ChunkStore, entries: Mapping[str, Entry] | None = None) -> int:
     """Place every recorded article that has its sentences' vectors but no story yet; the number placed.
 
     ``entries`` are the manifest's rows, if the caller has just read them

@@ -181,4 +181,8 @@ def test_while_a_run_holds_the_lock_questions_are_refused_until_it_has_written_t
     assert report.unchanged == 14 and complete_when_reading == [True]
     assert not earlier.legacy_keyword_dir.exists()
     assert_consistent(service.indexer)
+    (earlier.legacy_keyword_dir / "gen-7-abc").mkdir(parents=True)  # left by a run that could not remove it
+    assert service.indexer.manifest.consistent  # the next run checks nothing in full, and still removes it
+    service.indexer.index_paths([DATA / "realtimeqa-slice.jsonl"])
+    assert not earlier.legacy_keyword_dir.exists()
     assert "bb2da17bf5344fc5" in {p.article_id for p in service.retriever.search("Who won the Tetris title?", 3)}
