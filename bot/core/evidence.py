@@ -16,7 +16,7 @@ import numpy as np
 
 from bot.core.kind import kind_fit
 from bot.core.params import Params
-from bot.core.question import Question
+from bot.core.question import Question, looks_ahead
 from bot.core.stories import newest_copies
 from bot.core.words import capitalised, initials, plain_words, spelled_out, terms_of
 from index.filters import Filter
@@ -136,6 +136,8 @@ def rank(
         score += params.w_shape * answer_shape(span.text, question, params)
         if boost is not None and boost.covers(span.passage.published):
             score += params.w_recent
+        if question.ahead and looks_ahead(span.text):
+            score += params.w_ahead
         ranked.append(Evidence(span.passage, span.start, span.end, span.text, score, sim))
     return sorted(ranked, key=lambda e: e.score, reverse=True)
 

@@ -45,6 +45,11 @@ _PREPOSITIONS = frozenset(
 _POINTING_BACK = re.compile(
     r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.IGNORECASE
 )
+# A question about what is still to come ("who will he face in the final?"); its answer is said the same way.
+# "Will" opening a clause asks it too; elsewhere it is a name ("Will Smith").
+_AHEAD = re.compile(
+    r"\b(?:will|won't|shall|going to|(?:is|are) (?:set|scheduled|expected|due) to)\b|(?:^|(?<=[.?!:]\s))Will\b"
+)
 # ...at someone: their names are no answer to it.
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 
@@ -70,6 +75,7 @@ class Question:
     terms: frozenset[str]  # its topic's keyword stems
     figures: frozenset[str]  # numbers it gives itself (no answer to it)
     english: bool  # asked in English, the language of the articles and the model (``bot.core.language``)
+    ahead: bool  # asks about what is still to come ("who will he face?"), not what happened
     points_back: bool  # names nothing of its own and points at what was said before ("when is it?")
     context: str | None = field(default=None)  # the earlier question it follows up
 
@@ -110,6 +116,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         terms=frozenset(terms_of([topic])[0]),
         figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),
         english=is_english(text),
+        ahead=looks_ahead(searched),
         points_back=follows_up(text),
         context=context,
     )
@@ -151,6 +158,12 @@ def predicate_of(topic: str) -> str:
         if words[i].lower() in _PREPOSITIONS:
             return " ".join(words[:i])
     return " ".join(words)
+
+
+def looks_ahead(text: str) -> bool:
+    """Whether ``text`` says what is still to come: "who will he face?", "the final is set to…" (a sentence
+    about what happened, "Littler took down Rob Cross", does not answer a question about what will)."""
+    return _AHEAD.search(text) is not None
 
 
 def follows_up(text: str) -> bool:

@@ -182,12 +182,14 @@ def test_chat_answers_until_an_empty_line(env: Settings) -> None:
 
 
 def test_chat_takes_a_question_that_points_back_as_a_follow_up(env: Settings) -> None:
-    """ "Who will he face…" after "Who is Luke Littler?" is answered from the Littler report; a question
-    naming its own topic starts afresh."""
+    """ "Who will he face…" after "Who is Luke Littler?" is answered from the Littler report, with the final
+    still to come (Luke Humphries), not the semi-final he won (Rob Cross); a question naming its own topic
+    starts afresh."""
     assert run("index", str(DATA / "realtimeqa-slice.jsonl"))[0] == 0
     talk = "Who is Luke Littler?\nWho will he face in the final?\nWhat did Doug Burgum say about the border?\n\n"
     answers = runner.invoke(app, ["chat"], input=talk).stdout.split("\n? ")
     assert "Littler" in answers[2].split("Sources")[0] and "darts" in answers[2]
+    assert answers[2].startswith("Luke Humphries — The finals, set for January 3, 2024")
     assert "Burgum" in answers[3] and "Littler" not in answers[3]
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.core.question import (
     follows_up,
+    looks_ahead,
     order_asked,
     predicate_of,
     read_question,
@@ -86,6 +87,20 @@ def test_a_question_that_points_back_follows_up_the_conversation() -> None:
     assert {"luke", "littler"} <= followed.words
     assert not {"luke", "littler"} & read_question("Who will he face in the final?", today).words
     assert not {"luke", "littler"} & read_question("Who won it?", today, context="Who is Luke Littler?").words
+
+
+def test_a_question_about_what_is_still_to_come_looks_ahead() -> None:
+    today = date(2024, 1, 5)
+    assert read_question("Who will he face in the final?", today, context="Who is Luke Littler?").ahead
+    assert read_question("Which team is set to host the final?", today).ahead
+    assert not read_question("Who beat Luke Littler in the final?", today).ahead
+    assert not read_question("Who is Luke Littler?", today).ahead
+    assert read_question("Will Littler win the final?", today).ahead
+    assert not read_question("Who did Will Smith slap at the Oscars?", today).ahead
+    # a sentence is read the same way: the final still to come, not the semi-final won
+    assert looks_ahead("The finals, set for January 3, 2024, will be between Littler and Luke Humphries.")
+    assert not looks_ahead("Luke Littler took down Rob Cross in order to secure a spot in the Finals.")
+    assert not looks_ahead("Willow Creek residents said goodwill was shown.")  # "will" as a word only
 
 
 def test_a_prefix_that_makes_another_thing_keeps_its_word_apart() -> None:
