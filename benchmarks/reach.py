@@ -1,6 +1,6 @@
 """What an eval set lets any retriever reach: the questions some passage of its articles answers.
 
-Usage: python benchmarks/reach.py EVAL_DIR [--report eval-report.jsonl] [--share 0.5] [--json]
+Usage: python benchmarks/reach.py EVAL_DIR [--report eval-report.jsonl] [--share 0.5] [--days N] [--json]
 
 A question is *reachable* when some stretch of an article as long as a cited
 passage (``PASSAGE_CHARS``) holds its gold answer (every word of it, the
@@ -10,6 +10,11 @@ stems: a passage that states the answer about what was asked. The set's
 question's words may be paragraphs apart and about different things (a page of
 state news briefs names "California" and "flood" in separate items), so a
 question no article answers may still count as grounded (30 of the dev set's 124).
+
+With ``--days N``, only articles published in the N days up to the question's
+date count (the eval asks each question on its date): a question is then
+reachable when the news of its week reports it, not an older story that
+happens to name the answer with the question's words.
 
 With the per-question report of ``newsqa eval``, every score is printed over
 the reachable and the unreachable questions apart: what is left to gain is
@@ -23,6 +28,7 @@ import argparse
 import json
 import statistics
 import sys
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -60,6 +66,16 @@ def _stretches(text: str) -> list[tuple[frozenset[str], frozenset[str]]]:
     return [(frozenset(words(stretch)), frozenset(stems)) for stretch, stems in zip(cut, tokenize(cut))]
 
 
+def within(articles: list[dict], day: str, days: int | None) -> list[str]:
+    """The texts of ``articles`` published in the ``days`` days up to ``day`` (YYYY-MM-DD), both included; all of
+    them when ``days`` is None."""
+    if days is None:
+        return [a["text"] for a in articles]
+    until = date.fromisoformat(day)
+    since = (until - timedelta(days=days)).isoformat()
+    return [a["text"] for a in articles if a.get("published_at") and since <= a["published_at"][:10] <= day]
+
+
 def scores(rows: list[dict]) -> dict[str, float | int]:
     """The eval's scores over some of its report's rows."""
     ranks = [r["gold_rank"] for r in rows]
@@ -84,11 +100,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("eval_dir", type=Path)
     parser.add_argument("--report", type=Path, help="the per-question report of `newsqa eval` on this set")
     parser.add_argument("--share", type=float, default=SHARE)
+    parser.add_argument("--days", type=int, help="only articles of the N days up to each question's date count")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    articles = [a["text"] for a in read_jsonl(args.eval_dir / "articles.jsonl")]
+    articles = read_jsonl(args.eval_dir / "articles.jsonl")
     questions = [q for q in read_jsonl(args.eval_dir / "questions.jsonl") if q.get("answerable", True)]
-    reach = {q["id"]: reachable(q["question"], q["answer"], articles, args.share) for q in questions}
+    if args.days is not None and any(not q.get("date") for q in questions):
+        parser.error("--days needs every question's date")
+    reach = {
+        q["id"]: reachable(q["question"], q["answer"], within(articles, q.get("date"), args.days), args.share)
+        for q in questions
+    }
     grounded = {q["id"] for q in questions if q.get("grounded", True)}
     figures: dict = {
         "answerable": len(questions),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -129,3 +130,29 @@ def test_a_question_is_reachable_only_where_one_passage_holds_its_answer_and_its
     assert not reach.reachable("Who did Littler lose to?", "Luke Humphries", [article])  # "Luke" is far away
     assert reach.reachable("Who did Littler lose to?", "Humphries", [article])
     assert not reach.reachable(question, "Rob Cross", [article])
+
+
+def test_with_days_only_the_news_of_the_questions_week_reaches_it(tmp_path: Path, capsys) -> None:
+    """An older story naming the answer with the question's words does not count with ``--days``: the question
+    asked on 2024-01-05 is reported by the article of 2024-01-03, not by the one of 2019."""
+    reach = script("reach")
+    final, other = "Luke Humphries won the darts world championship final.", "Rob Cross won the final."
+    articles = [
+        {"id": "old", "published_at": "2019-01-02", "text": final},
+        {"id": "new", "published_at": "2024-01-03", "text": f"Reported on Wednesday: {final}"},
+        {"id": "later", "published_at": "2024-01-06", "text": f"Who won the darts world championship? {other}"},
+    ]
+    question = {"id": "q", "question": "Who won the darts world championship final?", "date": "2024-01-05"}
+    assert reach.within(articles, "2024-01-05", 7) == [articles[1]["text"]]  # the days up to the question's
+    assert len(reach.within(articles, "2024-01-05", None)) == 3
+    (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in articles))
+    asked = [{**question, "answer": "Luke Humphries"}, {**question, "id": "r", "answer": "Rob Cross"}]
+    (tmp_path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in asked))
+    reach.main([str(tmp_path), "--days", "7", "--json"])
+    assert json.loads(capsys.readouterr().out)["reachable"] == 1  # Rob Cross only in a report after the date
+    del articles[1]  # now only the 2019 story names Luke Humphries
+    (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in articles))
+    reach.main([str(tmp_path), "--days", "7", "--json"])
+    assert json.loads(capsys.readouterr().out)["reachable"] == 0
+    reach.main([str(tmp_path), "--json"])
+    assert json.loads(capsys.readouterr().out)["reachable"] == 2
