@@ -152,7 +152,9 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     names = names_of(sentence)
     if kind in (TITLE, NAME):
         return [Span(m.group("t").strip(), m.start("t"), TITLE) for m in _QUOTED.finditer(sentence)] + names
-    if kind == PERSON:  # a person's name is neither a place nor an organisation's
+    if kind == PERSON:  # a person's name is neither a place nor an organisation's, nor a title in quotes
+        quoted = [(m.start("t"), m.end("t")) for m in _QUOTED.finditer(sentence)]
+        names = [n for n in names if not any(a <= n.start < b for a, b in quoted)]
         return [n for n in names if n.kind is None] or [n for n in names if n.kind == ORGANISATION]
     if kind in (COUNTRY, REGION):  # "which state…?": no country answers it, nor a state "which country…?"
         wanted, other = (countries(), subdivisions()) if kind == COUNTRY else (subdivisions(), countries())

@@ -67,7 +67,8 @@ def names_of(sentence: str) -> list[Span]:
 
     A single word opening the sentence ("Passengers said…"), a run in
     capitals and a dateline ("WASHINGTON (AP) —") are not taken for names; a
-    single word in capitals ("ISIS") is. A possessive ends a name ("Iran's
+    single word in capitals ("ISIS") is, and so is a country or subdivision
+    opening it ("Greece has legalized…"). A possessive ends a name ("Iran's
     Supreme Leader").
     """
     runs: list[Span] = []
@@ -99,7 +100,7 @@ def names_of(sentence: str) -> list[Span]:
                 break
         start, end = words[i].start(), words[j - 1].end()
         text = _POSSESSIVE.sub("", sentence[start:end].rstrip(".,’'"))
-        opening = i == 0 and j == 1 and not text.isupper()
+        opening = i == 0 and j == 1 and not text.isupper() and fold(text) not in places()
         capitals = j - i > 1 and text.isupper()  # a heading or a dateline in capitals
         if text and not opening and not capitals:
             runs.append(Span(text, start, _type_of(text)))

@@ -182,6 +182,20 @@ def test_events_and_buildings_are_no_people() -> None:
     assert short_for(kind_asked(where), [waves], where) == "Alexandra Palace"
 
 
+def test_a_country_opening_the_sentence_is_a_name_and_a_title_in_quotes_no_person() -> None:
+    """Real sentences of the dev set: the country that answered was the sentence's first word, passed over for
+    the Netherlands of the next quote; a song's title answered "which pop star"."""
+    question = "Which country became the first Orthodox Christian nation to legalise same-sex marriage?"
+    greece = "Greece has legalized same-sex civil marriage, becoming the first majority-Orthodox Christian country to do so."
+    netherlands = "In 2001, the Netherlands was the first country in the world to open civil marriage for same-sex couples."
+    assert short_for(COUNTRY, [greece, netherlands], question) == "Greece"
+    assert short_for(COUNTRY, ["Passengers said the Netherlands was next."], question) == "Netherlands"
+    star = "Which pop star is being sued for starting her concerts hours late?"
+    fans = 'Two Madonna fans didn\'t get "Into the Groove" with the pop icon, and now they\'re suing the singer.'
+    assert short_for(PERSON, [fans], star) is None  # "Madonna" alone: the rules cannot tell a person by one word
+    assert short_for(PERSON, [fans, "Madonna Louise Ciccone was sued on Tuesday."], star) == "Madonna Louise Ciccone"
+
+
 def test_where_asks_for_a_place_something_is_put_in() -> None:
     """The sample: "Israel" is who was accused, "Iran" where the attack happened."""
     where = "Where did the attack happen?"
