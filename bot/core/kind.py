@@ -201,7 +201,13 @@ def is_sure(kind: str, span: Span) -> bool:
 
 
 def _numbers(sentence: str) -> list[Span]:
-    found = [Span(m.group(0), m.start()) for m in FIGURE.finditer(sentence) if not YEAR.fullmatch(m.group("n"))]
+    """Counts and amounts: no year, and no day of a date ("killed … on January 3, 2020" counts nobody)."""
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence) if not m.group(0)[:1].islower()]
+    found = [
+        Span(m.group(0), m.start())
+        for m in FIGURE.finditer(sentence)
+        if not YEAR.fullmatch(m.group("n")) and not any(a <= m.start("n") < b for a, b in dates)
+    ]
     found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
     found += [Span(m["n"] or m["m"], m.start("n") if m["n"] else m.start("m")) for m in _AGE.finditer(sentence)]
     return sorted(found, key=lambda s: s.start)

@@ -162,6 +162,15 @@ def test_of_several_figures_the_one_beside_what_is_asked_answers() -> None:
     assert short_for(NUMBER, [jets], "How many Boeing 737 Max 9 jets were grounded this month?") == "171"
 
 
+def test_a_day_of_a_date_is_no_count() -> None:
+    """The sample: "how many were killed" was answered 3, the day Soleimani was killed."""
+    killed = "Soleimani was killed in a US airstrike at Baghdad International Airport on January 3, 2020."
+    deaths = "The dual explosions resulted in the deaths of at least 84 people and left 284 others injured."
+    assert short_for(NUMBER, [killed], "How many people were killed?") is None
+    assert short_for(NUMBER, [killed, deaths], "How many people were killed?") == "84"
+    assert short_for(NUMBER, ["On 3 May 2024 12 people died; on Monday 5 more."], "How many died?") == "12"
+
+
 def test_a_year_after_since_is_no_date_of_the_event() -> None:
     record = "This attack stands as the deadliest in Iran since the country's 1979 revolution."
     assert short_for(DATE, [record], "When did the attack happen?") is None

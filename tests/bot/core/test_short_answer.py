@@ -20,6 +20,8 @@ from bot.core.language import is_english
             "sample_index",
         ),
         ("How many people were killed in the Kerman bombing?", "84", "sample_index"),
+        # not "3", the day of "killed … on January 3, 2020" (Soleimani, in the sentence after)
+        ("How many people were killed in the bombing near Soleimani's grave?", "84", "sample_index"),
         ("where did the attack happen?", "Iran", "sample_index"),  # not "Israel", who was accused
         (
             "Which airline operated the flight whose door panel blew out mid-air?",
