@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bot.core.evaluate import PASSAGE_CHARS, read_jsonl, words  # noqa: E402
 from index.keyword import tokenize  # noqa: E402
+from index.read.dates import read_date  # noqa: E402
 
 SHARE = 0.5  # of the question's keyword stems, as the set's `grounded` flag asks of a whole article
 STEP = PASSAGE_CHARS // 3  # stretches overlap, so that no answer is cut in two by all of them
@@ -66,14 +67,14 @@ def _stretches(text: str) -> list[tuple[frozenset[str], frozenset[str]]]:
     return [(frozenset(words(stretch)), frozenset(stems)) for stretch, stems in zip(cut, tokenize(cut))]
 
 
-def within(articles: list[dict], day: str, days: int | None) -> list[str]:
-    """The texts of ``articles`` published in the ``days`` days up to ``day`` (YYYY-MM-DD), both included; all of
-    them when ``days`` is None."""
-    if days is None:
+def within(articles: list[dict], day: str | None, days: int | None) -> list[str]:
+    """The texts of ``articles`` published in the ``days`` days up to ``day`` (YYYY-MM-DD), ``day`` the last
+    of them; all of them when ``days`` is None. Dates are read as the indexer reads them (``read_date``)."""
+    if days is None or day is None:
         return [a["text"] for a in articles]
     until = date.fromisoformat(day)
-    since = (until - timedelta(days=days)).isoformat()
-    return [a["text"] for a in articles if a.get("published_at") and since <= a["published_at"][:10] <= day]
+    since = until - timedelta(days=days - 1)
+    return [a["text"] for a in articles if since <= (read_date(a.get("published_at")) or date.min) <= until]
 
 
 def scores(rows: list[dict]) -> dict[str, float | int]:
@@ -100,13 +101,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("eval_dir", type=Path)
     parser.add_argument("--report", type=Path, help="the per-question report of `newsqa eval` on this set")
     parser.add_argument("--share", type=float, default=SHARE)
-    parser.add_argument("--days", type=int, help="only articles of the N days up to each question's date count")
+    parser.add_argument(
+        "--days", type=int, help="only articles of the N days up to each question's date (the last of them) count"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     articles = read_jsonl(args.eval_dir / "articles.jsonl")
     questions = [q for q in read_jsonl(args.eval_dir / "questions.jsonl") if q.get("answerable", True)]
-    if args.days is not None and any(not q.get("date") for q in questions):
-        parser.error("--days needs every question's date")
+    if args.days is not None and (args.days < 1 or any(not q.get("date") for q in questions)):
+        parser.error("--days needs a number of days of 1 or more, and every question's date")
     reach = {
         q["id"]: reachable(q["question"], q["answer"], within(articles, q.get("date"), args.days), args.share)
         for q in questions

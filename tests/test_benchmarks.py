@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from index.embed.base import Embedder
@@ -144,6 +145,8 @@ def test_with_days_only_the_news_of_the_questions_week_reaches_it(tmp_path: Path
     ]
     question = {"id": "q", "question": "Who won the darts world championship final?", "date": "2024-01-05"}
     assert reach.within(articles, "2024-01-05", 7) == [articles[1]["text"]]  # the days up to the question's
+    assert reach.within(articles, "2024-01-05", 3) == [articles[1]["text"]]  # the 3rd, 4th and 5th
+    assert reach.within(articles, "2024-01-05", 2) == []
     assert len(reach.within(articles, "2024-01-05", None)) == 3
     (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in articles))
     asked = [{**question, "answer": "Luke Humphries"}, {**question, "id": "r", "answer": "Rob Cross"}]
@@ -156,3 +159,6 @@ def test_with_days_only_the_news_of_the_questions_week_reaches_it(tmp_path: Path
     assert json.loads(capsys.readouterr().out)["reachable"] == 0
     reach.main([str(tmp_path), "--json"])
     assert json.loads(capsys.readouterr().out)["reachable"] == 2
+    with pytest.raises(SystemExit):
+        reach.main([str(tmp_path), "--days", "0"])
+    assert "--days needs a number of days of 1 or more" in capsys.readouterr().err

@@ -89,6 +89,8 @@ _ASKED = [
 ]  # fmt: skip
 
 _QUOTED = re.compile(r"[\"“](?P<t>[^\"“”]{2,80})[\"”]")
+_TITLE_WORDS = 8
+_SPEECH = re.compile(r"[,.!?;]")
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
 _NUMBER_WORDS = (
     r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
@@ -106,6 +108,8 @@ _DATE = re.compile(
     rf"|{_WEEKDAY})\b|{YEAR.pattern}",
     re.IGNORECASE,
 )
+# A date names its month or weekday with a capital ("January 3", not "12 may have died").
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]")
 # What "what time", "which year" and "which month" ask for.
 _WHEN_PARTS = {
     CLOCK: re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b", re.IGNORECASE),
@@ -152,8 +156,8 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     names = names_of(sentence)
     if kind in (TITLE, NAME):
         return [Span(m.group("t").strip(), m.start("t"), TITLE) for m in _QUOTED.finditer(sentence)] + names
-    if kind == PERSON:  # a person's name is neither a place nor an organisation's, nor a title in quotes
-        quoted = [(m.start("t"), m.end("t")) for m in _QUOTED.finditer(sentence)]
+    if kind == PERSON:  # a person's name is neither a place's nor an organisation's, nor inside a quoted title
+        quoted = [(m.start("t"), m.end("t")) for m in _QUOTED.finditer(sentence) if _is_title(m.group("t"))]
         names = [n for n in names if not any(a <= n.start < b for a, b in quoted)]
         return [n for n in names if n.kind is None] or [n for n in names if n.kind == ORGANISATION]
     if kind in (COUNTRY, REGION):  # "which state…?": no country answers it, nor a state "which country…?"
@@ -166,6 +170,15 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
         return [n for n in placed if n.kind == PLACE] + [n for n in placed if n.kind is None]
     typed = [n for n in names if n.kind == kind]
     return typed + [n for n in names if n.kind is None]
+
+
+def _is_title(quoted: str) -> bool:
+    """Whether a quoted text reads as a title ("Into the Groove"), not as speech ("I lost to Rob Cross,"): a
+    few words, no punctuation, each longer word capitalised."""
+    words = quoted.split()
+    return (
+        len(words) <= _TITLE_WORDS and not _SPEECH.search(quoted) and all(w[:1].isupper() for w in words if len(w) > 3)
+    )
 
 
 def answers_kind(kind: str | None, sentence: str, asked: frozenset[str]) -> bool:
@@ -202,11 +215,11 @@ def is_sure(kind: str, span: Span) -> bool:
 
 def _numbers(sentence: str) -> list[Span]:
     """Counts and amounts: no year, and no day of a date ("killed … on January 3, 2020" counts nobody)."""
-    dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence) if not m.group(0)[:1].islower()]
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence) if _CAPITALISED_WORD.search(m.group(0))]
     found = [
         Span(m.group(0), m.start())
         for m in FIGURE.finditer(sentence)
-        if not YEAR.fullmatch(m.group("n")) and not any(a <= m.start("n") < b for a, b in dates)
+        if not YEAR.fullmatch(m.group("n")) and not any(a <= m.start("n") and m.end("n") <= b for a, b in dates)
     ]
     found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
     found += [Span(m["n"] or m["m"], m.start("n") if m["n"] else m.start("m")) for m in _AGE.finditer(sentence)]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.stated import MONTH
-from bot.core.words import CALENDAR, NOT_NAMES, fold, places
+from bot.core.words import CALENDAR, NOT_NAMES, countries, fold, places
 
 PLACE, ORGANISATION = "place", "organisation"
 EVENT = "event"  # a name's type only: no question is read as asking for one
@@ -54,6 +54,8 @@ _OPENERS = NOT_NAMES | frozenset(
     "last next earlier later according some many most several all both each every no not one two three "
     "mr mrs ms dr sir breaking live watch read see photo video related update updated".split()
 )
+# Countries that are also given names: opening a sentence, more often a person ("Jordan scored 30 points").
+_GIVEN_NAMES = frozenset({"jordan", "chad", "georgia"})
 _JOINERS = frozenset({"of", "de", "for", "the", "&", "von", "van", "der", "al", "bin", "la", "le", "du"})
 _POSSESSIVE = re.compile(r"['’]s$")
 _MONTH = re.compile(MONTH)
@@ -67,8 +69,8 @@ def names_of(sentence: str) -> list[Span]:
 
     A single word opening the sentence ("Passengers said…"), a run in
     capitals and a dateline ("WASHINGTON (AP) —") are not taken for names; a
-    single word in capitals ("ISIS") is, and so is a country or subdivision
-    opening it ("Greece has legalized…"). A possessive ends a name ("Iran's
+    single word in capitals ("ISIS") is, and so is a country opening it
+    ("Greece has legalized…"; not "Jordan scored…", a given name too). A possessive ends a name ("Iran's
     Supreme Leader").
     """
     runs: list[Span] = []
@@ -100,12 +102,18 @@ def names_of(sentence: str) -> list[Span]:
                 break
         start, end = words[i].start(), words[j - 1].end()
         text = _POSSESSIVE.sub("", sentence[start:end].rstrip(".,’'"))
-        opening = i == 0 and j == 1 and not text.isupper() and fold(text) not in places()
+        opening = i == 0 and j == 1 and not text.isupper() and not _opening_country(text)
         capitals = j - i > 1 and text.isupper()  # a heading or a dateline in capitals
         if text and not opening and not capitals:
             runs.append(Span(text, start, _type_of(text)))
         i = j
     return runs
+
+
+def _opening_country(word: str) -> bool:
+    """Whether a sentence's first word names a country, not also a person or a compass point ("Western
+    lawmakers…" is no state: subdivisions are left out)."""
+    return fold(word) in countries() and word.lower() not in _GIVEN_NAMES
 
 
 def _is_name_word(word: str) -> bool:

@@ -46,9 +46,10 @@ _POINTING_BACK = re.compile(
     r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.IGNORECASE
 )
 # A question about what is still to come ("who will he face in the final?"); its answer is said the same way.
-# "Will" opening a clause asks it too; elsewhere it is a name ("Will Smith").
+# "Will" opening a sentence asks it too; elsewhere it is a name ("Will Smith"). "Is due to" gives a cause.
 _AHEAD = re.compile(
-    r"\b(?:will|won't|shall|going to|(?:is|are) (?:set|scheduled|expected|due) to)\b|(?:^|(?<=[.?!:]\s))Will\b"
+    r"\b(?:will|won['’]t|shall|(?:is|are|am|['’]s|['’]re)\s+(?:going|set|scheduled|expected)\s+to)\b|\w['’]ll\b"
+    r"|(?:^|(?<=[.?!:]\s))Will\b"
 )
 # ...at someone: their names are no answer to it.
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)

@@ -101,6 +101,8 @@ def test_a_question_about_what_is_still_to_come_looks_ahead() -> None:
     assert looks_ahead("The finals, set for January 3, 2024, will be between Littler and Luke Humphries.")
     assert not looks_ahead("Luke Littler took down Rob Cross in order to secure a spot in the Finals.")
     assert not looks_ahead("Willow Creek residents said goodwill was shown.")  # "will" as a word only
+    assert looks_ahead("He’ll face Luke Humphries.") and looks_ahead("Littler won’t play on Friday.")
+    assert not looks_ahead("The delay is due to a strike.") and not looks_ahead("He was going to resign.")
 
 
 def test_a_prefix_that_makes_another_thing_keeps_its_word_apart() -> None:
