@@ -74,7 +74,13 @@ def within(articles: list[dict], day: str | None, days: int | None) -> list[str]
         return [a["text"] for a in articles]
     until = date.fromisoformat(day)
     since = until - timedelta(days=days - 1)
-    return [a["text"] for a in articles if since <= (read_date(a.get("published_at")) or date.min) <= until]
+    return [a["text"] for a in articles if since <= (_published(a.get("published_at")) or date.min) <= until]
+
+
+@cache
+def _published(value: str | None) -> date | None:
+    """An article's day, read once for all the questions that ask whether it falls in their days."""
+    return read_date(value)
 
 
 def scores(rows: list[dict]) -> dict[str, float | int]:
