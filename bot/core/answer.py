@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from bot.core.compose import compose
-from bot.core.evidence import Evidence, Found, find, missed_names, support
+from bot.core.evidence import Evidence, Found, coverage, find, missed_names, support
 from bot.core.params import PARAMS, Params
 from bot.core.question import Question, read_question
 from bot.core.short import short_answer
@@ -132,14 +132,20 @@ def search(
     """Search with the restrictions given and those the question states, and say which articles were used.
 
     When what the question states in words finds nothing to answer from
-    (nothing close enough, or nothing naming all its names), the search is
-    repeated without it, and the answer says so. ``names_first`` is passed to
+    (nothing close enough, nothing naming all its names, or no passage with
+    enough of its words), the search is repeated without it, and the answer
+    says so. ``names_first`` is passed to
     :func:`~bot.core.evidence.find`.
     """
     combined = where.narrowed(question.stated)
     found = find(question, retriever, params, combined or None, names_first=names_first)
-    if question.stated and (not answerable(found, params) or unmentioned(question, found, params)):
-        found = replace(find(question, retriever, params, where or None, names_first=names_first), widened=True)
+    if question.stated and (
+        not answerable(found, params)
+        or unmentioned(question, found, params)
+        or coverage(question, found.passages[: params.sentence_passages]) < params.min_coverage_stated
+    ):
+        found = find(question, retriever, params, where or None, names_first=names_first, searched=question.stated)
+        found = replace(found, widened=True)
         searched = f"articles {where.describe()}" if where else "all articles"
         return found, f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."
     if combined.sources and not any(map(combined.admits_source, retriever.sources())):

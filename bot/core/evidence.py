@@ -45,9 +45,15 @@ class Found:
     widened: bool = False  # searched beyond the dates or sources the question states, as nothing within them answered
 
 
-def recent(today: date, params: Params) -> Boost:
-    """The days whose articles count as the latest news on ``today``, and how much more they count."""
-    return Boost(today - timedelta(days=params.recent_days), today, params.recency_boost)
+def recent(today: date, params: Params, searched: Filter | None = None) -> Boost | None:
+    """The days whose articles count as the latest news on ``today``, and how much more they count; None
+    when the dates ``searched`` before (and found not to answer) run up to ``today``: the latest news was
+    read for the question already, and favouring it again brings the same articles back."""
+    boost = Boost(today - timedelta(days=params.recent_days), today, params.recency_boost)
+    dated = searched is not None and (searched.since or searched.until)
+    if dated and (searched.since or date.min) <= today <= (searched.until or date.max):
+        return None
+    return boost
 
 
 def find(
@@ -58,11 +64,14 @@ def find(
     k: int = 10,
     *,
     names_first: bool = False,
+    searched: Filter | None = None,
 ) -> Found:
     """The ``k`` best passages for ``question`` among the articles ``where`` admits, and their best sentences.
 
     With ``names_first``, passages naming every name of the question come
     first (multiple choice: a choice is asked about together with its names).
+    ``searched``: the restriction searched before for the question, which
+    found nothing to answer (see :func:`recent`).
 
     Of copies of one text, only the newest is read (``bot.core.stories``).
     A follow-up's passages are searched for it together with the question it
@@ -77,7 +86,7 @@ def find(
         vectors.extend(retriever.embed(texts))
         return vectors[-1]
 
-    boost = recent(question.today, params)
+    boost = recent(question.today, params, searched)
     passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
     if not vectors:  # nothing was searched (no source matches)
         topical()
@@ -109,6 +118,14 @@ def missed_names(question: Question, passages: list[Passage]) -> list[str]:
             if any(spelled_out(acronym, text) for text in texts):
                 said |= question.names[acronym]
     return [name for name, words in question.names.items() if not words & said]
+
+
+def coverage(question: Question, passages: list[Passage]) -> float:
+    """The largest share of the question's keyword stems that one of ``passages`` (its title and text) holds."""
+    if not question.terms:
+        return 1.0
+    held = terms_of([f"{p.title} {p.text}" for p in passages])
+    return max((len(question.terms & set(terms)) / len(question.terms) for terms in held), default=0.0)
 
 
 def _is_acronym(name: str) -> bool:

@@ -61,7 +61,10 @@ def read_stated(question: str, today: date, sources: set[str]) -> tuple[str, Fil
     """The dates and sources a question names in words, as a filter, and the question without them.
 
     Only sources that are indexed are recognised ("according to CNN" with
-    cnn.com indexed); a relative date ("this week") counts from ``today``.
+    cnn.com indexed); a relative date ("this week") counts from ``today``. A
+    date after ``today`` is when something is to happen ("the festival … from
+    August 15th to August 18th, 2024", asked in January), not when the
+    articles about it were published: it restricts nothing.
     """
     since, until = None, None
     named: tuple[str, ...] = ()
@@ -75,13 +78,13 @@ def read_stated(question: str, today: date, sources: set[str]) -> tuple[str, Fil
     between = _BETWEEN.search(rest)
     if between:
         first, last = _date_range(between["a"], today), _date_range(between["b"], today)
-        if first and last:
+        if first and last and first[0] <= today:
             since, until = first[0], last[1]
             rest = rest[: between.start()] + rest[between.end() :]
     match = None if between and since else _WHEN.search(rest)
     if match:
         span = _date_range(match["when"], today)
-        if span is not None:
+        if span is not None and span[0] <= today:
             since, until = _bounds(match["prep"], *span)
             rest = rest[: match.start()] + rest[match.end() :]
     recently = None if match or (between and since) else _RECENTLY.search(rest)
