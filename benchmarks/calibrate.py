@@ -1,19 +1,24 @@
-"""Choose the refusal threshold (``Params.min_similarity``) on an eval set.
+"""Choose the refusal thresholds (``Params.min_similarity`` and ``min_similarity_widened``) on an eval set.
 
 Usage: python benchmarks/calibrate.py EVAL_DIR [--data-dir DIR]
 
 EVAL_DIR holds articles.jsonl, questions.jsonl and unanswerable.jsonl (the
 format of the realtimeqa-2024 dev set). The articles are indexed into DIR
 (default: a folder under the system temp dir, reused between runs), and every
-question is searched as ``newsqa eval`` asks it (on its own date). Each
-threshold is then tried through ``bot.core.answer.answerable``, the function
-that applies it when answering. The threshold printed is the highest that
-still answers at least 95% of the answerable questions: declining a question
-the articles do answer is the worse failure for a news bot, and above that
-level every step of the threshold costs more answerable questions than it
-saves unanswerable ones. The same rule sets ``Params.min_similarity_widened``
-over the questions searched beyond the dates or sources they state (nothing
-within them answered).
+question is answered as ``newsqa eval`` asks it (on its own date), through
+``bot.core.answer.respond``: the whole decision to answer, with every reason to
+decline (too far from the question, a name of the question no passage
+mentions), as a user gets it.
+
+``min_similarity`` is set to the highest threshold with which at most 5% of
+the grounded questions (those an article reports) are declined: declining a
+question the articles do answer is the worse failure for a news bot, and
+above that level every step of the threshold costs about as many of them as
+it saves unanswerable ones. ``min_similarity_widened``, for the evidence found
+beyond the dates or sources a question states (nothing within them
+answered), is then set the same way, the first threshold kept. Both sweeps
+print how many grounded questions are declined and the share of unanswerable
+ones declined at each threshold.
 """
 
 from __future__ import annotations
@@ -31,14 +36,14 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from bot.app.service import Service  # noqa: E402
 from bot.app.settings import Settings  # noqa: E402
 from bot.core import Filter  # noqa: E402
-from bot.core.answer import answerable, search  # noqa: E402
+from bot.core.answer import respond  # noqa: E402
 from bot.core.evaluate import read_jsonl  # noqa: E402
-from bot.core.evidence import Found  # noqa: E402
-from bot.core.params import PARAMS  # noqa: E402
-from bot.core.question import read_question  # noqa: E402
+from bot.core.params import PARAMS, Params  # noqa: E402
+from bot.core.question import Question, read_question  # noqa: E402
+from index.search import Retriever  # noqa: E402
 
-SHARE_ANSWERED = 0.95
-THRESHOLDS = [round(x / 100, 2) for x in range(20, 90)]
+SHARE_DECLINED = 0.05  # of the grounded questions, at most
+THRESHOLDS = [round(x / 100, 2) for x in range(30, 66)]
 
 
 def main() -> None:
@@ -48,38 +53,40 @@ def main() -> None:
     args = parser.parse_args()
 
     service = Service(Settings(NEWSQA_DATA_DIR=args.data_dir, CHROMA_HOST=None))
-    print(service.indexer.index_paths([args.eval_dir / "articles.jsonl"]).summary())
+    print(service.indexer.index_paths([args.eval_dir / "articles.jsonl"]).summary(), file=sys.stderr)
     sources = service.retriever.sources()
 
-    def found(q: dict) -> Found:
-        today = date.fromisoformat(q["date"]) if q.get("date") else date.today()
-        return search(read_question(q["question"], today, sources), service.retriever, Filter(), PARAMS)[0]
+    def asked(q: dict) -> Question:
+        return read_question(q["question"], date.fromisoformat(q["date"]) if q.get("date") else date.today(), sources)
 
-    pos = [found(q) for q in read_jsonl(args.eval_dir / "questions.jsonl") if q.get("answerable")]
-    neg = [found(q) for q in read_jsonl(args.eval_dir / "unanswerable.jsonl")]
-    report = {}
-    for field, widened in (("min_similarity", False), ("min_similarity_widened", True)):
-        group_pos = [f for f in pos if f.widened == widened]
-        group_neg = [f for f in neg if f.widened == widened]
-        if not group_pos:
-            report[field] = {"threshold": None, "in_use": getattr(PARAMS, field), "answerable": 0}
-            continue
-        best = max((t for t in THRESHOLDS if _answered(group_pos, field, t) >= SHARE_ANSWERED), default=THRESHOLDS[0])
-        report[field] = {
-            "threshold": best,
-            "in_use": getattr(PARAMS, field),
-            "answerable": len(group_pos),
-            "unanswerable": len(group_neg),
-            "answered_share_of_answerable": round(_answered(group_pos, field, best), 3),
-            "declined_share_of_unanswerable": round(1 - _answered(group_neg, field, best), 3),
-        }
+    grounded = [asked(q) for q in read_jsonl(args.eval_dir / "questions.jsonl") if _grounded(q)]
+    unanswerable = [asked(q) for q in read_jsonl(args.eval_dir / "unanswerable.jsonl")]
+    params, report = PARAMS, {}
+    for field in ("min_similarity", "min_similarity_widened"):
+        sweep = {}
+        for threshold in THRESHOLDS:
+            tried = replace(params, **{field: threshold})
+            declined = sum(not _answered(q, service.retriever, tried) for q in unanswerable)
+            sweep[threshold] = {
+                "grounded_declined": sum(not _answered(q, service.retriever, tried) for q in grounded),
+                "refusal": round(declined / len(unanswerable), 3) if unanswerable else None,
+            }
+            print(field, threshold, sweep[threshold], file=sys.stderr)
+        allowed = SHARE_DECLINED * len(grounded)
+        best = max((t for t, row in sweep.items() if row["grounded_declined"] <= allowed), default=THRESHOLDS[0])
+        params = replace(params, **{field: best})
+        report[field] = {"threshold": best, "in_use": getattr(PARAMS, field), **sweep[best]}
+    report["grounded"], report["unanswerable"] = len(grounded), len(unanswerable)
     print(json.dumps(report, indent=2))
 
 
-def _answered(evidence: list[Found], field: str, threshold: float) -> float:
-    """The share of ``evidence`` answered with the threshold ``field`` of ``Params`` set to ``threshold``."""
-    params = replace(PARAMS, **{field: threshold})
-    return sum(answerable(f, params) for f in evidence) / len(evidence) if evidence else 1.0
+def _grounded(q: dict) -> bool:
+    """An answerable question that some article reports (questions without the flag count as grounded)."""
+    return bool(q.get("answerable")) and bool(q.get("grounded", True))
+
+
+def _answered(question: Question, retriever: Retriever, params: Params) -> bool:
+    return respond(question, retriever, None, Filter(), params)[0].answered
 
 
 if __name__ == "__main__":
