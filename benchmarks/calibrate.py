@@ -46,25 +46,31 @@ SHARE_DECLINED = 0.05  # of the grounded questions, at most
 THRESHOLDS = [round(x / 100, 2) for x in range(30, 66)]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("eval_dir", type=Path)
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "newsqa-calibrate")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     service = Service(Settings(NEWSQA_DATA_DIR=args.data_dir, CHROMA_HOST=None))
     print(service.indexer.index_paths([args.eval_dir / "articles.jsonl"]).summary(), file=sys.stderr)
+    print(json.dumps(calibrate(service, args.eval_dir), indent=2))
+
+
+def calibrate(service: Service, eval_dir: Path, thresholds: list[float] = THRESHOLDS) -> dict:
+    """Each threshold chosen with what it does at each value tried (``sweep``), from the eval set's questions
+    asked of ``service`` (its articles indexed)."""
     sources = service.retriever.sources()
 
     def asked(q: dict) -> Question:
         return read_question(q["question"], date.fromisoformat(q["date"]) if q.get("date") else date.today(), sources)
 
-    grounded = [asked(q) for q in read_jsonl(args.eval_dir / "questions.jsonl") if _grounded(q)]
-    unanswerable = [asked(q) for q in read_jsonl(args.eval_dir / "unanswerable.jsonl")]
+    grounded = [asked(q) for q in read_jsonl(eval_dir / "questions.jsonl") if _grounded(q)]
+    unanswerable = [asked(q) for q in read_jsonl(eval_dir / "unanswerable.jsonl")]
     params, report = PARAMS, {}
     for field in ("min_similarity", "min_similarity_widened"):
         sweep = {}
-        for threshold in THRESHOLDS:
+        for threshold in thresholds:
             tried = replace(params, **{field: threshold})
             declined = sum(not _answered(q, service.retriever, tried) for q in unanswerable)
             sweep[threshold] = {
@@ -73,11 +79,11 @@ def main() -> None:
             }
             print(field, threshold, sweep[threshold], file=sys.stderr)
         allowed = SHARE_DECLINED * len(grounded)
-        best = max((t for t, row in sweep.items() if row["grounded_declined"] <= allowed), default=THRESHOLDS[0])
+        best = max((t for t, row in sweep.items() if row["grounded_declined"] <= allowed), default=thresholds[0])
         params = replace(params, **{field: best})
-        report[field] = {"threshold": best, "in_use": getattr(PARAMS, field), **sweep[best]}
+        report[field] = {"threshold": best, "in_use": getattr(PARAMS, field), **sweep[best], "sweep": sweep}
     report["grounded"], report["unanswerable"] = len(grounded), len(unanswerable)
-    print(json.dumps(report, indent=2))
+    return report
 
 
 def _grounded(q: dict) -> bool:

@@ -162,3 +162,26 @@ def test_with_days_only_the_news_of_the_questions_week_reaches_it(tmp_path: Path
     with pytest.raises(SystemExit):
         reach.main([str(tmp_path), "--days", "0"])
     assert "--days needs a number of days of 1 or more" in capsys.readouterr().err
+
+
+def test_calibrate_keeps_the_highest_threshold_that_declines_few_grounded_questions(
+    tmp_path: Path, real_embedder: Embedder
+) -> None:
+    """Through the whole decision to answer: the slice's grounded questions are declined more often as the
+    threshold rises, and the one kept is the last before more than 5% of them are."""
+    from bot.app.service import Service
+    from bot.app.settings import Settings
+
+    calibrate = script("calibrate")
+    for name in ("questions", "unanswerable"):
+        (tmp_path / f"{name}.jsonl").write_text((DATA / f"realtimeqa-{name}.jsonl").read_text())
+    service = Service(Settings(NEWSQA_DATA_DIR=tmp_path / "data", CHROMA_HOST=None), real_embedder)
+    service.indexer.index_paths([DATA / "realtimeqa-slice.jsonl"])
+    report = calibrate.calibrate(service, tmp_path, [0.2, 0.4, 0.6, 0.8])
+    allowed = calibrate.SHARE_DECLINED * report["grounded"]
+    for field in ("min_similarity", "min_similarity_widened"):
+        kept, sweep = report[field]["threshold"], report[field]["sweep"]
+        declined = [row["grounded_declined"] for row in sweep.values()]
+        assert declined == sorted(declined) and declined[0] < declined[-1] <= report["grounded"]
+        assert sweep[kept]["grounded_declined"] <= allowed or kept == 0.2  # none declines so few: the lowest
+        assert all(row["grounded_declined"] > allowed for t, row in sweep.items() if t > kept)
