@@ -196,8 +196,12 @@ def kind_fit(kind: str, sentence: str, asked: frozenset[str], unsure: float) -> 
 
 
 def new_spans(kind: str, sentence: str, asked: frozenset[str]) -> list[Span]:
-    """The spans of ``sentence`` of the asked kind with a word not among ``asked``."""
-    return [span for span in spans_of(kind, sentence) if set(plain_words(span.text)) - asked]
+    """The spans of ``sentence`` of the asked kind with a word not among ``asked``; for a person, with a
+    last name not among them ("French President Emmanuel Macron" is who "Who did Macron appoint?" names)."""
+    spans = [span for span in spans_of(kind, sentence) if set(plain_words(span.text)) - asked]
+    if kind == PERSON:
+        spans = [span for span in spans if plain_words(span.text)[-1] not in asked]
+    return spans
 
 
 def is_sure(kind: str, span: Span) -> bool:

@@ -121,6 +121,10 @@ def test_no_short_answer_without_a_span_of_the_kind_or_a_kind() -> None:
     assert short_for(NUMBER, ["Officials gave no figure for the dead."], "How many died?") is None
     # The only name is the one the question already holds.
     assert short_for(PERSON, ["Luke Littler lost the final."], "Who beat Luke Littler?") is None
+    # ...also with a title before it: the person is known by the last name
+    macron = "French President Emmanuel Macron has appointed Edouard Philippe as prime minister."
+    assert short_for(PERSON, [macron], "Who did Emmanuel Macron appoint as prime minister?") == "Edouard Philippe"
+    assert short_for(PERSON, ["President Joe Biden spoke."], "What did Biden say?") is None
 
 
 def test_a_person_is_not_a_place_and_a_year_is_no_count() -> None:
