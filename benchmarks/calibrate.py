@@ -16,7 +16,8 @@ question the articles do answer is the worse failure for a news bot, and
 above that level every step of the threshold costs about as many of them as
 it saves unanswerable ones. ``min_similarity_widened``, for the evidence found
 beyond the dates or sources a question states (nothing within them
-answered), is then set the same way, the first threshold kept. Both sweeps
+answered), is then set the same way, the first threshold kept, and no lower
+than it. Both sweeps
 print how many grounded questions are declined and the share of unanswerable
 ones declined at each threshold.
 """
@@ -37,7 +38,7 @@ from bot.app.service import Service  # noqa: E402
 from bot.app.settings import Settings  # noqa: E402
 from bot.core import Filter  # noqa: E402
 from bot.core.answer import respond  # noqa: E402
-from bot.core.evaluate import read_jsonl  # noqa: E402
+from bot.core.evaluate import is_grounded, read_jsonl  # noqa: E402
 from bot.core.params import PARAMS, Params  # noqa: E402
 from bot.core.question import Question, read_question  # noqa: E402
 from index.search import Retriever  # noqa: E402
@@ -65,12 +66,13 @@ def calibrate(service: Service, eval_dir: Path, thresholds: list[float] = THRESH
     def asked(q: dict) -> Question:
         return read_question(q["question"], date.fromisoformat(q["date"]) if q.get("date") else date.today(), sources)
 
-    grounded = [asked(q) for q in read_jsonl(eval_dir / "questions.jsonl") if _grounded(q)]
+    grounded = [asked(q) for q in read_jsonl(eval_dir / "questions.jsonl") if is_grounded(q)]
     unanswerable = [asked(q) for q in read_jsonl(eval_dir / "unanswerable.jsonl")]
     params, report = PARAMS, {}
     for field in ("min_similarity", "min_similarity_widened"):
         sweep = {}
-        for threshold in thresholds:
+        # evidence from beyond the dates a question states must come at least as close as any other
+        for threshold in [t for t in thresholds if field == "min_similarity" or t >= params.min_similarity]:
             tried = replace(params, **{field: threshold})
             declined = sum(not _answered(q, service.retriever, tried) for q in unanswerable)
             sweep[threshold] = {
@@ -79,16 +81,11 @@ def calibrate(service: Service, eval_dir: Path, thresholds: list[float] = THRESH
             }
             print(field, threshold, sweep[threshold], file=sys.stderr)
         allowed = SHARE_DECLINED * len(grounded)
-        best = max((t for t, row in sweep.items() if row["grounded_declined"] <= allowed), default=thresholds[0])
+        best = max((t for t, row in sweep.items() if row["grounded_declined"] <= allowed), default=min(sweep))
         params = replace(params, **{field: best})
         report[field] = {"threshold": best, "in_use": getattr(PARAMS, field), **sweep[best], "sweep": sweep}
     report["grounded"], report["unanswerable"] = len(grounded), len(unanswerable)
     return report
-
-
-def _grounded(q: dict) -> bool:
-    """An answerable question that some article reports (questions without the flag count as grounded)."""
-    return bool(q.get("answerable")) and bool(q.get("grounded", True))
 
 
 def _answered(question: Question, retriever: Retriever, params: Params) -> bool:

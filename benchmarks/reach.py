@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bot.core.evaluate import PASSAGE_CHARS, read_jsonl, words  # noqa: E402
+from bot.core.evaluate import PASSAGE_CHARS, is_grounded, read_jsonl, words  # noqa: E402
 from index.keyword import tokenize  # noqa: E402
 from index.read.dates import read_date  # noqa: E402
 
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
         q["id"]: reachable(q["question"], q["answer"], within(articles, q.get("date"), args.days), args.share)
         for q in questions
     }
-    grounded = {q["id"] for q in questions if q.get("grounded", True)}
+    grounded = {q["id"] for q in questions if is_grounded(q)}
     figures: dict = {
         "answerable": len(questions),
         "reachable": sum(reach.values()),

@@ -132,26 +132,32 @@ def search(
     """Search with the restrictions given and those the question states, and say which articles were used.
 
     When what the question states in words finds nothing to answer from
-    (nothing close enough, nothing naming all its names, or no passage with
-    enough of its words), the search is repeated without it, and the answer
-    says so. ``names_first`` is passed to
+    (nothing close enough, or nothing naming all its names), the search is
+    repeated without it, and the answer says so; and so it is when the dates
+    it states hold no passage with enough of its words, if the passages found
+    without them hold more. ``names_first`` is passed to
     :func:`~bot.core.evidence.find`.
     """
     combined = where.narrowed(question.stated)
     found = find(question, retriever, params, combined or None, names_first=names_first)
-    if question.stated and (
-        not answerable(found, params)
-        or unmentioned(question, found, params)
-        or coverage(question, found.passages[: params.sentence_passages]) < params.min_coverage_stated
-    ):
-        found = find(question, retriever, params, where or None, names_first=names_first, searched=question.stated)
-        found = replace(found, widened=True)
-        searched = f"articles {where.describe()}" if where else "all articles"
-        return found, f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."
+    if question.stated:
+        unanswered = not answerable(found, params) or unmentioned(question, found, params)
+        dated = question.stated.since or question.stated.until
+        if unanswered or (dated and _coverage(question, found, params) < params.min_coverage_stated):
+            wider = find(question, retriever, params, where or None, names_first=names_first, searched=question.stated)
+            # beyond the dates, only a passage about more of the question takes the place of one within them
+            if unanswered or _coverage(question, wider, params) > _coverage(question, found, params):
+                searched = f"articles {where.describe()}" if where else "all articles"
+                note = f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."
+                return replace(wider, widened=True), note
     if combined.sources and not any(map(combined.admits_source, retriever.sources())):
         known = ", ".join(sorted(retriever.sources())[:SOURCES_NAMED])
         return found, f"No indexed article is from {' or '.join(combined.sources)} (indexed sources: {known})."
     return found, (f"Only articles {combined.describe()}." if combined else None)
+
+
+def _coverage(question: Question, found: Found, params: Params) -> float:
+    return coverage(question, found.passages[: params.sentence_passages])
 
 
 def unmentioned(question: Question, found: Found, params: Params) -> str | None:

@@ -212,7 +212,7 @@ def _ask(retriever: Retriever, q: dict, answerable: bool, params: Params) -> Que
         answer=result.answer,
         short_answer=result.short_answer,
         cited=[c.text for c in result.citations],
-        grounded=bool(gold) and bool(q.get("grounded", True)),
+        grounded=answerable and is_grounded(q),
         gold_rank=gold_rank(found.passages, gold) if gold else None,
         answer_hit=bool(gold) and result.answered and occurs(gold, result.answer),
         short_answer_hit=bool(gold) and result.answered and occurs(gold, result.short_answer or ""),
@@ -226,6 +226,12 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return 0.0
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def is_grounded(q: dict) -> bool:
+    """Whether an eval question is answerable and some article reports the event it asks about (a question
+    without the flags counts as both)."""
+    return bool(q.get("answerable", True)) and bool(q.get("answer")) and bool(q.get("grounded", True))
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -47,11 +47,11 @@ class Found:
 
 def recent(today: date, params: Params, searched: Filter | None = None) -> Boost | None:
     """The days whose articles count as the latest news on ``today``, and how much more they count; None
-    when the dates ``searched`` before (and found not to answer) run up to ``today``: the latest news was
-    read for the question already, and favouring it again brings the same articles back."""
+    when the dates ``searched`` before (of all sources, and found not to answer) run up to ``today``: the
+    latest news was read for the question already, and favouring it again brings the same articles back."""
     boost = Boost(today - timedelta(days=params.recent_days), today, params.recency_boost)
-    dated = searched is not None and (searched.since or searched.until)
-    if dated and (searched.since or date.min) <= today <= (searched.until or date.max):
+    read = searched is not None and not searched.sources and (searched.since or searched.until)
+    if read and (searched.since or date.min) <= today <= (searched.until or date.max):
         return None
     return boost
 

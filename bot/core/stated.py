@@ -81,13 +81,13 @@ def read_stated(question: str, today: date, sources: set[str]) -> tuple[str, Fil
         if first and last and first[0] <= today:
             since, until = first[0], last[1]
             rest = rest[: between.start()] + rest[between.end() :]
-    match = None if between and since else _WHEN.search(rest)
-    if match:
+    for match in [] if since else _WHEN.finditer(rest):
         span = _date_range(match["when"], today)
         if span is not None and span[0] <= today:
             since, until = _bounds(match["prep"], *span)
             rest = rest[: match.start()] + rest[match.end() :]
-    recently = None if match or (between and since) else _RECENTLY.search(rest)
+            break
+    recently = None if since or until else _RECENTLY.search(rest)
     if recently:
         since, until = today - timedelta(days=RECENTLY_DAYS - 1), today
         rest = rest[: recently.start()] + rest[recently.end() :]

@@ -12,12 +12,14 @@ import pytest
 from bot.app.service import Service
 from bot.app.settings import Settings
 from bot.core.answer import Answer, answer
+from bot.core.evidence import recent
 from bot.core.params import PARAMS
 from bot.core.stated import read_stated
 from bot.core.timeline import timeline
 from index import SAMPLES_DIR
 from index.embed.base import Embedder
 from index.filters import Filter
+from index.passages import Boost
 from tests.conftest import DATA, index_settings
 
 SOURCES = {"usatoday.com", "cnn.com", "local"}
@@ -52,6 +54,11 @@ FRIDAY = date(2024, 1, 5)
         # when the festival is to be, not when articles about it were published
         ("Who plays from Aug 15th to Aug 18th, 2024?", "Who plays from Aug 15th to Aug 18th, 2024?", Filter()),
         ("What opens on March 3, 2024?", "What opens on March 3, 2024?", Filter()),
+        # ...while the days the question does state count
+        ("What festival set for Aug 15, 2024 was announced this week?", "What festival set for Aug 15, 2024 was "
+         "announced?", Filter((), date(2023, 12, 30), date(2024, 1, 5))),
+        ("Which festival on Aug 15, 2024 was recently announced?", "Which festival on Aug 15, 2024 was announced?",
+         Filter((), date(2023, 12, 7), date(2024, 1, 5))),
     ],
 )
 def test_dates_and_sources_in_the_question_are_read_relative_to_today(question: str, rest: str, where: Filter) -> None:
@@ -276,3 +283,22 @@ def test_a_week_that_never_says_what_was_asked_is_searched_past(flood_week: Serv
     within = answer(asked, flood_week.retriever, today=date(2024, 2, 1), params=anything_close)
     assert within.note == "Only articles published 2024-01-26 to 2024-02-01."
     assert all(c.published_at >= "2024-01-26" for c in within.citations)
+
+
+@pytest.mark.parametrize("stated", ["this week", "according to USA Today"])
+def test_a_week_that_says_as_much_as_any_other_report_answers_for_itself(flood_week: Service, stated: str) -> None:
+    """The border standoff report holds under half of this question's words, and nothing older holds more: it
+    answers, from within the week (or the source) asked about."""
+    asked = f"Which Texas town is at the heart of a federal-state feud over fencing along the frontier, {stated}?"
+    result = answer(asked, flood_week.retriever, today=date(2024, 2, 1))
+    assert result.answered and {c.published_at for c in result.citations} == {"2024-01-26"}
+    assert result.note in ("Only articles published 2024-01-26 to 2024-02-01.", "Only articles from USA Today.")
+
+
+def test_the_search_beyond_the_days_read_favours_the_latest_news_only_if_unread() -> None:
+    today = date(2024, 2, 1)
+    assert recent(today, PARAMS) == Boost(date(2024, 1, 25), today, PARAMS.recency_boost)
+    assert recent(today, PARAMS, Filter((), date(2024, 1, 26), today)) is None  # this week: read
+    assert recent(today, PARAMS, Filter((), date(2024, 1, 1), date(2024, 1, 31))) == recent(today, PARAMS)
+    assert recent(today, PARAMS, Filter(("CNN",))) == recent(today, PARAMS)  # only one source's was read
+    assert recent(today, PARAMS, Filter(("CNN",), date(2024, 1, 26), today)) == recent(today, PARAMS)
