@@ -221,6 +221,18 @@ def test_figures_of_two_stories_are_not_set_against_each_other(
     assert result.answered and not result.answer.startswith(("Reports differ", "Latest:")), result.answer
 
 
+def test_a_report_that_names_nothing_asked_about_is_not_quoted(
+    tmp_path: Path, database_url: str | None, real_embedder: Embedder
+) -> None:
+    """A real list of the deadliest earthquakes beside the sample: "Nearly 16,000 people were killed when the …
+    quake struck" comes closest to the question, but names nothing it asks about (Soleimani)."""
+    opened = Service(index_settings(tmp_path / "data", database_url, CHROMA_HOST=None), real_embedder)
+    assert opened.indexer.index_paths([DATA / "realtimeqa-quakes.jsonl", SAMPLES_DIR]).added == 2
+    result = answer("How many people were killed in the bombing near Soleimani's grave?", opened.retriever)
+    assert result.short_answer == "84", result.answer
+    assert {c.published_at for c in result.citations} == {"2024-01-04"}, result.answer
+
+
 def test_flight_numbers_and_wholes_are_no_figures(
     tmp_path: Path, database_url: str | None, real_embedder: Embedder
 ) -> None:
