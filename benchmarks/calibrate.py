@@ -11,7 +11,9 @@ decline (too far from the question, a name of the question no passage
 mentions), as a user gets it.
 
 ``min_similarity`` is set to the highest threshold with which at most 5% of
-the grounded questions (those an article reports) are declined: declining a
+the grounded questions (those an article reports) are declined, or as few as
+any threshold declines, when the other reasons to decline already take more
+than 5%: declining a
 question the articles do answer is the worse failure for a news bot, and
 above that level every step of the threshold costs about as many of them as
 it saves unanswerable ones. ``min_similarity_widened``, for the evidence found
@@ -80,8 +82,9 @@ def calibrate(service: Service, eval_dir: Path, thresholds: list[float] = THRESH
                 "refusal": round(declined / len(unanswerable), 3) if unanswerable else None,
             }
             print(field, threshold, sweep[threshold], file=sys.stderr)
-        allowed = SHARE_DECLINED * len(grounded)
-        best = max((t for t, row in sweep.items() if row["grounded_declined"] <= allowed), default=min(sweep))
+        # where no threshold declines so few, the fewest any declines: the others decline what the articles answer
+        allowed = max(SHARE_DECLINED * len(grounded), min(row["grounded_declined"] for row in sweep.values()))
+        best = max(t for t, row in sweep.items() if row["grounded_declined"] <= allowed)
         params = replace(params, **{field: best})
         report[field] = {"threshold": best, "in_use": getattr(PARAMS, field), **sweep[best], "sweep": sweep}
     report["grounded"], report["unanswerable"] = len(grounded), len(unanswerable)

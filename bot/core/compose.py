@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.core.evidence import Evidence, missed_names, support
+from bot.core.evidence import Evidence, support
 from bot.core.kind import answers_kind
 from bot.core.params import Params
 from bot.core.question import Question
@@ -82,22 +82,8 @@ def compose(
         if len(found) > 1:
             text, found = differing(found)
             return text, [f.evidence for f in found]
-    return None, select(_naming(question, evidence), params, kind=question.kind, asked=question.words)
+    return None, select(evidence, params, kind=question.kind, asked=question.words)
 
-
-def _naming(question: Question, evidence: list[Evidence]) -> list[Evidence]:
-    """The sentences of ``evidence`` whose passage names one of the question's names, when any does: the
-    others are about something else, however close ("Nearly 16,000 people were killed when the … quake struck"
-    to "How many people were killed in the bombing near Soleimani's grave?"). Dev set: 10 of 194 answers lost
-    quotes of other stories; answer_hit 56 -> 55 of 154, a career "in the Air Force" quoted by chance for the
-    branch of the 2024 Miss America."""
-    if not question.names:
-        return evidence
-    naming: dict[int, bool] = {}
-    for ev in evidence:
-        if id(ev.passage) not in naming:
-            naming[id(ev.passage)] = len(missed_names(question, [ev.passage])) < len(question.names)
-    return [ev for ev in evidence if naming[id(ev.passage)]] or evidence
 
 
 def select(

@@ -233,6 +233,23 @@ def test_a_report_that_names_nothing_asked_about_is_not_quoted(
     assert {c.published_at for c in result.citations} == {"2024-01-04"}, result.answer
 
 
+def test_what_names_the_place_but_not_the_event_is_too_far_to_answer(
+    tmp_path: Path, database_url: str | None, real_embedder: Embedder
+) -> None:
+    """Without the sample, only a report on rugs names Kerman: the quake list is no answer for naming nothing
+    asked about, and the rug report too far from the question to quote (not "Weavers in Kerman say…")."""
+    rugs = (
+        "---\ntitle: Persian rug exports slump\ndate: 2023-11-02\nsource: example.com\n---\n"
+        "Weavers in Kerman say orders from Europe have fallen by half this year. Sanctions have made shipping the "
+        "hand-knotted rugs costly. Dealers in Tehran hope a trade fair in the spring will bring buyers back.\n"
+    )
+    (tmp_path / "rugs.md").write_text(rugs, encoding="utf-8")
+    opened = Service(index_settings(tmp_path / "data", database_url, CHROMA_HOST=None), real_embedder)
+    assert opened.indexer.index_paths([DATA / "realtimeqa-quakes.jsonl", tmp_path / "rugs.md"]).added == 2
+    result = answer("How many people were killed in the Kerman bombing?", opened.retriever)
+    assert (result.answered, result.citations) == (False, []), result.answer
+
+
 def test_flight_numbers_and_wholes_are_no_figures(
     tmp_path: Path, database_url: str | None, real_embedder: Embedder
 ) -> None:
