@@ -143,10 +143,11 @@ def search(
     if question.stated:
         unanswered = not answerable(found, params) or unmentioned(question, found, params)
         dated = question.stated.since or question.stated.until
-        if unanswered or (dated and _coverage(question, found, params) < params.min_coverage_stated):
+        covered = _coverage(question, found, params) if dated else None
+        if unanswered or (covered is not None and covered < params.min_coverage_stated):
             wider = find(question, retriever, params, where or None, names_first=names_first, searched=question.stated)
             # beyond the dates, only a passage about more of the question takes the place of one within them
-            if unanswered or _coverage(question, wider, params) > _coverage(question, found, params):
+            if unanswered or _coverage(question, wider, params) > covered:
                 searched = f"articles {where.describe()}" if where else "all articles"
                 note = f"Nothing {question.stated.describe()} answers this; {searched} were searched instead."
                 return replace(wider, widened=True), note

@@ -85,7 +85,6 @@ def compose(
     return None, select(evidence, params, kind=question.kind, asked=question.words)
 
 
-
 def select(
     evidence: list[Evidence],
     params: Params,
