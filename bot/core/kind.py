@@ -36,6 +36,7 @@ PERSON, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
 LOCATION = "location"  # "where…?": the place something happened, a place the sentence puts something in
 # Narrower readings of "which place" and "when": a state is no country, a year no month.
 COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "month", "time of day"
+MONEY = "amount of money"  # "at what price…?": a narrower reading of a number
 
 # "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
@@ -55,6 +56,11 @@ _ASKED = [
         r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")),
     (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.IGNORECASE)),
     (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.IGNORECASE)),
+    # "how much…" asks for money only when it says so: "how much rain fell?" asks for a number
+    (MONEY, re.compile(
+        r"\b(?:at|for) what (?:price|cost)\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?(?:cost|price|fine|salary"
+        r"|budget)\b|\bhow much (?:money\b|(?:[\w'’-]+\s+){0,8}?(?:cost|costs|pay|paid|charge|charged|spend|spent|earn|earned"
+        r"|raise|raised|worth)\b)", re.IGNORECASE)),
     (NUMBER, re.compile(
         r"\bhow (?:many|much|old|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
         r"|death toll|total|cost|price|score|amount|age|rate|sum|value|fine|salary|budget)\b|\bwhat (?:number|amount|"
@@ -88,6 +94,7 @@ _ASKED = [
         r"\bwhat (?:is|was|were|are) (?:the )?names?\b|\bcalled\b|\bnamed\b|^\s*which\b|\bwhich \w+", re.IGNORECASE)),
 ]  # fmt: skip
 
+_WHICH = re.compile(r"\s*(?:which|what)\s+", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“](?P<t>[^\"“”]{2,80})[\"”]")
 _TITLE_WORDS = 8
 _SPEECH = re.compile(r"[,.!?;]")
@@ -119,6 +126,12 @@ _WHEN_PARTS = {
         r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
     ),
 }
+# An amount of money: "$35", "£14.4 million", "35 dollars".
+_MONEY = re.compile(
+    r"[$£€¥]\s?\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion))?(?![\w])"
+    r"|\b\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion))?\s+(?:dollars|pounds|euros|yen)\b",
+    re.IGNORECASE,
+)
 _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORECASE)
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 # Not a word's part either: "two-time champion" counts nothing.
@@ -141,10 +154,23 @@ def kind_asked(question: str) -> str | None:
     return None
 
 
+def asked_as(question: str) -> str:
+    """The words ``question`` names what it asks for with: "former president" in "Which former president scored
+    an Emmy…?", "state" in "Which state held…?"; "" when it names none ("Who won…?")."""
+    for _, pattern in _ASKED:
+        match = pattern.search(question)
+        if match:
+            said = _WHICH.match(match.group(0))
+            return match.group(0)[said.end() :] if said else ""
+    return ""
+
+
 def spans_of(kind: str, sentence: str) -> list[Span]:
     """The spans of ``sentence`` that may answer a question asking for ``kind``, in order."""
     if kind == NUMBER:
         return _numbers(sentence)
+    if kind == MONEY:
+        return [Span(m.group(0), m.start()) for m in _MONEY.finditer(sentence)]
     if kind == PERCENTAGE:
         return [Span(m.group(0), m.start()) for m in _PERCENT.finditer(sentence)]
     if kind == DURATION:
@@ -212,8 +238,8 @@ def is_sure(kind: str, span: Span) -> bool:
         return span.kind == kind
     if kind in (LOCATION, COUNTRY, REGION):
         return span.kind == PLACE
-    if kind == TITLE:
-        return span.kind == TITLE  # quoted: "Oppenheimer"; any capitalised run may be a title or not
+    if kind == TITLE:  # quoted and written as a title ("Oppenheimer", not the "kill screen."); any capitalised
+        return span.kind == TITLE and _is_title(span.text)  # run may be a title or not
     return kind != NAME
 
 

@@ -44,7 +44,7 @@ _SITE_WORDS = frozenset(
 _EVENT_WORDS = frozenset(
     "championship championships cup open games olympics tournament festival awards award prize summit election "
     "elections caucus caucuses primary primaries war conference convention marathon series show week day act prix "
-    "bowl derby".split()
+    "bowl derby tour poll".split()
 )
 # Capitalised words that open a sentence or a clause without naming anything.
 _OPENERS = NOT_NAMES | frozenset(
@@ -58,6 +58,9 @@ _OPENERS = NOT_NAMES | frozenset(
 _GIVEN_NAMES = frozenset({"jordan", "chad", "georgia"})
 _JOINERS = frozenset({"of", "de", "for", "the", "&", "von", "van", "der", "al", "bin", "la", "le", "du"})
 _POSSESSIVE = re.compile(r"['’]s$")
+# What turns a name into a description of something else: "Award-winning", "California-based", "Iran-backed"
+# ("Lai Ching-te" is a name).
+_DESCRIBING = re.compile(r"[a-z]+(?:ing|ed)|born|run|made|style|like|era|bound|owned|led")
 _MONTH = re.compile(MONTH)
 _WORD = re.compile(r"[\w'’.&-]+")
 # A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -".
@@ -117,8 +120,17 @@ def _opening_country(word: str) -> bool:
 
 
 def _is_name_word(word: str) -> bool:
+    """A capitalised word that may be part of a name: no opener, no month or weekday, and no adjective made of a
+    name and a lower-case word ("Award-winning", "California-based": the name is another's)."""
     plain = _POSSESSIVE.sub("", word.lower().strip(".’'"))
-    return word[:1].isupper() and plain not in _OPENERS and plain not in CALENDAR and not _MONTH.fullmatch(plain)
+    describes = "-" in word and _DESCRIBING.fullmatch(word.rsplit("-", 1)[1]) is not None
+    return (
+        word[:1].isupper()
+        and not describes
+        and plain not in _OPENERS
+        and plain not in CALENDAR
+        and not _MONTH.fullmatch(plain)
+    )
 
 
 def _type_of(name: str) -> str | None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.core.kind import DURATION, NUMBER, kind_asked
+from bot.core.kind import DURATION, MONEY, NUMBER, asked_as, kind_asked
 from bot.core.language import is_english
 from bot.core.short import anchors_of
 from bot.core.stated import read_stated
@@ -82,8 +82,8 @@ class Question:
 
     @property
     def quantity(self) -> bool:
-        """Whether it is answered by a number or an amount of time ("how many…", "how long…")."""
-        return self.kind in (NUMBER, DURATION)
+        """Whether it is answered by a number, an amount of money or of time ("how many…", "how long…")."""
+        return self.kind in (NUMBER, MONEY, DURATION)
 
     @property
     def search_topic(self) -> str:
@@ -110,7 +110,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         today=today,
         order=order_asked(searched),
         kind=kind,
-        anchors=anchors_of(kind, predicate),
+        anchors=anchors_of(kind, predicate, asked_as(topic)),
         names=names_in(searched),
         words=frozenset(plain_words(f"{context} {text}" if context and _PERSONAL.search(text) else text)),
         capitalised=frozenset(capitalised(topic)),

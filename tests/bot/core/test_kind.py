@@ -12,6 +12,7 @@ from bot.core.kind import (
     DATE,
     DURATION,
     LOCATION,
+    MONEY,
     MONTH_ASKED,
     NAME,
     NUMBER,
@@ -53,6 +54,10 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
             ORGANISATION,
         ),
         ("How many people were injured?", NUMBER),
+        ("Insulin makers are making their products available at what price?", MONEY),
+        ("How much will a 30-second ad during the Super Bowl cost advertisers?", MONEY),
+        ("What is the estimated cost of the Restore the Corridor project?", MONEY),
+        ("How much rain fell in San Diego?", NUMBER),  # "how much" asks for money only when it says so
         ("What percentage of US adults have received the latest vaccine?", PERCENTAGE),
         ("How long did the siege last?", DURATION),
         ("When is the final?", DATE),
@@ -154,6 +159,48 @@ def test_only_a_span_surely_of_the_kind_is_a_short() -> None:
     assert short_for(PERSON, ["ISIS claimed the attack."], "Who claimed the attack?") == "ISIS"
     assert short_for(PLACE, ["It happened in Little Snoring, officials said."], "Where did it happen?") is None
     assert short_for(NAME, ["The storm was named Henk by the Met Office."], "What is the storm's name?") is None
+    # a quoted phrase not written as a title is no title ("Which classic video game…?" led with "kill screen.")
+    screen = "Tetris players long thought the game ended at the “kill screen.”"
+    assert short_for(TITLE, [screen], "Which classic video game was beaten this week?") is None
+    assert short_for(TITLE, ["The film “Poor Things” led."], "Which film led?") == "Poor Things"
+
+
+def test_descriptions_polls_and_tours_are_no_one_s_name() -> None:
+    """Dev set: "Which singer was sued by her dancers?" led with "Grammy Award-winning"; "Which Republican
+    candidate was the runner-up…?" with "Iowa Poll"; "Which musician's 1988 hit…?" with "World Tour"."""
+    lizzo = "Three former dancers for Lizzo, a Grammy Award-winning artist, have filed a lawsuit against her."
+    assert short_for(PERSON, [lizzo], "Which singer was sued by her dancers?") is None
+    masimo = "The California-based Masimo Corp. sued Apple."
+    assert short_for(ORGANISATION, [masimo], "Which company sued?") == "Masimo Corp"
+    poll = "Here's where each candidate stands according to our January Iowa Poll; Ron DeSantis came second."
+    assert short_for(PERSON, [poll], "Which Republican candidate was the runner-up?") == "Ron DeSantis"
+    tour = "Urban's World Tour takes its name from the album of Keith Urban."
+    assert short_for(PERSON, [tour], "Which musician's hit shot to No. 1?") == "Keith Urban"
+    # a name with a lower-case part after a hyphen is still one
+    assert short_for(PERSON, ["In Taiwan, Lai Ching-te won the vote."], "Who won the vote?") == "Lai Ching-te"
+
+
+def test_of_several_names_the_one_written_as_what_is_asked_for_answers() -> None:
+    """Dev set: "Which former president scored an Emmy…?" led with the actor named first."""
+    emmys = (
+        'Late "Black Panther" star Chadwick Boseman earned a posthumous prize for character voiceover, while'
+        ' former President Barack Obama picked up outstanding narrator.'
+    )
+    assert short_for(PERSON, [emmys], "Which former president scored an Emmy for narration?") == (
+        "President Barack Obama"
+    )
+    assert short_for(PERSON, [emmys], "Which star scored a posthumous Emmy?") == "Chadwick Boseman"
+    assert short_for(PERSON, [emmys], "Who scored an Emmy?") == "Chadwick Boseman"  # named as nothing: the first
+
+
+def test_a_price_is_an_amount_of_money() -> None:
+    """Dev set: "…available to more Americans at what price?" led with "three" (insulin makers)."""
+    insulin = "In March, three insulin makers said they would cap costs at $35 a month for 8 million Americans."
+    assert short_for(MONEY, [insulin], "Insulin is available at what price?") == "$35"
+    assert short_for(NUMBER, [insulin], "How many insulin makers cut prices?") == "three"
+    sales = "Annual sales of poetry books rose 8% to £14.4 million, or 20 dollars a reader."
+    assert short_for(MONEY, [sales], "How much did poetry books earn?") == "£14.4 million"
+    assert short_for(MONEY, ["Three firms raised prices."], "At what price?") is None
 
 
 def test_of_several_figures_the_one_beside_what_is_asked_answers() -> None:
