@@ -36,7 +36,9 @@ PERSON, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
 LOCATION = "location"  # "where…?": the place something happened, a place the sentence puts something in
 # Narrower readings of "which place" and "when": a state is no country, a year no month.
 COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "month", "time of day"
+CITY = "city"  # "which city…?": a place that is no country or state
 MONEY = "amount of money"  # "at what price…?": a narrower reading of a number
+SCORE = "score"  # "what was the final score…?": "84-82"
 
 # "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
@@ -56,6 +58,7 @@ _ASKED = [
         r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")),
     (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.IGNORECASE)),
     (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.IGNORECASE)),
+    (SCORE, re.compile(r"\bwhat (?:was|is|were) the (?:\w+ )?score\b|\b(?:by )?what score\b", re.IGNORECASE)),
     # "how much…" asks for money only when it says so: "how much rain fell?" asks for a number
     (MONEY, re.compile(
         r"\b(?:at|for) what (?:price|cost)\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?(?:cost|price|fine|salary"
@@ -63,8 +66,8 @@ _ASKED = [
         r"|raise|raised|worth)\b)", re.IGNORECASE)),
     (NUMBER, re.compile(
         r"\bhow (?:many|much|old|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
-        r"|death toll|total|cost|price|score|amount|age|rate|sum|value|fine|salary|budget)\b|\bwhat (?:number|amount|"
-        r"fraction|price|score|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.IGNORECASE)),
+        r"|death toll|total|cost|price|amount|age|rate|sum|value|fine|salary|budget)\b|\bwhat (?:number|amount|"
+        r"fraction|price|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.IGNORECASE)),
     (CLOCK, re.compile(r"\b(?:what|which|at what) time\b", re.IGNORECASE)),
     (YEAR_ASKED, re.compile(rf"\b{_THING}year\b", re.IGNORECASE)),
     (MONTH_ASKED, re.compile(rf"\b{_THING}month\b", re.IGNORECASE)),
@@ -73,9 +76,10 @@ _ASKED = [
     (LOCATION, re.compile(r"^\s*where\b|\bwhere (?:is|was|were|did|will|does)\b", re.IGNORECASE)),
     (COUNTRY, re.compile(rf"\b{_THING}(?:countr(?:y|ies)|nations?)\b", re.IGNORECASE)),
     (REGION, re.compile(rf"\b{_THING}(?:states?|provinces?|county|counties|territory|territories)\b", re.IGNORECASE)),
+    (CITY, re.compile(rf"\b{_THING}(?:city|cities|towns?|villages?|capital)\b", re.IGNORECASE)),
     (PLACE, re.compile(
-        rf"\b{_THING}(?:city|cities|"
-        r"region|island|town|capital|continent|village|place|location|venue|"
+        rf"\b{_THING}(?:"
+        r"region|island|continent|place|location|venue|"
         r"stadium|airport|port|border|neighbou?rhood|district)\b", re.IGNORECASE)),
     (ORGANISATION, re.compile(
         rf"\b{_THING}(?:compan(?:y|ies)|airlines?|carrier|organi[sz]ations?|teams?|club|university|college|school|"
@@ -126,6 +130,8 @@ _WHEN_PARTS = {
         r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
     ),
 }
+# A game's result: "84-82", "7–4" (no season, "2023-24", nor a team's record, "Princeton Tigers (11-1)").
+_SCORE = re.compile(r"(?<![\w.,(-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\w,)-])")
 # An amount of money: "$35", "£14.4 million", "35 dollars".
 _MONEY = re.compile(
     r"[$£€¥]\s?\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion))?(?![\w])"
@@ -169,6 +175,8 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     """The spans of ``sentence`` that may answer a question asking for ``kind``, in order."""
     if kind == NUMBER:
         return _numbers(sentence)
+    if kind == SCORE:
+        return [Span(m.group(0), m.start()) for m in _SCORE.finditer(sentence)]
     if kind == MONEY:
         return [Span(m.group(0), m.start()) for m in _MONEY.finditer(sentence)]
     if kind == PERCENTAGE:
@@ -191,6 +199,8 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
         typed = [n for n in names if n.kind == PLACE and fold(n.text) in wanted]
         unsure = [replace(n, kind=None) for n in typed if fold(n.text) in other]  # "Georgia", "Mexico": both
         return [n for n in typed if fold(n.text) not in other] + unsure + [n for n in names if n.kind is None]
+    if kind == CITY:  # "which city was attacked?": not Iran; the rules know no cities, so none is sure
+        return [replace(n, kind=None) for n in names if n.kind in (PLACE, None) and fold(n.text) not in countries()]
     if kind == LOCATION:  # "accusations were made against Israel" puts nothing in Israel
         placed = [n if _LOCATIVE.search(sentence[: n.start]) else replace(n, kind=None) for n in names]
         return [n for n in placed if n.kind == PLACE] + [n for n in placed if n.kind is None]
@@ -240,7 +250,7 @@ def is_sure(kind: str, span: Span) -> bool:
         return span.kind == PLACE
     if kind == TITLE:  # quoted and written as a title ("Oppenheimer", not the "kill screen."); any capitalised
         return span.kind == TITLE and _is_title(span.text)  # run may be a title or not
-    return kind != NAME
+    return kind not in (NAME, CITY)  # any name may be the one asked for; the rules know no cities
 
 
 def _numbers(sentence: str) -> list[Span]:

@@ -57,14 +57,16 @@ _OPENERS = NOT_NAMES | frozenset(
 # Countries that are also given names: opening a sentence, more often a person ("Jordan scored 30 points").
 _GIVEN_NAMES = frozenset({"jordan", "chad", "georgia"})
 _JOINERS = frozenset({"of", "de", "for", "the", "&", "von", "van", "der", "al", "bin", "la", "le", "du"})
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")  # "Iran's", "Alaska Airlines'"
 # What turns a name into a description of something else: "Award-winning", "California-based", "Iran-backed"
 # ("Lai Ching-te" is a name).
 _DESCRIBING = re.compile(r"[a-z]+(?:ing|ed)|born|run|made|style|like|era|bound|owned|led")
 _MONTH = re.compile(MONTH)
 _WORD = re.compile(r"[\w'’.&-]+")
-# A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -".
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’-]*(?:\([^)]*\))?\s*[—–-]\s+")
+# A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -", "BOONE, Iowa —".
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .,'’-]*[A-Z](?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s*(?:\([^)]*\))?\s*[—–-]\s+"
+)
 
 
 def names_of(sentence: str) -> list[Span]:

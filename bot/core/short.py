@@ -16,6 +16,7 @@ from bot.core.kind import (
     NAME,
     NUMBER,
     PERCENTAGE,
+    SCORE,
     YEAR_ASKED,
     Span,
     is_sure,
@@ -34,7 +35,7 @@ _HOW_MANY = re.compile(
 # A date after "since" in its clause: what is compared with, not when something happened.
 _SINCE = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 # Kinds answered by a figure or a date, which sits beside what the question asks of its subject.
-_FIGURES = (NUMBER, MONEY, DURATION, PERCENTAGE, DATE, YEAR_ASKED, MONTH_ASKED, CLOCK)
+_FIGURES = (NUMBER, MONEY, SCORE, DURATION, PERCENTAGE, DATE, YEAR_ASKED, MONTH_ASKED, CLOCK)
 # How many words before and after a span tie it to the question ("left 284 others injured").
 _NEAR_BEFORE, _NEAR_AFTER = 3, 4
 
@@ -51,7 +52,8 @@ def short_answer(
     ``anchors`` (:func:`anchors_of`) by the words next to it, when just one is. ``published``: each
     sentence's article date (YYYY-MM-DD), where known; a date of a year before the article's last is
     the background of the news it reports ("Soleimani … was killed … on January 3, 2020", in a report
-    of 2024 on an attack on the anniversary), no answer to when it happened.
+    of 2024 on an attack on the anniversary), no answer to when it happened, unless the sentence holds all
+    of the ``anchors`` ("When was Soleimani killed?").
 
     Only a sure span is given (a place the country tables know, an
     organisation by its last word, a person's full name, a figure, a date):
@@ -66,7 +68,8 @@ def short_answer(
         sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span)]
         if kind in (DATE, YEAR_ASKED, MONTH_ASKED):  # "since the country's 1979 revolution": what is compared with
             sure = [span for span in sure if not _SINCE.search(sentence[: span.start])]
-            sure = [span for span in sure if not _background(span.text, day, asked)]
+            about = bool(anchors) and anchors <= set(tokenize([sentence])[0])  # "When was Soleimani killed?"
+            sure = [span for span in sure if about or not _background(span.text, day, asked)]
         if not sure:
             continue
         span, tied = _anchored(sure, sentence, anchors)

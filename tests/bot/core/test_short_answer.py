@@ -29,6 +29,9 @@ from bot.core.language import is_english
             "slice_index",
         ),
         ("How many Boeing 737 Max 9 planes did the FAA ground?", "171", "slice_index"),
+        ("Which airline's plane lost a door?", "Alaska Airlines", "slice_index"),  # "Alaska Airlines' Flight 1282"
+        ("What was the final score of the Princeton game?", "84-82", "slice_index"),  # not "21" points
+        ("When was Soleimani killed?", "January 3, 2020", "sample_index"),  # years before the report, and asked
     ],
 )
 def test_the_answer_leads_with_a_span_of_the_kind_asked_for(
@@ -53,6 +56,9 @@ def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answe
         sample_index.retriever,
     )
     assert ordered.answered and ordered.answer.startswith("First:") and ordered.short_answer is None
+    # the rules know no cities, and a country is none: it led with "Iran"
+    city = answer("Which city was attacked?", sample_index.retriever)
+    assert city.answered and city.short_answer is None, city.answer
 
 
 @pytest.mark.parametrize(
