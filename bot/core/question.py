@@ -111,7 +111,8 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         order=order_asked(searched),
         kind=kind,
         anchors=anchors_of(kind, predicate, asked_as(topic)),
-        names=names_in(searched),
+        # a follow-up naming nothing is about what the question before it named ("who did he blame?": Raisi)
+        names=names_in(searched) or (names_in(context) if context and follows_up(text) else {}),
         words=frozenset(plain_words(f"{context} {text}" if context and _PERSONAL.search(text) else text)),
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(terms_of([topic])[0]),

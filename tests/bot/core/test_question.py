@@ -87,6 +87,12 @@ def test_a_question_that_points_back_follows_up_the_conversation() -> None:
     assert {"luke", "littler"} <= followed.words
     assert not {"luke", "littler"} & read_question("Who will he face in the final?", today).words
     assert not {"luke", "littler"} & read_question("Who won it?", today, context="Who is Luke Littler?").words
+    # ...and the names its passages must mention are the ones asked about before; a question naming its own
+    # keeps them
+    assert set(followed.names) == {"Luke", "Littler"}
+    assert set(read_question("What did Burgum say about it?", today, context="Who is Luke Littler?").names) == {
+        "Burgum"
+    }
 
 
 def test_a_question_about_what_is_still_to_come_looks_ahead() -> None:

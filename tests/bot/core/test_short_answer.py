@@ -106,3 +106,11 @@ def test_the_short_answer_comes_from_the_first_quote_s_article(slice_index: Serv
     assert result.short_answer is None or any(
         result.short_answer in c.text for c in result.citations if c.article_id == first
     ), result.answer
+
+
+def test_a_follow_up_quotes_reports_naming_who_it_points_back_at(slice_index: Service) -> None:
+    """"who did he blame?" after "What did Raisi do?" quoted "BOONE, Iowa — President Joe Biden's inability …
+    is to blame", Burgum's words, before the sample's: the Iowa report names no Raisi."""
+    result = answer("who did he blame?", slice_index.retriever, context="What did Raisi do?", today=date(2024, 1, 12))
+    assert result.answered and "Raisi" in result.citations[0].text, result.answer
+    assert all("Burgum" not in c.text for c in result.citations), result.answer
