@@ -43,8 +43,14 @@ _PREPOSITIONS = frozenset(
 )
 # Words that point back at something said before: "who will he face?", "when is it?".
 _POINTING_BACK = re.compile(
-    r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.IGNORECASE
+    r"\b(?:he|she|it|they|him|her|them|his|hers|its|their|there)\b"
+    # "why did they do that?", "how did this happen?"; not "this week", "claims that which sport…"
+    r"|\b(?:this|that|these|those)\b(?=\s*(?:[?.!]|$|(?:is|was|are|were|did|does|do|happen\w*|mean\w*)\b))",
+    re.IGNORECASE,
 )
+# What a question asks about, which its own pronouns point at: "Which top football manager said he…".
+_WHICH_THING = re.compile(r"\b(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|will|has|have|had)\b)\w", re.IGNORECASE)
+_SENTENCE_BEFORE = re.compile(r"\w[.!]\s+\S")
 # A question about what is still to come ("who will he face in the final?"); its answer is said the same way.
 # "Will" opening a sentence asks it too; elsewhere it is a name ("Will Smith"). "Is due to" gives a cause.
 _AHEAD = re.compile(
@@ -174,4 +180,13 @@ def follows_up(text: str) -> bool:
     It points back ("who will he face in the final?", "when is it?") and names
     nothing of its own; a question naming someone or something starts afresh.
     """
-    return bool(_POINTING_BACK.search(text)) and not names_in(text)
+    return pointer(text) is not None
+
+
+def pointer(text: str) -> str | None:
+    """The word by which ``text`` points back ("it" in "when is it?"), when it says nothing of its own for it
+    to point at: no name, no thing it asks about ("Which newspaper slashed 20% of its staff?"), no sentence
+    before ("Coca-Cola is making a new flavor permanent. What is it called?")."""
+    match = _POINTING_BACK.search(text)
+    own = names_in(text) or _WHICH_THING.search(text) or _SENTENCE_BEFORE.search(text)
+    return match.group(0) if match and not own else None
