@@ -37,6 +37,12 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # Pages without an article are reported as failures; the extractor's own complaints add nothing.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    # Preparing the model for ONNX Runtime takes a while once per machine: say so.
-    logging.getLogger("index.embed.export").setLevel(logging.INFO)
+    for handler in logging.getLogger().handlers:  # warnings and errors, with their level and origin
+        handler.setLevel(logging.WARNING)
+    # Preparing the model for ONNX Runtime takes a while once per machine: say so, as a plain line.
+    told = logging.StreamHandler()
+    told.addFilter(lambda record: record.levelno < logging.WARNING)
+    export_log = logging.getLogger("index.embed.export")
+    export_log.setLevel(logging.INFO)
+    export_log.addHandler(told)
     app()

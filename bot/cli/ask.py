@@ -256,6 +256,7 @@ def eval_command(
     if as_json:
         out.print_json(data=metrics)
         return
+    width = max(map(len, metrics))
     for key, value in metrics.items():
-        out.print(f"{key:<12} {value}")
+        out.print(f"{key:<{width}} {value}")
     out.print(f"Asked {len(results)} questions; per-question report in {report}.")
