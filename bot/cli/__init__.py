@@ -31,18 +31,22 @@ app.command()(serve.follows)
 
 __all__ = ["app", "main"]
 
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
 
 def main() -> None:
     """Console-script entry point."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
     # Pages without an article are reported as failures; the extractor's own complaints add nothing.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    for handler in logging.getLogger().handlers:  # warnings and errors, with their level and origin
-        handler.setLevel(logging.WARNING)
-    # Preparing the model for ONNX Runtime takes a while once per machine: say so, as a plain line.
-    told = logging.StreamHandler()
+    # Preparing the model for ONNX Runtime takes a while once per machine: say so, as a plain line (its
+    # warnings keep their level and origin).
+    told, warned = logging.StreamHandler(), logging.StreamHandler()
     told.addFilter(lambda record: record.levelno < logging.WARNING)
+    warned.setLevel(logging.WARNING)
+    warned.setFormatter(logging.Formatter(LOG_FORMAT))
     export_log = logging.getLogger("index.embed.export")
     export_log.setLevel(logging.INFO)
-    export_log.addHandler(told)
+    export_log.handlers = [told, warned]
+    export_log.propagate = False
     app()

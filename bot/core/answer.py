@@ -15,7 +15,7 @@ from datetime import date
 from bot.core.compose import compose
 from bot.core.evidence import Evidence, Found, coverage, find, missed_names, support
 from bot.core.params import PARAMS, Params
-from bot.core.question import Question, pointer, read_question
+from bot.core.question import Question, read_question
 from bot.core.short import short_answer
 from bot.core.stories import Report, reported_by, story_of
 from index.filters import Filter
@@ -24,7 +24,6 @@ from index.search import Retriever
 
 DECLINED = "The indexed articles do not answer this question."
 NOT_ENGLISH = "I understand questions in English only: please ask it in English."
-POINTS_AT_NOTHING = "Nothing was asked before for “{}” to point at: please say what the question is about."
 SOURCES_NAMED = 5  # indexed sources named when a source asked for is not among them
 
 
@@ -92,8 +91,6 @@ def respond(
     """The answer to ``question``, and everything found for it (for evaluation)."""
     if not question.english:  # the articles and the model are English: nothing found would be about it
         return Answer(question.text, False, NOT_ENGLISH), Found([], [])
-    if question.points_back and not question.context:  # "where did it happen?", and nothing asked before
-        return Answer(question.text, False, POINTS_AT_NOTHING.format(pointer(question.text))), Found([], [])
     found, note = search(question, retriever, where, params)
     if not answerable(found, params):
         return Answer(question.text, False, DECLINED, note=note), found

@@ -36,7 +36,7 @@ PERSON, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
 LOCATION = "location"  # "where…?": the place something happened, a place the sentence puts something in
 # Narrower readings of "which place" and "when": a state is no country, a year no month.
 COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "month", "time of day"
-CITY = "city"  # "which city…?": a place that is no country or state
+CITY = "city"  # "which city…?": a place that is no country
 MONEY = "amount of money"  # "at what price…?": a narrower reading of a number
 SCORE = "score"  # "what was the final score…?": "84-82"
 
@@ -58,16 +58,20 @@ _ASKED = [
         r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$")),
     (DURATION, re.compile(r"\bhow long\b|\bfor how many (?:years|months|weeks|days|hours)\b", re.IGNORECASE)),
     (PERCENTAGE, re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bby what percent", re.IGNORECASE)),
-    (SCORE, re.compile(r"\bwhat (?:was|is|were) the (?:\w+ )?score\b|\b(?:by )?what score\b", re.IGNORECASE)),
-    # "how much…" asks for money only when it says so: "how much rain fell?" asks for a number
+    # a game's ("the credit score threshold" is a number)
+    (SCORE, re.compile(
+        r"\bwhat (?:was|is|were) the (?:final |half-?time |game's |match's )?score\b|\bby what score\b",
+        re.IGNORECASE)),
+    # "how much…" asks for money only when it says so: "how much rain fell?", "how much time did they spend…?"
+    # and "how much did the Fed raise rates?" ask for a number
     (MONEY, re.compile(
-        r"\b(?:at|for) what (?:price|cost)\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?(?:cost|price|fine|salary"
-        r"|budget)\b|\bhow much (?:money\b|(?:[\w'’-]+\s+){0,8}?(?:cost|costs|pay|paid|charge|charged|spend|spent|earn|earned"
-        r"|raise|raised|worth)\b)", re.IGNORECASE)),
+        r"\b(?:at|for) what (?:price|cost)\b|\bwhat (?:price|cost)\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?"
+        r"(?:cost|price|fine|salary|budget)\b|\bhow much (?:money\b|(?!time\b)(?:[\w'’-]+\s+){0,8}?(?:cost|costs|pay"
+        r"|paid|charge|charged|earn|earned|worth)\b)", re.IGNORECASE)),
     (NUMBER, re.compile(
         r"\bhow (?:many|much|old|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
-        r"|death toll|total|cost|price|amount|age|rate|sum|value|fine|salary|budget)\b|\bwhat (?:number|amount|"
-        r"fraction|price|age)\b|\bby how much\b|\bat what (?:price|cost|age|rate)\b", re.IGNORECASE)),
+        r"|death toll|total|amount|age|rate|sum|value|score)\b|\bwhat (?:number|amount|fraction|age|score)\b"
+        r"|\bby how much\b|\bat what (?:age|rate)\b", re.IGNORECASE)),
     (CLOCK, re.compile(r"\b(?:what|which|at what) time\b", re.IGNORECASE)),
     (YEAR_ASKED, re.compile(rf"\b{_THING}year\b", re.IGNORECASE)),
     (MONTH_ASKED, re.compile(rf"\b{_THING}month\b", re.IGNORECASE)),
@@ -131,12 +135,11 @@ _WHEN_PARTS = {
     ),
 }
 # A game's result: "84-82", "7–4" (no season, "2023-24", nor a team's record, "Princeton Tigers (11-1)").
-_SCORE = re.compile(r"(?<![\w.,(-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\w,)-])")
-# An amount of money: "$35", "£14.4 million", "35 dollars".
+_SCORE = re.compile(r"(?<![\w.,(-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\w)-])(?![.,]\d)")
+# An amount of money: "$35", "£14.4 million", "$7m", "£5bn", "35 dollars", "99 cents".
+_AMOUNT = r"\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion)\b|(?:k|m|bn)\b)?"
 _MONEY = re.compile(
-    r"[$£€¥]\s?\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion))?(?![\w])"
-    r"|\b\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion|trillion))?\s+(?:dollars|pounds|euros|yen)\b",
-    re.IGNORECASE,
+    rf"[$£€¥]\s?{_AMOUNT}(?![\w])|\b{_AMOUNT}\s+(?:dollars|pounds|euros|yen|cents|pence)\b", re.IGNORECASE
 )
 _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORECASE)
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
@@ -154,21 +157,24 @@ def kind_asked(question: str) -> str | None:
     "Who is Luke Littler?" asks what someone is, not for another person: it
     was answered **Rob Cross**, the player he beat in the semi-final.
     """
-    for kind, pattern in _ASKED:
-        if pattern.search(question):
-            return kind
-    return None
+    return _asked(question)[0]
 
 
 def asked_as(question: str) -> str:
     """The words ``question`` names what it asks for with: "former president" in "Which former president scored
     an Emmy…?", "state" in "Which state held…?"; "" when it names none ("Who won…?")."""
-    for _, pattern in _ASKED:
+    words = _asked(question)[1]
+    said = _WHICH.match(words)
+    return words[said.end() :] if said else ""
+
+
+def _asked(question: str) -> tuple[str | None, str]:
+    """The kind ``question`` asks for, and the words of it that say so."""
+    for kind, pattern in _ASKED:
         match = pattern.search(question)
         if match:
-            said = _WHICH.match(match.group(0))
-            return match.group(0)[said.end() :] if said else ""
-    return ""
+            return kind, match.group(0)
+    return None, ""
 
 
 def spans_of(kind: str, sentence: str) -> list[Span]:

@@ -60,7 +60,10 @@ _JOINERS = frozenset({"of", "de", "for", "the", "&", "von", "van", "der", "al", 
 _POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")  # "Iran's", "Alaska Airlines'"
 # What turns a name into a description of something else: "Award-winning", "California-based", "Iran-backed"
 # ("Lai Ching-te" is a name).
-_DESCRIBING = re.compile(r"[a-z]+(?:ing|ed)|born|run|made|style|like|era|bound|owned|led")
+_DESCRIBING = re.compile(
+    r"winning|nominated|based|born|bred|led|run|owned|backed|funded|made|built|style|like|era|bound|themed|linked"
+    r"|allied|aligned|affiliated|controlled|sponsored|focused|centred|centered|leaning|speaking|loving|friendly"
+)  # not any "-ing": "Jimmy Lai Chee-ying", "Lam Cheuk-ting" are names
 _MONTH = re.compile(MONTH)
 _WORD = re.compile(r"[\w'’.&-]+")
 # A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -", "BOONE, Iowa —".
@@ -105,6 +108,10 @@ def names_of(sentence: str) -> list[Span]:
                 j += 1
             else:
                 break
+        joined = j < len(words) and not sentence[words[j - 1].end() : words[j].start()].strip()
+        if joined and _describes(words[j].group(0)):  # "a New York-based firm": "New" is part of the description
+            i = j + 1
+            continue
         start, end = words[i].start(), words[j - 1].end()
         text = _POSSESSIVE.sub("", sentence[start:end].rstrip(".,’'"))
         opening = i == 0 and j == 1 and not text.isupper() and not _opening_country(text)
@@ -115,6 +122,12 @@ def names_of(sentence: str) -> list[Span]:
     return runs
 
 
+def _describes(word: str) -> bool:
+    """Whether a word is an adjective made of a name and a lower-case word ("Award-winning", "York-based"): the
+    name in it, and the words of it before ("New York-based"), are another's, not a name of this sentence."""
+    return "-" in word and _DESCRIBING.fullmatch(word.rsplit("-", 1)[1]) is not None
+
+
 def _opening_country(word: str) -> bool:
     """Whether a sentence's first word names a country, not also a person or a compass point ("Western
     lawmakers…" is no state: subdivisions are left out)."""
@@ -122,13 +135,11 @@ def _opening_country(word: str) -> bool:
 
 
 def _is_name_word(word: str) -> bool:
-    """A capitalised word that may be part of a name: no opener, no month or weekday, and no adjective made of a
-    name and a lower-case word ("Award-winning", "California-based": the name is another's)."""
+    """A capitalised word that may be part of a name: no opener, no month or weekday, no description."""
     plain = _POSSESSIVE.sub("", word.lower().strip(".’'"))
-    describes = "-" in word and _DESCRIBING.fullmatch(word.rsplit("-", 1)[1]) is not None
     return (
         word[:1].isupper()
-        and not describes
+        and not _describes(word)
         and plain not in _OPENERS
         and plain not in CALENDAR
         and not _MONTH.fullmatch(plain)

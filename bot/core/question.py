@@ -43,14 +43,10 @@ _PREPOSITIONS = frozenset(
 )
 # Words that point back at something said before: "who will he face?", "when is it?".
 _POINTING_BACK = re.compile(
-    r"\b(?:he|she|it|they|him|her|them|his|hers|its|their|there)\b"
-    # "why did they do that?", "how did this happen?"; not "this week", "claims that which sport…"
-    r"|\b(?:this|that|these|those)\b(?=\s*(?:[?.!]|$|(?:is|was|are|were|did|does|do|happen\w*|mean\w*)\b))",
-    re.IGNORECASE,
+    r"\b(he|she|it|they|him|her|them|his|hers|its|their|this|that|these|those|there)\b", re.IGNORECASE
 )
-# What a question asks about, which its own pronouns point at: "Which top football manager said he…".
-_WHICH_THING = re.compile(r"\b(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|will|has|have|had)\b)\w", re.IGNORECASE)
-_SENTENCE_BEFORE = re.compile(r"\w[.!]\s+\S")
+# ...but "this week" is now, not something said before ("that day" is)
+_NOW = re.compile(r"\b(?:this|these)\s+(?:week|month|year|morning|afternoon|evening|weekend|season)s?\b", re.IGNORECASE)
 # A question about what is still to come ("who will he face in the final?"); its answer is said the same way.
 # "Will" opening a sentence asks it too; elsewhere it is a name ("Will Smith"). "Is due to" gives a cause.
 _AHEAD = re.compile(
@@ -117,8 +113,9 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         order=order_asked(searched),
         kind=kind,
         anchors=anchors_of(kind, predicate, asked_as(topic)),
-        # a follow-up naming nothing is about what the question before it named ("who did he blame?": Raisi)
-        names=names_in(searched) or (names_in(context) if context and follows_up(text) else {}),
+        # naming nothing and pointing back at someone, it is about whom the question before named ("who did he
+        # blame?" after "What did Raisi do?"), as its words are
+        names=names_in(searched) or (names_in(context) if context and _PERSONAL.search(text) else {}),
         words=frozenset(plain_words(f"{context} {text}" if context and _PERSONAL.search(text) else text)),
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(terms_of([topic])[0]),
@@ -180,13 +177,4 @@ def follows_up(text: str) -> bool:
     It points back ("who will he face in the final?", "when is it?") and names
     nothing of its own; a question naming someone or something starts afresh.
     """
-    return pointer(text) is not None
-
-
-def pointer(text: str) -> str | None:
-    """The word by which ``text`` points back ("it" in "when is it?"), when it says nothing of its own for it
-    to point at: no name, no thing it asks about ("Which newspaper slashed 20% of its staff?"), no sentence
-    before ("Coca-Cola is making a new flavor permanent. What is it called?")."""
-    match = _POINTING_BACK.search(text)
-    own = names_in(text) or _WHICH_THING.search(text) or _SENTENCE_BEFORE.search(text)
-    return match.group(0) if match and not own else None
+    return bool(_POINTING_BACK.search(_NOW.sub(" ", text))) and not names_in(text)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.app.service import Service
-from bot.core.answer import NOT_ENGLISH, POINTS_AT_NOTHING, answer
+from bot.core.answer import NOT_ENGLISH, answer
 from bot.core.language import is_english
 
 
@@ -114,12 +114,3 @@ def test_a_follow_up_quotes_reports_naming_who_it_points_back_at(slice_index: Se
     result = answer("who did he blame?", slice_index.retriever, context="What did Raisi do?", today=date(2024, 1, 12))
     assert result.answered and "Raisi" in result.citations[0].text, result.answer
     assert all("Burgum" not in c.text for c in result.citations), result.answer
-
-
-def test_a_question_pointing_back_at_nothing_asked_is_told_to_say_what_it_is_about(sample_index: Service) -> None:
-    """"where did it happen?", asked first, was declined as if the articles lacked the answer (the sample
-    alone) or answered from whatever report said "happened" (among other news)."""
-    result = answer("where did it happen?", sample_index.retriever)
-    assert (result.answered, result.answer, result.citations) == (False, POINTS_AT_NOTHING.format("it"), [])
-    followed = answer("where did it happen?", sample_index.retriever, context="Who attacked Kerman?")
-    assert followed.answered and "Iran" in followed.answer
