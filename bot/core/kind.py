@@ -142,6 +142,8 @@ _MONEY = re.compile(
     rf"[$£€¥]\s?{_AMOUNT}(?![\w])|\b{_AMOUNT}\s+(?:dollars|pounds|euros|yen|cents|pence)\b", re.IGNORECASE
 )
 _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORECASE)
+# The kinds whose spans are found by how they are written.
+_WRITTEN = {SCORE: _SCORE, MONEY: _MONEY, PERCENTAGE: _PERCENT, DURATION: _DURATION, DATE: _DATE, **_WHEN_PARTS}
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 # Not a word's part either: "two-time champion" counts nothing.
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b(?!-)", re.IGNORECASE)
@@ -181,18 +183,8 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     """The spans of ``sentence`` that may answer a question asking for ``kind``, in order."""
     if kind == NUMBER:
         return _numbers(sentence)
-    if kind == SCORE:
-        return [Span(m.group(0), m.start()) for m in _SCORE.finditer(sentence)]
-    if kind == MONEY:
-        return [Span(m.group(0), m.start()) for m in _MONEY.finditer(sentence)]
-    if kind == PERCENTAGE:
-        return [Span(m.group(0), m.start()) for m in _PERCENT.finditer(sentence)]
-    if kind == DURATION:
-        return [Span(m.group(0), m.start()) for m in _DURATION.finditer(sentence)]
-    if kind == DATE:
-        return [Span(m.group(0), m.start()) for m in _DATE.finditer(sentence)]
-    if kind in _WHEN_PARTS:
-        return [Span(m.group(0), m.start()) for m in _WHEN_PARTS[kind].finditer(sentence)]
+    if kind in _WRITTEN:
+        return [Span(m.group(0), m.start()) for m in _WRITTEN[kind].finditer(sentence)]
     names = names_of(sentence)
     if kind in (TITLE, NAME):
         return [Span(m.group("t").strip(), m.start("t"), TITLE) for m in _QUOTED.finditer(sentence)] + names

@@ -103,6 +103,8 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
     topic = topic_of(searched)
     predicate = predicate_of(topic)
     kind = kind_asked(topic)
+    # pointing back at someone ("who did he blame?"), it is about whom the question before named, in its words too
+    earlier = context if context and _PERSONAL.search(text) else None
     return Question(
         text=text,
         searched=searched,
@@ -113,10 +115,8 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         order=order_asked(searched),
         kind=kind,
         anchors=anchors_of(kind, predicate, asked_as(topic)),
-        # naming nothing and pointing back at someone, it is about whom the question before named ("who did he
-        # blame?" after "What did Raisi do?"), as its words are
-        names=names_in(searched) or (names_in(context) if context and _PERSONAL.search(text) else {}),
-        words=frozenset(plain_words(f"{context} {text}" if context and _PERSONAL.search(text) else text)),
+        names=names_in(searched) or (names_in(earlier) if earlier else {}),  # its own names, if it has any
+        words=frozenset(plain_words(f"{earlier} {text}" if earlier else text)),
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(terms_of([topic])[0]),
         figures=frozenset(m.group("n") for m in FIGURE.finditer(text)),
