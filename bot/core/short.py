@@ -8,14 +8,19 @@ from __future__ import annotations
 import re
 
 from bot.core.kind import (
+    CITY,
     CLOCK,
+    COUNTRY,
     DATE,
     DURATION,
+    LOCATION,
     MONEY,
     MONTH_ASKED,
     NAME,
     NUMBER,
     PERCENTAGE,
+    PLACE,
+    REGION,
     SCORE,
     YEAR_ASKED,
     Span,
@@ -36,6 +41,8 @@ _HOW_MANY = re.compile(
 _SINCE = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 # Kinds answered by a figure or a date, which sits beside what the question asks of its subject.
 _FIGURES = (NUMBER, MONEY, SCORE, DURATION, PERCENTAGE, DATE, YEAR_ASKED, MONTH_ASKED, CLOCK)
+# Kinds answered by a place, which sits beside what the question says happened there or went to it.
+_PLACES = (PLACE, LOCATION, COUNTRY, REGION, CITY)
 # How many words before and after a span tie it to the question ("left 284 others injured").
 _NEAR_BEFORE, _NEAR_AFTER = 3, 4
 
@@ -95,15 +102,20 @@ def anchors_of(kind: str | None, predicate: str, asked_as: str = "") -> frozense
     """The keyword stems a span answering the question sits beside: for a figure or a date, of what the
     question asks of its subject ("How many people were injured" gives {"injur"}; the thing counted, "people",
     sits beside every count); for a name, of what the question names it as (``asked_as``: "Which former
-    president…?" gives {"former", "presid"}: "former President Barack Obama", not "Chadwick Boseman").
+    president…?" gives {"former", "presid"}: "former President Barack Obama", not "Chadwick Boseman"); for a
+    place, of both ("Which country did Raisi plan to visit?": "Iran declared …, with President Ebhrahim Raisi
+    canceling his planned trip to Turkey" gives Turkey, not Iran).
 
-    Names get nothing of the question's verb: measured on the dev set, a name
-    beside it was the wrong one ("United Airlines and Alaska Airlines both
+    Other names get nothing of the question's verb: measured on the dev set, a
+    name beside it was the wrong one ("United Airlines and Alaska Airlines both
     said they found…" gave Alaska), while figures gained. What the question
-    names it as changed one short answer of the dev set, to the right one.
+    names it as changed one short answer of the dev set, to the right one. For
+    places the verb changed one dev short answer, a wrong one for another.
     """
     if kind in _FIGURES:
         return frozenset(tokenize([_HOW_MANY.sub(" ", predicate)])[0])
+    if kind in _PLACES:
+        return frozenset(tokenize([f"{predicate} {asked_as}"])[0])
     return frozenset(tokenize([asked_as])[0]) if kind is not None else frozenset()
 
 

@@ -23,6 +23,8 @@ from bot.core.language import is_english
         # not "3", the day of "killed … on January 3, 2020" (Soleimani, in the sentence after)
         ("How many people were killed in the bombing near Soleimani's grave?", "84", "sample_index"),
         ("where did the attack happen?", "Iran", "sample_index"),  # not "Israel", who was accused
+        # "Iran declared …, with President Ebhrahim Raisi canceling his planned trip to Turkey": not "Iran"
+        ("Which country did Raisi plan to visit?", "Turkey", "sample_index"),
         (
             "Which airline operated the flight whose door panel blew out mid-air?",
             "Alaska Airlines",
