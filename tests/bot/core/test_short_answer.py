@@ -58,9 +58,9 @@ def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answe
         sample_index.retriever,
     )
     assert ordered.answered and ordered.answer.startswith("First:") and ordered.short_answer is None
-    # the rules know no cities, and a country is none: it led with "Iran"
-    city = answer("Which city was attacked?", sample_index.retriever)
-    assert city.answered and city.short_answer is None, city.answer
+    # the rules know no cities, and a country is none: "Which city was attacked?" led with "Iran"
+    city = answer("Which city was attacked by ISIS?", sample_index.retriever)
+    assert city.answered and "Iran" in city.citations[0].text and city.short_answer is None, city.answer
 
 
 @pytest.mark.parametrize(
