@@ -366,3 +366,15 @@ def test_a_date_years_before_its_report_is_background() -> None:
     assert short_answer(YEAR_ASKED, [killed], year.words, year.anchors, ["2024-01-04"]) == "2020"
     in_2020 = read_question("What happened in January 2020?", date(2024, 1, 12))
     assert short_answer(DATE, [killed], in_2020.words, in_2020.anchors, ["2024-01-04"]) == "January 3, 2020"
+
+
+def test_of_several_names_untied_to_the_question_the_one_the_passages_mention_most_answers() -> None:
+    asked = read_question("Which island nation recently elected a new leader?", date(2024, 1, 19))
+    backing = (
+        "The United States, which is bound by its laws to provide Taiwan with the weapons needed to defend itself, "
+        "pledged support for whichever government emerges."
+    )
+    won = "TAIPEI, Taiwan — Ruling-party candidate Lai Ching-te emerged victorious in Taiwan’s presidential election."
+    assert short_answer(asked.kind, [backing], asked.words, asked.anchors, found=[backing, won]) == "Taiwan"
+    # as often as each other: the rules cannot tell which answers
+    assert short_answer(asked.kind, [backing], asked.words, asked.anchors, found=[backing]) is None
