@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -202,7 +203,7 @@ def chat() -> None:
     context: str | None = None
     while True:
         try:
-            question = input("? ").strip()
+            question = _next_question().strip()
         except (EOFError, KeyboardInterrupt):
             out.print()
             break
@@ -212,6 +213,18 @@ def chat() -> None:
         _print_answer(service.ask(question, context=following))
         context = topic(following, question)
         out.print()
+
+
+def _next_question() -> str:
+    """The next line: typed at the prompt, or read from a pipe and shown after the prompt, so that what is printed
+    reads as a conversation (otherwise each answer would start on the prompt's line)."""
+    if sys.stdin.isatty():
+        return input("? ")
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    out.print(f"? {escape(line.strip())}", soft_wrap=True, highlight=False)
+    return line
 
 
 @edge

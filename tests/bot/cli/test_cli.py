@@ -188,8 +188,11 @@ def test_chat_takes_a_question_that_points_back_as_a_follow_up(env: Settings) ->
     assert run("index", str(DATA / "realtimeqa-slice.jsonl"))[0] == 0
     talk = "Who is Luke Littler?\nWho will he face in the final?\nWhat did Doug Burgum say about the border?\n\n"
     answers = runner.invoke(app, ["chat"], input=talk).stdout.split("\n? ")
-    assert "Littler" in answers[2].split("Sources")[0] and "darts" in answers[2]
-    assert answers[2].startswith("Luke Humphries — The finals, set for January 3, 2024")
+    # piped in, each question is shown after the prompt, and its answer starts on the next line
+    asked, answer = answers[2].split("\n", 1)
+    assert asked == "Who will he face in the final?"
+    assert "Littler" in answer.split("Sources")[0] and "darts" in answer
+    assert answer.startswith("Luke Humphries — The finals, set for January 3, 2024")
     assert "Burgum" in answers[3] and "Littler" not in answers[3]
 
 
