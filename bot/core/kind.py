@@ -39,6 +39,7 @@ COUNTRY, REGION, YEAR_ASKED, MONTH_ASKED, CLOCK = "country", "region", "year", "
 CITY = "city"  # "which city…?": a place that is no country
 MONEY = "amount of money"  # "at what price…?": a narrower reading of a number
 SCORE = "score"  # "what was the final score…?": "84-82"
+AGE = "age"  # "how old is…?": "13" of "a 13-year-old", not the game's "40 years"
 
 # "which" or "what", and up to two words before the thing asked for ("which US state", "which classic video game").
 _THING = r"(?:which|what)\s+(?:(?!(?:by|in|of|to|for|from|at|on|with|is|was|are|were|did|does|do)\b)[\w'’-]+\s+){0,2}?"
@@ -68,10 +69,12 @@ _ASKED = [
         r"\b(?:at|for) what (?:price|cost)\b|\bwhat (?:price|cost)\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?"
         r"(?:cost|price|fine|salary|budget)\b|\bhow much (?:money\b|(?!time\b)(?:[\w'’-]+\s+){0,8}?(?:cost|costs|pay"
         r"|paid|charge|charged|earn|earned|worth)\b)", re.IGNORECASE)),
+    # "what is the minimum age…?" asks for a rule ("users must be 13 or older"), not someone's age
+    (AGE, re.compile(r"\bhow old\b|\b(?:at )?what age\b", re.IGNORECASE)),
     (NUMBER, re.compile(
-        r"\bhow (?:many|much|old|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
-        r"|death toll|total|amount|age|rate|sum|value|score)\b|\bwhat (?:number|amount|fraction|age|score)\b"
-        r"|\bby how much\b|\bat what (?:age|rate)\b", re.IGNORECASE)),
+        r"\bhow (?:many|much|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
+        r"|death toll|total|amount|age|rate|sum|value|score)\b|\bwhat (?:number|amount|fraction|score)\b"
+        r"|\bby how much\b|\bat what rate\b", re.IGNORECASE)),
     (CLOCK, re.compile(r"\b(?:what|which|at what) time\b", re.IGNORECASE)),
     (YEAR_ASKED, re.compile(rf"\b{_THING}year\b", re.IGNORECASE)),
     (MONTH_ASKED, re.compile(rf"\b{_THING}month\b", re.IGNORECASE)),
@@ -147,8 +150,10 @@ _WRITTEN = {SCORE: _SCORE, MONEY: _MONEY, PERCENTAGE: _PERCENT, DURATION: _DURAT
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 # Not a word's part either: "two-time champion" counts nothing.
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b(?!-)", re.IGNORECASE)
-# An age: "the 16-year-old", "aged 16".
-_AGE = re.compile(r"\b(?P<n>\d{1,3})-year-old\b|\baged (?P<m>\d{1,3})\b", re.IGNORECASE)
+# An age: "the 16-year-old", "aged 16", "16 years old".
+_AGE = re.compile(
+    r"\b(?P<n>\d{1,3})-year-old\b|\baged (?P<m>\d{1,3})\b|\b(?P<o>\d{1,3}) years? old\b", re.IGNORECASE
+)
 # Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -183,6 +188,8 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     """The spans of ``sentence`` that may answer a question asking for ``kind``, in order."""
     if kind == NUMBER:
         return _numbers(sentence)
+    if kind == AGE:
+        return _ages(sentence)
     if kind in _WRITTEN:
         return [Span(m.group(0), m.start()) for m in _WRITTEN[kind].finditer(sentence)]
     names = names_of(sentence)
@@ -260,5 +267,14 @@ def _numbers(sentence: str) -> list[Span]:
         if not YEAR.fullmatch(m.group("n")) and not any(a <= m.start("n") and m.end("n") <= b for a, b in dates)
     ]
     found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
-    found += [Span(m["n"] or m["m"], m.start("n") if m["n"] else m.start("m")) for m in _AGE.finditer(sentence)]
+    found += _ages(sentence)
     return sorted(found, key=lambda s: s.start)
+
+
+def _ages(sentence: str) -> list[Span]:
+    """Ages: "the 16-year-old", "aged 16", "16 years old" (the number alone)."""
+    found = []
+    for m in _AGE.finditer(sentence):
+        group = next(g for g in ("n", "m", "o") if m[g])
+        found.append(Span(m[group], m.start(group)))
+    return found

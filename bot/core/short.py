@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.core.kind import (
+    AGE,
     CITY,
     CLOCK,
     COUNTRY,
@@ -40,7 +41,7 @@ _HOW_MANY = re.compile(
 # A date after "since" in its clause: what is compared with, not when something happened.
 _SINCE = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 # Kinds answered by a figure or a date, which sits beside what the question asks of its subject.
-_FIGURES = (NUMBER, MONEY, SCORE, DURATION, PERCENTAGE, DATE, YEAR_ASKED, MONTH_ASKED, CLOCK)
+_FIGURES = (NUMBER, AGE, MONEY, SCORE, DURATION, PERCENTAGE, DATE, YEAR_ASKED, MONTH_ASKED, CLOCK)
 # Kinds answered by a place, which sits beside what the question says happened there or went to it.
 _PLACES = (PLACE, LOCATION, COUNTRY, REGION, CITY)
 # How many words before and after a span tie it to the question ("left 284 others injured").

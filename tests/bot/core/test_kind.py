@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bot.core.kind import (
+    AGE,
     CITY,
     CLOCK,
     COUNTRY,
@@ -65,6 +66,9 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
         ("How much will a 30-second ad during the Super Bowl cost advertisers?", MONEY),
         ("What is the estimated cost of the Restore the Corridor project?", MONEY),
         ("How much rain fell in San Diego?", NUMBER),  # "how much" asks for money only when it says so
+        ("How old is the kid who beat Tetris?", AGE),
+        ("At what age did she retire?", AGE),
+        ("What is the minimum age for users on TikTok?", NUMBER),  # a rule: "users must be 13 or older"
         ("What percentage of US adults have received the latest vaccine?", PERCENTAGE),
         ("How long did the siege last?", DURATION),
         ("When is the final?", DATE),
@@ -378,3 +382,15 @@ def test_of_several_names_untied_to_the_question_the_one_the_passages_mention_mo
     assert short_answer(asked.kind, [backing], asked.words, asked.anchors, found=[backing, won]) == "Taiwan"
     # as often as each other: the rules cannot tell which answers
     assert short_answer(asked.kind, [backing], asked.words, asked.anchors, found=[backing]) is None
+
+
+def test_how_old_asks_for_an_age_not_any_count() -> None:
+    """Asked of the slice's Tetris report, it led with the game's "40" (years since its release)."""
+    game = "Tetris is an old-school video game, released nearly 40 years ago."
+    kid = (
+        "But a 13-year-old from Oklahoma just pulled off a new trick on the classic, being the first player to "
+        "truly beat the game."
+    )
+    assert short_for(AGE, [game, kid], "How old is the kid who beat Tetris?") == "13"
+    assert short_for(AGE, ["Carter, who is 99 years old, entered hospice care."], "How old is Carter?") == "99"
+    assert short_for(AGE, ["She was aged 42 when she retired."], "At what age did she retire?") == "42"
