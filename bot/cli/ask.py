@@ -216,14 +216,11 @@ def chat() -> None:
 
 
 def _next_question() -> str:
-    """The next line: typed at the prompt, or read from a pipe and shown after the prompt, so that what is printed
+    """The next line after the prompt; read from a pipe, it is also shown after the prompt, so that what is printed
     reads as a conversation (otherwise each answer would start on the prompt's line)."""
-    if sys.stdin.isatty():
-        return input("? ")
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    out.print(f"? {escape(line.strip())}", soft_wrap=True, highlight=False)
+    line = input("? ")
+    if not sys.stdin.isatty():
+        out.print(line.strip(), soft_wrap=True, highlight=False, markup=False)
     return line
 
 

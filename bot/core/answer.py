@@ -20,6 +20,7 @@ from bot.core.short import short_answer
 from bot.core.stories import Report, reported_by, story_of
 from index.filters import Filter
 from index.manifest import Entry
+from index.passages import Passage
 from index.search import Retriever
 
 DECLINED = "The indexed articles do not answer this question."
@@ -113,7 +114,7 @@ def respond(
         # Dev set: 68 short answers shown, 20 right; so, 60 shown, 19 right.
         own = [c for c in citations if c.article_id == citations[0].article_id]
         quoted, days = [c.text for c in own], [c.published_at for c in own]
-        passages = [p.text for p in found.passages[: params.sentence_passages]]
+        passages = [p.text for p in ranked_from(found, params)]
         short = short_answer(question.kind, quoted, question.words, question.anchors, days, passages)
     return Answer(question.text, True, text, citations, _newest(citations), note, short), found
 
@@ -159,7 +160,7 @@ def search(
 
 
 def _coverage(question: Question, found: Found, params: Params) -> float:
-    return coverage(question, found.passages[: params.sentence_passages])
+    return coverage(question, ranked_from(found, params))
 
 
 def unmentioned(question: Question, found: Found, params: Params) -> str | None:
@@ -176,8 +177,13 @@ def unmentioned(question: Question, found: Found, params: Params) -> str | None:
     13 of 124 to 10, refusal unchanged. Putting passages that name everything
     first declined 7 but lowered refusal to 0.475: not done.
     """
-    missed = missed_names(question, found.passages[: params.sentence_passages])
+    missed = missed_names(question, ranked_from(found, params))
     return ", ".join(missed) or None
+
+
+def ranked_from(found: Found, params: Params) -> list[Passage]:
+    """The passages whose sentences were ranked for the answer (the first few found)."""
+    return found.passages[: params.sentence_passages]
 
 
 def _newest(citations: list[Citation]) -> str | None:

@@ -69,8 +69,9 @@ _ASKED = [
         r"\b(?:at|for) what (?:price|cost)\b|\bwhat (?:price|cost)\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?"
         r"(?:cost|price|fine|salary|budget)\b|\bhow much (?:money\b|(?!time\b)(?:[\w'’-]+\s+){0,8}?(?:cost|costs|pay"
         r"|paid|charge|charged|earn|earned|worth)\b)", re.IGNORECASE)),
-    # "what is the minimum age…?" asks for a rule ("users must be 13 or older"), not someone's age
-    (AGE, re.compile(r"\bhow old\b|\b(?:at )?what age\b", re.IGNORECASE)),
+    # someone's or something's age; "what is the minimum age…?" asks for a rule ("users must be 13 or older")
+    (AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bwhat (?:is|was|are|were) (?:his|her|their|its|the) age\b",
+                     re.IGNORECASE)),
     (NUMBER, re.compile(
         r"\bhow (?:many|much|far|big|large|tall|often)\b|\bwhat (?:was|is|were|are) the (?:\w+ )?(?:number|toll"
         r"|death toll|total|amount|age|rate|sum|value|score)\b|\bwhat (?:number|amount|fraction|score)\b"
@@ -150,9 +151,11 @@ _WRITTEN = {SCORE: _SCORE, MONEY: _MONEY, PERCENTAGE: _PERCENT, DURATION: _DURAT
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 # Not a word's part either: "two-time champion" counts nothing.
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b(?!-)", re.IGNORECASE)
-# An age: "the 16-year-old", "aged 16", "16 years old".
+# An age: "the 16-year-old", "aged 16", "16 years old", "at the age of 16" (not "3.5 years old"'s "5").
 _AGE = re.compile(
-    r"\b(?P<n>\d{1,3})-year-old\b|\baged (?P<m>\d{1,3})\b|\b(?P<o>\d{1,3}) years? old\b", re.IGNORECASE
+    r"(?<![\d.,])(?:\b(?P<n>\d{1,3})-year-old\b|\b(?P<o>\d{1,3}) years? old\b)"
+    r"|\b(?:aged|age of|age) (?P<m>\d{1,3})\b(?![.,]\d)",
+    re.IGNORECASE,
 )
 # Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -267,7 +270,8 @@ def _numbers(sentence: str) -> list[Span]:
         if not YEAR.fullmatch(m.group("n")) and not any(a <= m.start("n") and m.end("n") <= b for a, b in dates)
     ]
     found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
-    found += _ages(sentence)
+    starts = {span.start for span in found}  # "99 years old" is one count, not two
+    found += [span for span in _ages(sentence) if span.start not in starts]
     return sorted(found, key=lambda s: s.start)
 
 
@@ -275,6 +279,6 @@ def _ages(sentence: str) -> list[Span]:
     """Ages: "the 16-year-old", "aged 16", "16 years old" (the number alone)."""
     found = []
     for m in _AGE.finditer(sentence):
-        group = next(g for g in ("n", "m", "o") if m[g])
+        group = next(g for g in ("n", "o", "m") if m[g])
         found.append(Span(m[group], m.start(group)))
     return found

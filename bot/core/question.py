@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.core.kind import DURATION, MONEY, NUMBER, asked_as, kind_asked
+from bot.core.kind import AGE, DURATION, MONEY, NUMBER, asked_as, kind_asked
 from bot.core.language import is_english
 from bot.core.short import anchors_of
 from bot.core.stated import read_stated
@@ -84,8 +84,9 @@ class Question:
 
     @property
     def quantity(self) -> bool:
-        """Whether it is answered by a number, an amount of money or of time ("how many…", "how long…")."""
-        return self.kind in (NUMBER, MONEY, DURATION)
+        """Whether it is answered by a number, an amount of money or of time, or an age ("how many…", "how long…",
+        "how old…")."""
+        return self.kind in (NUMBER, MONEY, DURATION, AGE)
 
     @property
     def search_topic(self) -> str:

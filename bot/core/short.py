@@ -6,6 +6,7 @@ Spans and kinds are found by :mod:`bot.core.kind`; here one of them is chosen.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from bot.core.kind import (
     AGE,
@@ -54,7 +55,7 @@ def short_answer(
     asked: frozenset[str],
     anchors: frozenset[str] = frozenset(),
     published: list[str | None] | None = None,
-    found: list[str] | None = None,
+    passages: list[str] | None = None,
 ) -> str | None:
     """The first span of ``sentences`` surely of the asked kind with a word not among ``asked`` (the
     question's plain words); within a sentence holding several, the one tied to the question's
@@ -62,9 +63,10 @@ def short_answer(
     sentence's article date (YYYY-MM-DD), where known; a date of a year before the article's last is
     the background of the news it reports ("Soleimani … was killed … on January 3, 2020", in a report
     of 2024 on an attack on the anniversary), no answer to when it happened, unless the sentence holds most
-    of the ``anchors`` ("When was Soleimani killed?"). ``found``: the texts of the passages the quotes were
+    of the ``anchors`` ("When was Soleimani killed?"). ``passages``: the texts of the passages the quotes were
     chosen from; of several names in a sentence none of which is tied to the question, the one they mention
-    most is given, and none when two are mentioned as often (without ``found``, the first).
+    most is given, and none when two are mentioned as often (without ``passages``, the first). An age is
+    asked for as a number when no quote holds one ("How old is Tetris?": "released nearly 40 years ago").
 
     Only a sure span is given (a place the country tables know, an
     organisation by its last word, a person's full name, a figure, a date):
@@ -74,6 +76,8 @@ def short_answer(
     """
     if kind is None or kind == NAME:
         return None
+    if kind == AGE and not any(new_spans(AGE, sentence, asked) for sentence in sentences):
+        kind = NUMBER
     first = None
     for sentence, day in zip(sentences, published or [None] * len(sentences)):
         sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span)]
@@ -90,17 +94,20 @@ def short_answer(
         # in the quote after the one that answers "which country became the first…?" with Greece)
         if tied and kind in _FIGURES:
             return span.text
-        if not tied and kind not in _FIGURES and found is not None:
-            span = _most_mentioned(sure, found)
-            if span is None:  # several names, none said more often: the rules cannot tell which answers
-                return first
+        if first is None and not tied and kind not in _FIGURES and passages is not None:
+            span = _most_mentioned(sure, passages)
+            # several names, none said more often: the rules cannot tell which answers (reading on to the next
+            # quote instead gave one more wrong short answer on the dev set, "Titanic" for an Oscars snub)
+            if span is None:
+                return None
         first = first or span.text
     return first
 
 
-def _most_mentioned(spans: list[Span], found: list[str]) -> Span | None:
-    """The one of ``spans`` that the texts ``found`` mention most often (any, when all are one name), or None when
-    two are mentioned as often. Dev set, sentences holding several names none tied to the question: the first was
+def _most_mentioned(spans: list[Span], passages: list[str]) -> Span | None:
+    """The one of ``spans`` that ``passages`` mention most often (any, when all are one name), or None when two are
+    mentioned as often; a mention of a longer name is not one of a shorter name inside it ("Alaska Airlines" is
+    no mention of "Alaska"). Dev set, sentences holding several names none tied to the question: the first was
     right 3 times in 17 shown, the most mentioned 2 times in 9 ("Taiwan" over "United States" to "Which island
     nation recently elected a new leader?"; "Alaska Airlines" over "United Airlines", which said it found loose
     bolts): 8 fewer wrong short answers, 1 fewer right.
@@ -108,7 +115,9 @@ def _most_mentioned(spans: list[Span], found: list[str]) -> Span | None:
     names = list(dict.fromkeys(span.text for span in spans))
     if len(names) == 1:
         return spans[0]
-    counts = [sum(len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text)) for text in found) for name in names]
+    longest_first = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    said = Counter(m.group(0) for text in passages for m in re.finditer(rf"(?<!\w)(?:{longest_first})(?!\w)", text))
+    counts = [said[name] for name in names]
     best = max(counts)
     if counts.count(best) > 1:
         return None

@@ -69,6 +69,7 @@ def short_for(kind: str | None, sentences: list[str], question: str) -> str | No
         ("How old is the kid who beat Tetris?", AGE),
         ("At what age did she retire?", AGE),
         ("What is the minimum age for users on TikTok?", NUMBER),  # a rule: "users must be 13 or older"
+        ("What was the age of the kid who beat Tetris?", AGE),
         ("What percentage of US adults have received the latest vaccine?", PERCENTAGE),
         ("How long did the siege last?", DURATION),
         ("When is the final?", DATE),
@@ -379,9 +380,9 @@ def test_of_several_names_untied_to_the_question_the_one_the_passages_mention_mo
         "pledged support for whichever government emerges."
     )
     won = "TAIPEI, Taiwan — Ruling-party candidate Lai Ching-te emerged victorious in Taiwan’s presidential election."
-    assert short_answer(asked.kind, [backing], asked.words, asked.anchors, found=[backing, won]) == "Taiwan"
+    assert short_answer(asked.kind, [backing], asked.words, asked.anchors, passages=[backing, won]) == "Taiwan"
     # as often as each other: the rules cannot tell which answers
-    assert short_answer(asked.kind, [backing], asked.words, asked.anchors, found=[backing]) is None
+    assert short_answer(asked.kind, [backing], asked.words, asked.anchors, passages=[backing]) is None
 
 
 def test_how_old_asks_for_an_age_not_any_count() -> None:
@@ -394,3 +395,16 @@ def test_how_old_asks_for_an_age_not_any_count() -> None:
     assert short_for(AGE, [game, kid], "How old is the kid who beat Tetris?") == "13"
     assert short_for(AGE, ["Carter, who is 99 years old, entered hospice care."], "How old is Carter?") == "99"
     assert short_for(AGE, ["She was aged 42 when she retired."], "At what age did she retire?") == "42"
+    began = "Willis, who began playing Tetris at the age of 11, and other competitive gamers will keep trying."
+    assert short_for(AGE, [began], "At what age did Willis start playing Tetris?") == "11"
+    # no quote holds an age: a number answers ("how old is Tetris?")
+    assert short_for(AGE, [game], "How old is Tetris?") == "40"
+    assert [s.text for s in spans_of(NUMBER, "The tortoise, 3.5 years old, met a 99 years old man.")] == ["3.5", "99"]
+    assert [s.text for s in spans_of(AGE, "The tortoise, 3.5 years old, met a 99 years old man.")] == ["99"]
+
+
+def test_a_longer_name_s_mentions_are_not_counted_for_a_shorter_name_inside_it() -> None:
+    asked = read_question("Which country signed the deal?", date(2024, 1, 8))
+    both = "Guinea sent envoys as Papua New Guinea hosted the talks."
+    passages = [both, "Papua New Guinea signed the deal on Monday."]
+    assert short_answer(asked.kind, [both], asked.words, asked.anchors, passages=passages) == "Papua New Guinea"
