@@ -46,6 +46,17 @@ def test_the_answer_leads_with_a_span_of_the_kind_asked_for(
     assert short in result.citations[0].text  # taken from the quote it leads
 
 
+def test_who_holds_a_post_now_is_not_who_held_it(sample_index: Service) -> None:
+    """The sample's first quote names "former President Donald Trump", who authorized the strike of 2020."""
+    now = answer("Who is the president of Iran?", sample_index.retriever, today=date(2024, 1, 12))
+    assert now.short_answer == "President Ebhrahim Raisi", now.answer
+    assert any("former President Donald Trump" in c.text for c in now.citations)
+    for then in ("Which former president authorized the strike that killed Soleimani?",
+                 "Who was the president who authorized the strike on Soleimani?"):  # fmt: skip
+        said = answer(then, sample_index.retriever, today=date(2024, 1, 12))
+        assert said.short_answer == "President Donald Trump", said.answer
+
+
 def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answer(
     sample_index: Service, slice_index: Service
 ) -> None:
