@@ -167,23 +167,18 @@ def kind_asked(question: str) -> str | None:
     "Who is Luke Littler?" asks what someone is, not for another person: it
     was answered **Rob Cross**, the player he beat in the semi-final.
     """
-    return _asked(question)[0]
+    return what_is_asked(question)[0]
 
 
-def asked_as(question: str) -> str:
-    """The words ``question`` names what it asks for with: "former president" in "Which former president scored
-    an Emmy…?", "state" in "Which state held…?"; "" when it names none ("Who won…?")."""
-    words = _asked(question)[1]
-    said = _WHICH.match(words)
-    return words[said.end() :] if said else ""
-
-
-def _asked(question: str) -> tuple[str | None, str]:
-    """The kind ``question`` asks for, and the words of it that say so."""
+def what_is_asked(question: str) -> tuple[str | None, str]:
+    """The kind ``question`` asks for (:func:`kind_asked`), and the words it names what it asks for with:
+    "former president" in "Which former president scored an Emmy…?", "state" in "Which state held…?"; "" when
+    it names none ("Who won…?")."""
     for kind, pattern in _ASKED:
         match = pattern.search(question)
         if match:
-            return kind, match.group(0)
+            said = _WHICH.match(match.group(0))
+            return kind, match.group(0)[said.end() :] if said else ""
     return None, ""
 
 

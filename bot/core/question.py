@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.core.kind import AGE, DURATION, MONEY, NUMBER, asked_as, kind_asked
+from bot.core.kind import AGE, DURATION, MONEY, NUMBER, what_is_asked
 from bot.core.language import is_english
 from bot.core.short import anchors_of
 from bot.core.stated import read_stated
@@ -103,7 +103,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
     searched, stated = read_stated(text, today, sources) if sources is not None else (text, Filter())
     topic = topic_of(searched)
     predicate = predicate_of(topic)
-    kind = kind_asked(topic)
+    kind, asked_as = what_is_asked(topic)
     # pointing back at someone ("who did he blame?"), it is about whom the question before named, in its words too
     earlier = context if context and _PERSONAL.search(text) else None
     return Question(
@@ -115,7 +115,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         today=today,
         order=order_asked(searched),
         kind=kind,
-        anchors=anchors_of(kind, predicate, asked_as(topic)),
+        anchors=anchors_of(kind, predicate, asked_as),
         names=names_in(searched) or (names_in(earlier) if earlier else {}),  # its own names, if it has any
         words=frozenset(plain_words(f"{earlier} {text}" if earlier else text)),
         capitalised=frozenset(capitalised(topic)),
