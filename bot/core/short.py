@@ -49,7 +49,7 @@ _PLACES = (PLACE, LOCATION, COUNTRY, REGION, CITY)
 # Who holds a post now is not who held it: "…authorized by former President Donald Trump" does not answer "Who is
 # the president of Iran?" (unless the question asks about then: "who was…", "which former president…").
 _FORMER = re.compile(r"\b(?:former|ex-|the late)\s*$", re.IGNORECASE)
-_NOW, _BEFORE = frozenset({"is", "are"}), frozenset({"former", "ex", "late", "was", "were"})
+_PRESENT, _PAST = frozenset({"is", "are"}), frozenset({"former", "ex", "late", "was", "were"})
 # How many words before and after a span tie it to the question ("left 284 others injured").
 _NEAR_BEFORE, _NEAR_AFTER = 3, 4
 
@@ -91,7 +91,7 @@ def short_answer(
             # "When was (Qassem) Soleimani killed?", "What year was…": the sentence says most of what is asked
             about = len(anchors & set(tokenize([sentence])[0])) > len(anchors) / 2
             sure = [span for span in sure if about or not _background(span.text, day, asked)]
-        if kind == PERSON and asked & _NOW and not asked & _BEFORE:  # "Who is the president of Iran?"
+        if kind == PERSON and asked & _PRESENT and not asked & _PAST:  # "Who is the president of Iran?"
             sure = [span for span in sure if not _FORMER.search(sentence[: span.start])]
         if not sure:
             continue
