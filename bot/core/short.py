@@ -52,6 +52,8 @@ _FORMER = re.compile(r"\b(?:former|ex-|the late)\s*$", re.IGNORECASE)
 _PRESENT, _PAST = frozenset({"is", "are"}), frozenset({"former", "ex", "late", "was", "were"})
 # How many words before and after a span tie it to the question ("left 284 others injured").
 _NEAR_BEFORE, _NEAR_AFTER = 3, 4
+# ...within its clause: ", and" starts another (an aside between commas does not: "The finals, set for January 3").
+_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas|or)\b")
 
 
 def short_answer(
@@ -96,6 +98,8 @@ def short_answer(
         if not sure:
             continue
         span, tied = _anchored(sure, sentence, anchors)
+        if span is None:
+            continue
         # "when is the darts final?": "The finals, set for January 3, 2024" before "events back in 2022"; a name
         # is chosen by what it is written as within its sentence only ("the first country" names the Netherlands
         # in the quote after the one that answers "which country became the first…?" with Greece)
@@ -160,19 +164,24 @@ def anchors_of(kind: str | None, predicate: str, asked_as: str = "") -> frozense
     return frozenset(tokenize([asked_as])[0]) if kind is not None else frozenset()
 
 
-def _anchored(spans: list[Span], sentence: str, anchors: frozenset[str]) -> tuple[Span, bool]:
-    """The span with the most ``anchors`` among the words next to it (up to the spans beside it), when
-    just one has the most, else the first; and whether it has any. "84 people and left 284 others injured"
-    answers "how many were injured" with 284."""
+def _anchored(spans: list[Span], sentence: str, anchors: frozenset[str]) -> tuple[Span | None, bool]:
+    """The span with the most ``anchors`` among the words next to it (up to the spans beside it, within its
+    clause), else the first; and whether it has any. "84 people and left 284 others injured" answers "how many
+    were injured" with 284. When several have the most, the sentence does not say which answers: None ("Kim Il
+    Sung was born in 1912, and Kim Jong Il, father of Kim Jong Un, was born in 1942" to "When was Kim Jong Un
+    born?"; across ", and" the first year sat beside "Kim Jong" and was given)."""
     if not anchors:
         return spans[0], False
     tied = []
     for i, span in enumerate(spans):
         after = sentence[span.start + len(span.text) : spans[i + 1].start if i + 1 < len(spans) else None]
         before = sentence[spans[i - 1].start + len(spans[i - 1].text) if i else 0 : span.start]
+        after, before = _CLAUSE.split(after)[0], _CLAUSE.split(before)[-1]
         near = " ".join(before.split()[-_NEAR_BEFORE:] + after.split()[:_NEAR_AFTER])
         tied.append(len(anchors & set(tokenize([near])[0])))
     best = max(tied)
-    if best and tied.count(best) == 1:
+    if best and tied.count(best) > 1:
+        return None, True
+    if best:
         return spans[tied.index(best)], True
-    return spans[0], bool(tied[0])
+    return spans[0], False

@@ -356,6 +356,20 @@ def test_ages_and_dates_tied_to_the_question() -> None:
     assert short_for(DATE, [events], "When is the darts final?") == "2022"  # nothing beside it: the first
 
 
+def test_a_figure_is_tied_to_the_question_within_its_own_clause() -> None:
+    """The slice's Kim Jong Un birthday report: "born" sits beside both years, and "Kim Jong" only beside the first
+    across ", and": the sentence does not say when Kim Jong Un was born, so it gives no year (it gave 1912, his
+    grandfather's); a clause that says it alone answers."""
+    born = "Kim Il Sung was born in 1912, and Kim Jong Il, father of Kim Jong Un, was born in 1942."
+    question = "When was Kim Jong Un born?"
+    assert short_for(kind_asked(question), [born], question) is None
+    believed = "Kim Jong Un is believed to have been born on January 8, 1984."
+    assert short_for(kind_asked(question), [born, believed], question) == "January 8, 1984"
+    # an aside between commas is no new clause: "The finals, set for January 3, 2024, …" answers when the final is
+    final = "The finals, set for January 3, 2024, will be between Littler and Luke Humphries."
+    assert short_for(DATE, [final], "When is the darts final?") == "January 3, 2024"
+
+
 def test_a_date_years_before_its_report_is_background() -> None:
     """The sample (2024-01-04) on an attack on the anniversary of Soleimani's killing: "January 3, 2020" dates
     the killing, not the attack; asked about that year, it answers."""
