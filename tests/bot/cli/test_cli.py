@@ -315,3 +315,12 @@ def test_a_source_no_indexed_article_is_from_is_said_plainly(env: Settings) -> N
 
 def test_an_empty_timeline_topic_is_a_usage_error(env: Settings) -> None:
     assert run("timeline", "   ")[0] == 2
+
+
+@pytest.mark.parametrize("command", ["ask", "index", "eval", "chat"])
+def test_help_shows_flags_as_flags(command: str) -> None:
+    """A flag takes no value: its help shows none ("--json <bool>" read as if it wanted "--json true")."""
+    code, stdout, _ = run(command, "--help")
+    assert code == 0
+    flags = [line for line in stdout.splitlines() if re.search(r"--(json|help)\b", line)]
+    assert flags and not [line for line in flags if "<bool>" in line], flags
