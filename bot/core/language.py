@@ -2,7 +2,8 @@
 
 A question written mostly in another script is not English. Otherwise it is
 read by its first word and its words in lower case: names say nothing of its
-language. One holding a common English word is English without further ado,
+language. One opening with another language's question word is not English.
+One holding a common English word is English without further ado,
 and so is a short one. Others go to langdetect, seeded so that the same
 question is always read the same way.
 """
@@ -24,6 +25,19 @@ ENGLISH = frozenset(
 # none. Checked on the dev set's 280 English questions (none is taken for
 # another language) and on short keyword questions (tests).
 _MIN_WORDS = 4
+# Question words of other languages of the Latin script that English does not write: a question opening with
+# one (or with "¿") is in that language however short ("Quel âge a Luke Littler ?" is three words of its own).
+# Left out where English writes the word too ("was", "come", "dove", "hoe") or a name starts with it ("Como",
+# "Cosa Nostra").
+_OTHER_OPENERS = frozenset(
+    "quel quelle quels quelles qui quoi où quand comment combien pourquoi lequel laquelle "  # French
+    "qué que quién quien quiénes cuál cual cuáles cuándo cuando cuánto cuánta cuántos cuantos cuántas dónde donde "
+    "cómo "  # Spanish
+    "wer wen wem wessen wann wo wie warum weshalb welche welcher welches wieviel wieviele "  # German
+    "chi quale quali perché quando quanto quanti quante "  # Italian
+    "quem qual quais onde quantos quantas porque "  # Portuguese
+    "wat wanneer waar waarom welke hoeveel".split()  # Dutch
+)
 _OTHER_AT_LEAST = 0.9
 _ENGLISH_BELOW = 0.05
 _WORD = re.compile(r"[^\W\d_]+")
@@ -41,6 +55,8 @@ def is_english(question: str) -> bool:
     found_words = _WORD.findall(question)
     # Names say nothing of the language ("Luke Littler Luke Humphries final"): the first word and lower-case ones do.
     words = [w.lower() for i, w in enumerate(found_words) if i == 0 or not w[:1].isupper()]
+    if question.lstrip().startswith("¿") or (words and words[0] in _OTHER_OPENERS):
+        return False
     if len(words) < _MIN_WORDS or ENGLISH.intersection(words):
         return True
     from langdetect import (

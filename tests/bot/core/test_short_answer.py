@@ -83,6 +83,11 @@ def test_questions_of_no_particular_kind_and_order_questions_have_no_short_answe
         "Qu'est-ce qu'on sait sur l'attentat de Kerman?",
         "克尔曼爆炸死了多少人？",
         "Сколько человек погибло в Кермане?",
+        # too few words of their own for a language detector, but opened by another language's question word
+        "Quel âge a Luke Littler ?",
+        "¿Quién ganó?",
+        "Wer hat gewonnen?",
+        "Chi ha vinto?",
     ],
 )
 def test_a_question_in_another_language_is_told_that_questions_are_understood_in_english(
@@ -105,6 +110,8 @@ def test_a_question_in_another_language_is_told_that_questions_are_understood_in
         "Luke Littler Luke Humphries final",
         "who was blamed first?",
         "84?",
+        "Quebec floods this week",
+        "Wales storm damage",
     ],
 )
 def test_short_and_name_only_questions_are_taken_as_english(question: str) -> None:
