@@ -93,6 +93,8 @@ def short_answer(
             # "When was (Qassem) Soleimani killed?", "What year was…": the sentence says most of what is asked
             about = len(anchors & set(tokenize([sentence])[0])) > len(anchors) / 2
             sure = [span for span in sure if about or not _background(span.text, day, asked)]
+        if kind == PERSON and anchors:  # "Which former governor…?" names a person's role: no acronym ("GOP") answers
+            sure = [span for span in sure if span.kind is None and not span.text.isupper()]
         if kind == PERSON and asked & _PRESENT and not asked & _PAST:  # "Who is the president of Iran?"
             sure = [span for span in sure if not _FORMER.search(sentence[: span.start])]
         if not sure:

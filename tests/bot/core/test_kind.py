@@ -356,6 +356,25 @@ def test_ages_and_dates_tied_to_the_question() -> None:
     assert short_for(DATE, [events], "When is the darts final?") == "2022"  # nothing beside it: the first
 
 
+def test_a_role_asks_for_a_person_not_an_acronym_or_an_organisation() -> None:
+    """Dev set sentences quoted for "Which former governor…?" (led with GOP) and "Which member of the British royal
+    family…?" (led with CNN); "who" alone may still be answered by a group."""
+    governor = "Which former governor did President Donald Trump grant clemency to this week?"
+    rivals = (
+        "Donald Trump’s indictments over his handling of classified documents and the 2020 election have raised the "
+        "question among his GOP rivals of whether they would pardon the former president if they're elected."
+    )
+    assert short_for(kind_asked(governor), [rivals], governor) is None
+    royal = "Which member of the British royal family landed a new podcast deal?"
+    source = (
+        "A royal source initially CNN that neither Buckingham Palace nor Kensington Palace, nor any members of the "
+        "royal family, were approached for comment on the content of the series."
+    )
+    assert short_for(kind_asked(royal), [source], royal) is None
+    claimed = "Who claimed responsibility for the attack?"
+    assert short_for(kind_asked(claimed), ["In a statement, ISIS claimed responsibility for the attack."], claimed) == "ISIS"
+
+
 def test_a_figure_is_tied_to_the_question_within_its_own_clause() -> None:
     """The slice's Kim Jong Un birthday report: "born" sits beside both years, and "Kim Jong" only beside the first
     across ", and": the sentence does not say when Kim Jong Un was born, so it gives no year (it gave 1912, his
