@@ -154,7 +154,8 @@ _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|
 # An age: "the 16-year-old", "aged 16", "16 years old", "at the age of 16" (not "3.5 years old"'s "5").
 _AGE = re.compile(
     r"(?<![\d.,])(?:\b(?P<n>\d{1,3})-year-old\b|\b(?P<o>\d{1,3}) years? old\b)"
-    r"|\b(?:aged|age of|age) (?P<m>\d{1,3})\b(?![.,]\d)",
+    r"|\b(?:aged|age of|age) (?P<m>\d{1,3})\b(?![.,]\d)"
+    r"|\b(?-i:[A-Z])[\w'’-]*, (?P<a>\d{1,3}),(?!\d)",  # after a name, between commas: "Willis Gibson, 13, of…"
     re.IGNORECASE,
 )
 # Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
@@ -274,6 +275,6 @@ def _ages(sentence: str) -> list[Span]:
     """Ages: "the 16-year-old", "aged 16", "16 years old" (the number alone)."""
     found = []
     for m in _AGE.finditer(sentence):
-        group = next(g for g in ("n", "o", "m") if m[g])
+        group = next(g for g in ("n", "o", "m", "a") if m[g])
         found.append(Span(m[group], m.start(group)))
     return found

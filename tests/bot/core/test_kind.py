@@ -375,6 +375,20 @@ def test_a_role_asks_for_a_person_not_an_acronym_or_an_organisation() -> None:
     assert short_for(kind_asked(claimed), ["In a statement, ISIS claimed responsibility for the attack."], claimed) == "ISIS"
 
 
+def test_an_age_between_commas_after_a_name() -> None:
+    """The slice's Tetris report writes its player's age as news reports do, after his name between commas; the
+    game's "nearly 40 years" came first when that was no age."""
+    released = "Tetris is an old-school video game, released nearly 40 years ago."
+    player = (
+        "Willis Gibson, 13, of Stillwater, Okla., recently earned the ultimate achievement in the game, developed by "
+        "Russian scientist Alexey Pajitnov in 1984."
+    )
+    question = "How old is Willis Gibson?"
+    assert short_for(kind_asked(question), [released, player], question) == "13"
+    # a date's day and year, or a number after a number, are no age
+    assert [span.text for span in spans_of(AGE, "On January 3, 2024, 84 people died; Flight 1282, 171, x.")] == []
+
+
 def test_a_figure_is_tied_to_the_question_within_its_own_clause() -> None:
     """The slice's Kim Jong Un birthday report: "born" sits beside both years, and "Kim Jong" only beside the first
     across ", and": the sentence does not say when Kim Jong Un was born, so it gives no year (it gave 1912, his
