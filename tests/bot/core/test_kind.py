@@ -376,15 +376,18 @@ def test_a_role_asks_for_a_person_not_an_acronym_or_an_organisation() -> None:
 
 
 def test_an_age_between_commas_after_a_name() -> None:
-    """The slice's Tetris report writes its player's age as news reports do, after his name between commas; the
-    game's "nearly 40 years" came first when that was no age."""
-    released = "Tetris is an old-school video game, released nearly 40 years ago."
+    """The slice's Tetris report writes its player's age as news reports do, after his name between commas; his
+    late father's "at age 39" was the only age before."""
+    father = (
+        "He dedicated his win to his dad, Adam Gibson, who passed away Dec. 14, at age 39, reported The Oklahoman, "
+        "part of the USA TODAY Network."
+    )
     player = (
         "Willis Gibson, 13, of Stillwater, Okla., recently earned the ultimate achievement in the game, developed by "
         "Russian scientist Alexey Pajitnov in 1984."
     )
     question = "How old is Willis Gibson?"
-    assert short_for(kind_asked(question), [released, player], question) == "13"
+    assert short_for(kind_asked(question), [father, player], question) == "13"
     # a date's day and year, or a number after a number, are no age
     assert [span.text for span in spans_of(AGE, "On January 3, 2024, 84 people died; Flight 1282, 171, x.")] == []
 
