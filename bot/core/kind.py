@@ -150,6 +150,8 @@ _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORE
 _WRITTEN = {SCORE: _SCORE, MONEY: _MONEY, PERCENTAGE: _PERCENT, DURATION: _DURATION, DATE: _DATE, **_WHEN_PARTS}
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 # Not a word's part either: "two-time champion" counts nothing.
+# Counts too vague to answer "how many" or "how much" on their own.
+_VAGUE = frozenset({"hundreds", "thousands", "millions", "billions", "dozens"})
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b(?!-)", re.IGNORECASE)
 # An age: "the 16-year-old", "aged 16", "16 years old", "at the age of 16" (not "3.5 years old"'s "5").
 _AGE = re.compile(
@@ -254,6 +256,8 @@ def is_sure(kind: str, span: Span) -> bool:
         return span.kind == PLACE
     if kind == TITLE:  # quoted and written as a title ("Oppenheimer", not the "kill screen."); any capitalised
         return span.kind == TITLE and _is_title(span.text)  # run may be a title or not
+    if span.text.lower() in _VAGUE:  # "the millions of those trucks Ford sold" is no sum of the verdict
+        return False
     return kind not in (NAME, CITY)  # any name may be the one asked for; the rules know no cities
 
 
@@ -265,7 +269,8 @@ def _numbers(sentence: str) -> list[Span]:
         for m in FIGURE.finditer(sentence)
         if not YEAR.fullmatch(m.group("n")) and not any(a <= m.start("n") and m.end("n") <= b for a, b in dates)
     ]
-    found += [Span(m.group(0), m.start()) for m in _COUNT_WORDS.finditer(sentence)]
+    inside = [(span.start, span.start + len(span.text)) for span in found]  # "$1.7 billion" holds no "billion"
+    found += [Span(m[0], m.start()) for m in _COUNT_WORDS.finditer(sentence) if not any(a <= m.start() < b for a, b in inside)]
     starts = {span.start for span in found}  # "99 years old" is one count, not two
     found += [span for span in _ages(sentence) if span.start not in starts]
     return sorted(found, key=lambda s: s.start)

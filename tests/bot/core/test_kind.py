@@ -392,6 +392,22 @@ def test_an_age_between_commas_after_a_name() -> None:
     assert [span.text for span in spans_of(AGE, "On January 3, 2024, 84 people died; Flight 1282, 171, x.")] == []
 
 
+def test_a_vague_count_is_no_answer_and_a_sum_is_read_whole() -> None:
+    """The slice's Ford verdict report: "How much was the Ford verdict?" led with "millions" (of trucks), then
+    with "billion", a word of "$1.7 billion" read again on its own."""
+    trucks = (
+        "“An award of punitive damages to hopefully warn people riding around in the millions of those trucks Ford "
+        "sold was the reason the Hill family insisted on a verdict.”"
+    )
+    verdict = (
+        "Butler conceded that the $1.7 billion verdict is likely to be reduced on appeal, but he’s hoping it serves "
+        "as a wake-up call to both automakers and pickup truck owners."
+    )
+    question = "How much was the Ford verdict?"
+    assert short_for(kind_asked(question), [trucks, verdict], question) == "$1.7 billion"
+    assert [span.text for span in spans_of(NUMBER, verdict)] == ["$1.7 billion"]
+
+
 def test_a_figure_is_tied_to_the_question_within_its_own_clause() -> None:
     """The slice's Kim Jong Un birthday report: "born" sits beside both years, and "Kim Jong" only beside the first
     across ", and": the sentence does not say when Kim Jong Un was born, so it gives no year (it gave 1912, his
