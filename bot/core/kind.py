@@ -249,7 +249,8 @@ def new_spans(kind: str, sentence: str, asked: frozenset[str]) -> list[Span]:
 def is_sure(kind: str, span: Span) -> bool:
     """Whether the rules can tell ``span`` is of ``kind``: "who" is answered by a full name or an acronym ("ISIS")."""
     if kind == PERSON:
-        return (span.kind is None and " " in span.text) or span.text.isupper() or span.kind == ORGANISATION
+        acronym = span.text.isupper() and len(span.text) > 2  # "ISIS"; not the FAA's "this AD" (nor "AI")
+        return (span.kind is None and " " in span.text) or acronym or span.kind == ORGANISATION
     if kind in (PLACE, ORGANISATION):
         return span.kind == kind
     if kind in (LOCATION, COUNTRY, REGION):

@@ -39,6 +39,8 @@ _ORGANISATION_WORDS = frozenset(
 _SITE_WORDS = frozenset(
     "palace stadium arena airport bridge square street avenue hotel museum theatre theater center centre gardens "
     "cathedral".split()  # not "Hall", "Field" or "Park": surnames too
+) | frozenset(  # ...or a place's ("Gwinnett County", "Rehoboth Beach", "the Granite State"; not "Lake", "Rivers")
+    "state county province city island islands valley coast beach bay".split()
 )
 # A name ends with an event's word ("World Darts Championship", "Iowa Caucuses"): neither a person nor a place.
 _EVENT_WORDS = frozenset(
@@ -65,6 +67,7 @@ _DESCRIBING = re.compile(
     r"|allied|aligned|affiliated|controlled|sponsored|focused|centred|centered|leaning|speaking|loving|friendly"
 )  # not any "-ing": "Jimmy Lai Chee-ying", "Lam Cheuk-ting" are names
 _MONTH = re.compile(MONTH)
+_INITIAL_END = re.compile(r"(?:^|[\s.])[A-Z]\.[,’']*$")
 _WORD = re.compile(r"[\w'’.&-]+")
 # A dateline opening a report: "WASHINGTON (AP) —", "LONDON (Reuters) -", "BOONE, Iowa —".
 _DATELINE = re.compile(
@@ -113,7 +116,9 @@ def names_of(sentence: str) -> list[Span]:
             i = j + 1
             continue
         start, end = words[i].start(), words[j - 1].end()
-        text = _POSSESSIVE.sub("", sentence[start:end].rstrip(".,’'"))
+        raw = sentence[start:end]
+        # a full stop ends no name, but the dot of an initial does: "U.S." ("… in the U.S.": both at once)
+        text = _POSSESSIVE.sub("", raw.rstrip(",’'") if _INITIAL_END.search(raw) else raw.rstrip(".,’'"))
         opening = i == 0 and j == 1 and not text.isupper() and not _opening_country(text)
         capitals = j - i > 1 and text.isupper()  # a heading or a dateline in capitals
         if text and not opening and not capitals:

@@ -392,6 +392,19 @@ def test_an_age_between_commas_after_a_name() -> None:
     assert [span.text for span in spans_of(AGE, "On January 3, 2024, 84 people died; Flight 1282, 171, x.")] == []
 
 
+def test_places_by_their_last_word_and_initials_are_no_person() -> None:
+    """The slice's primary report called New Hampshire "the Granite State", which led "Who won the New Hampshire
+    primary?"; "U.S." lost its last dot and was taken for an acronym, and the FAA's "this AD" for one too."""
+    assert [(n.text, n.kind) for n in names_of("Voters in the Granite State head to the polls.")] == [
+        ("Granite State", PLACE)
+    ]
+    assert [(n.text, n.kind) for n in names_of("It happened in the U.S.")] == [("U.S.", PLACE)]
+    assert [(n.text, n.kind) for n in names_of("Robert F. Kennedy Jr. qualified.")] == [("Robert F. Kennedy Jr", None)]
+    who = "Who found the door plug?"
+    assert short_for(kind_asked(who), ["The FAA is issuing this AD to address the unsafe condition."], who) == "FAA"
+    assert short_for(kind_asked(who), ["The plug was found in the U.S. by a teacher."], who) is None
+
+
 def test_a_vague_count_is_no_answer_and_a_sum_is_read_whole() -> None:
     """The slice's Ford verdict report: "How much was the Ford verdict?" led with "millions" (of trucks), then
     with "billion", a word of "$1.7 billion" read again on its own."""

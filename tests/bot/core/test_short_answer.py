@@ -34,6 +34,9 @@ from bot.core.language import is_english
         ("Which airline's plane lost a door?", "Alaska Airlines", "slice_index"),  # "Alaska Airlines' Flight 1282"
         ("What was the final score of the Princeton game?", "84-82", "slice_index"),  # not "21" points
         ("When was Soleimani killed?", "January 3, 2020", "sample_index"),  # years before the report, and asked
+        # a role asks for a person: not "U.S" (of "the U.S. Senate"), nor "WWE" (of "WWE star Kane") named first
+        ("Which senator endorsed Trump?", "Sen. Marco Rubio", "slice_index"),
+        ("Which British politician backed Trump?", "Nigel Farage", "slice_index"),
     ],
 )
 def test_the_answer_leads_with_a_span_of_the_kind_asked_for(
