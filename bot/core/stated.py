@@ -92,6 +92,8 @@ def read_stated(question: str, today: date, sources: set[str]) -> tuple[str, Fil
         since, until = today - timedelta(days=RECENTLY_DAYS - 1), today
         rest = rest[: recently.start()] + rest[recently.end() :]
     rest = " ".join(rest.replace(" ?", "?").split()) or question
+    if until is not None and until > today:  # "in December" asked on the 1st: nothing is published after today
+        until = today
     return rest, Filter(named, since, until)
 
 
