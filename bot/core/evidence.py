@@ -80,18 +80,20 @@ def find(
     compares reports over time.
     """
     texts = [question.topic, question.search_topic] if question.context else [question.topic]
+    if question.resolved:
+        texts.append(question.resolved)
     vectors: list[np.ndarray] = []
 
     def topical() -> np.ndarray:  # what the passages are searched with (embedded while the keyword search runs)
         vectors.extend(retriever.embed(texts))
-        return vectors[-1]
+        return vectors[1] if question.context else vectors[0]
 
     boost = recent(question.today, params, searched)
     passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
     if not vectors:  # nothing was searched (no source matches)
         topical()
     # "who will he face?": "he" is only known from the conversation, so its sentences are ranked as searched
-    query = vectors[-1] if question.points_back else vectors[0]
+    query = vectors[-1] if question.points_back else vectors[0]  # with the names pointed at, when there are any
     passages = newest_copies(passages, question.today)
     if names_first and question.names:
         naming = [p for p in passages if not missed_names(question, [p])]

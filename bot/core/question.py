@@ -81,6 +81,9 @@ class Question:
     ahead: bool  # asks about what is still to come ("who will he face?"), not what happened
     points_back: bool  # names nothing of its own and points at what was said before ("when is it?")
     context: str | None = field(default=None)  # the earlier question it follows up
+    # pointing back at someone named before, the topic with them named: "who did Raisi blame?" for "who did he
+    # blame?" after "What did Raisi do?"
+    resolved: str | None = field(default=None)
 
     @property
     def quantity(self) -> bool:
@@ -125,7 +128,16 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         ahead=looks_ahead(searched),
         points_back=follows_up(text),
         context=context,
+        resolved=_named(topic, names_in(earlier)) if earlier and not names_in(searched) else None,
     )
+
+
+def _named(topic: str, names: dict[str, set[str]]) -> str | None:
+    """``topic`` with "he", "her"… written as ``names`` ("his": "Raisi's"); None without names."""
+    if not names:
+        return None
+    who = " ".join(names)
+    return _PERSONAL.sub(lambda m: f"{who}'s" if m[0].lower() in ("his", "hers") else who, topic)
 
 
 def order_asked(question: str) -> str | None:

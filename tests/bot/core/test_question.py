@@ -98,6 +98,14 @@ def test_a_question_that_points_back_follows_up_the_conversation() -> None:
     assert set(read_question("What did Burgum say about it?", today, context="Who is Luke Littler?").names) == {
         "Burgum"
     }
+    # its sentences are ranked as if it named them, not against both questions ("What did Raisi do?" drew the quote
+    # of what he did first, for where he was to go)
+    assert followed.resolved == "Who will Luke Littler face in the final?"
+    went = read_question("which country was he supposed to visit?", today, context="What did Raisi do?")
+    assert went.resolved == "which country was Raisi supposed to visit?"
+    assert read_question("his plans?", today, context="What did Raisi do?").resolved == "Raisi's plans?"
+    assert read_question("When is it?", today, context="Who is Luke Littler?").resolved is None  # no one
+    assert read_question("Who will he face in the final?", today).resolved is None
 
 
 def test_a_question_about_what_is_still_to_come_looks_ahead() -> None:

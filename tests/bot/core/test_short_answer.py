@@ -137,3 +137,12 @@ def test_a_follow_up_quotes_reports_naming_who_it_points_back_at(slice_index: Se
     result = answer("who did he blame?", slice_index.retriever, context="What did Raisi do?", today=date(2024, 1, 12))
     assert result.answered and "Raisi" in result.citations[0].text, result.answer
     assert all("Burgum" not in c.text for c in result.citations), result.answer
+
+
+def test_a_follow_up_ranks_sentences_as_if_it_named_whom_it_points_back_at(slice_index: Service) -> None:
+    """"which country was he supposed to visit?" after "What did Raisi do?" quoted first what Raisi did (accused
+    Israel), ranked against both questions together; read as "which country was Raisi supposed to visit?", the
+    quote that answers comes first."""
+    # asked today, as in a chat: no week of the slice is the latest news
+    result = answer("which country was he supposed to visit?", slice_index.retriever, context="What did Raisi do?")
+    assert result.answered and "planned trip to Turkey" in result.citations[0].text, result.answer
