@@ -375,21 +375,42 @@ def test_a_role_asks_for_a_person_not_an_acronym_or_an_organisation() -> None:
     assert short_for(kind_asked(claimed), ["In a statement, ISIS claimed responsibility for the attack."], claimed) == "ISIS"
 
 
-def test_an_age_between_commas_after_a_name() -> None:
-    """The slice's Tetris report writes its player's age as news reports do, after his name between commas; his
-    late father's "at age 39" was the only age before."""
-    father = (
-        "He dedicated his win to his dad, Adam Gibson, who passed away Dec. 14, at age 39, reported The Oklahoman, "
-        "part of the USA TODAY Network."
-    )
-    player = (
-        "Willis Gibson, 13, of Stillwater, Okla., recently earned the ultimate achievement in the game, developed by "
-        "Russian scientist Alexey Pajitnov in 1984."
-    )
-    question = "How old is Willis Gibson?"
-    assert short_for(kind_asked(question), [father, player], question) == "13"
-    # a date's day and year, or a number after a number, are no age
+FATHER = (
+    "He dedicated his win to his dad, Adam Gibson, who passed away Dec. 14, at age 39, reported The Oklahoman, part of "
+    "the USA TODAY Network."
+)
+PLAYER = (
+    "Willis Gibson, 13, of Stillwater, Okla., recently earned the ultimate achievement in the game, developed by "
+    "Russian scientist Alexey Pajitnov in 1984."
+)
+TRUCKS = (
+    "“An award of punitive damages to hopefully warn people riding around in the millions of those trucks Ford sold "
+    "was the reason the Hill family insisted on a verdict.”"
+)
+VERDICT = (
+    "Butler conceded that the $1.7 billion verdict is likely to be reduced on appeal, but he’s hoping it serves as a "
+    "wake-up call to both automakers and pickup truck owners."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences", "short"),
+    [
+        # the slice's Tetris report writes its player's age after his name between commas; his late father's
+        # "at age 39" was the only age before
+        ("How old is Willis Gibson?", [FATHER, PLAYER], "13"),
+        # the slice's Ford verdict report: "millions" (of trucks) led, then "billion", a word of "$1.7 billion"
+        # read again on its own
+        ("How much was the Ford verdict?", [TRUCKS, VERDICT], "$1.7 billion"),
+    ],
+)
+def test_short_answers_of_real_sentences(question: str, sentences: list[str], short: str) -> None:
+    assert short_for(kind_asked(question), sentences, question) == short
+
+
+def test_no_age_in_a_date_nor_a_sum_in_its_own_words() -> None:
     assert [span.text for span in spans_of(AGE, "On January 3, 2024, 84 people died; Flight 1282, 171, x.")] == []
+    assert [span.text for span in spans_of(NUMBER, VERDICT)] == ["$1.7 billion"]
 
 
 def test_places_by_their_last_word_and_initials_are_no_person() -> None:
@@ -403,22 +424,6 @@ def test_places_by_their_last_word_and_initials_are_no_person() -> None:
     who = "Who found the door plug?"
     assert short_for(kind_asked(who), ["The FAA is issuing this AD to address the unsafe condition."], who) == "FAA"
     assert short_for(kind_asked(who), ["The plug was found in the U.S. by a teacher."], who) is None
-
-
-def test_a_vague_count_is_no_answer_and_a_sum_is_read_whole() -> None:
-    """The slice's Ford verdict report: "How much was the Ford verdict?" led with "millions" (of trucks), then
-    with "billion", a word of "$1.7 billion" read again on its own."""
-    trucks = (
-        "“An award of punitive damages to hopefully warn people riding around in the millions of those trucks Ford "
-        "sold was the reason the Hill family insisted on a verdict.”"
-    )
-    verdict = (
-        "Butler conceded that the $1.7 billion verdict is likely to be reduced on appeal, but he’s hoping it serves "
-        "as a wake-up call to both automakers and pickup truck owners."
-    )
-    question = "How much was the Ford verdict?"
-    assert short_for(kind_asked(question), [trucks, verdict], question) == "$1.7 billion"
-    assert [span.text for span in spans_of(NUMBER, verdict)] == ["$1.7 billion"]
 
 
 def test_a_figure_is_tied_to_the_question_within_its_own_clause() -> None:
