@@ -75,25 +75,26 @@ def find(
 
     Of copies of one text, only the newest is read (``bot.core.stories``).
     A follow-up's passages are searched for it together with the question it
-    follows, while sentences are ranked against it alone. Recent articles rank
-    higher, and so do their sentences, except for a question about order, which
-    compares reports over time.
+    follows, while sentences are ranked against it alone, or, when it points
+    back at someone, against it with them named ("who did Raisi blame?" for
+    "who did he blame?"). Recent articles rank higher, and so do their
+    sentences, except for a question about order, which compares reports over
+    time.
     """
-    texts = [question.topic, question.search_topic] if question.context else [question.topic]
-    if question.resolved:
-        texts.append(question.resolved)
-    vectors: list[np.ndarray] = []
+    # what sentences are ranked against; "when is it?": "it" is only known from the conversation, ranked as searched
+    ranked_as = question.resolved or (question.search_topic if question.points_back else question.topic)
+    texts = list(dict.fromkeys([question.search_topic, ranked_as]))  # embedded at once, each text once
+    vectors: dict[str, np.ndarray] = {}
 
     def topical() -> np.ndarray:  # what the passages are searched with (embedded while the keyword search runs)
-        vectors.extend(retriever.embed(texts))
-        return vectors[1] if question.context else vectors[0]
+        vectors.update(zip(texts, retriever.embed(texts)))
+        return vectors[question.search_topic]
 
     boost = recent(question.today, params, searched)
     passages = retriever.search(question.search_topic, k, where, query=topical, boost=boost)
     if not vectors:  # nothing was searched (no source matches)
         topical()
-    # "who will he face?": "he" is only known from the conversation, so its sentences are ranked as searched
-    query = vectors[-1] if question.points_back else vectors[0]  # with the names pointed at, when there are any
+    query = vectors[ranked_as]
     passages = newest_copies(passages, question.today)
     if names_first and question.names:
         naming = [p for p in passages if not missed_names(question, [p])]

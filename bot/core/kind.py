@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from bot.core.names import ORGANISATION, PLACE, Span, names_of
 from bot.core.stated import MONTH
-from bot.core.words import FIGURE, WEEKDAYS, YEAR, countries, fold, plain_words, subdivisions
+from bot.core.words import FIGURE, WEEKDAYS, YEAR, countries, fold, places, plain_words, subdivisions
 
 PERSON, NUMBER, PERCENTAGE, DURATION, DATE, TITLE, NAME = (
     "person", "number", "percentage", "duration", "date", "title", "name"
@@ -150,14 +150,14 @@ _PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:%|\s+per\s?cent\b)", re.IGNORE
 _WRITTEN = {SCORE: _SCORE, MONEY: _MONEY, PERCENTAGE: _PERCENT, DURATION: _DURATION, DATE: _DATE, **_WHEN_PARTS}
 # Counts in words; not "one", which is mostly no count ("no one was hurt", "one of the deadliest").
 # Not a word's part either: "two-time champion" counts nothing.
-# Counts too vague to answer "how many" or "how much" on their own.
-_VAGUE = frozenset({"hundreds", "thousands", "millions", "billions", "dozens"})
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b(?!-)", re.IGNORECASE)
+# Counts too vague to answer "how many" or "how much" on their own ("the millions of those trucks Ford sold").
+VAGUE = frozenset({"hundreds", "thousands", "millions", "billions", "dozens"})
 # An age: "the 16-year-old", "aged 16", "16 years old", "at the age of 16" (not "3.5 years old"'s "5").
 _AGE = re.compile(
     r"(?<![\d.,])(?:\b(?P<n>\d{1,3})-year-old\b|\b(?P<o>\d{1,3}) years? old\b)"
     r"|\b(?:aged|age of|age) (?P<m>\d{1,3})\b(?![.,]\d)"
-    r"|\b(?-i:[A-Z])[\w'’-]*, (?P<a>\d{1,3}),(?!\d)",  # after a name, between commas: "Willis Gibson, 13, of…"
+    r"|(?P<name>\b(?-i:[A-Z])[\w'’.-]*), (?P<a>\d{1,3}),(?!\d)",  # after a name, between commas: "Willis Gibson, 13,"
     re.IGNORECASE,
 )
 # Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
@@ -249,16 +249,13 @@ def new_spans(kind: str, sentence: str, asked: frozenset[str]) -> list[Span]:
 def is_sure(kind: str, span: Span) -> bool:
     """Whether the rules can tell ``span`` is of ``kind``: "who" is answered by a full name or an acronym ("ISIS")."""
     if kind == PERSON:
-        acronym = span.text.isupper() and len(span.text) > 2  # "ISIS"; not the FAA's "this AD" (nor "AI")
-        return (span.kind is None and " " in span.text) or acronym or span.kind == ORGANISATION
+        return (span.kind is None and " " in span.text) or span.text.isupper() or span.kind == ORGANISATION
     if kind in (PLACE, ORGANISATION):
         return span.kind == kind
     if kind in (LOCATION, COUNTRY, REGION):
         return span.kind == PLACE
     if kind == TITLE:  # quoted and written as a title ("Oppenheimer", not the "kill screen."); any capitalised
         return span.kind == TITLE and _is_title(span.text)  # run may be a title or not
-    if span.text.lower() in _VAGUE:  # "the millions of those trucks Ford sold" is no sum of the verdict
-        return False
     return kind not in (NAME, CITY)  # any name may be the one asked for; the rules know no cities
 
 
@@ -281,6 +278,8 @@ def _ages(sentence: str) -> list[Span]:
     """Ages: "the 16-year-old", "aged 16", "16 years old" (the number alone)."""
     found = []
     for m in _AGE.finditer(sentence):
+        if m["a"] and fold(m["name"].rstrip(".")) in places():  # "Norway, 16, Germany, 12": medals, not ages
+            continue
         group = next(g for g in ("n", "o", "m", "a") if m[g])
         found.append(Span(m[group], m.start(group)))
     return found

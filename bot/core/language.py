@@ -2,10 +2,10 @@
 
 A question written mostly in another script is not English. Otherwise it is
 read by its first word and its words in lower case: names say nothing of its
-language. One opening with another language's question word is not English.
-One holding a common English word is English without further ado,
-and so is a short one. Others go to langdetect, seeded so that the same
-question is always read the same way.
+language. One holding a common English word is English without further ado;
+one opening with another language's question word is not, and a short one
+is. Others go to langdetect, seeded so that the same question is always read
+the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ ENGLISH = frozenset(
 # another language) and on short keyword questions (tests).
 _MIN_WORDS = 4
 # Question words of other languages of the Latin script that English does not write: a question opening with
-# one (or with "¿") is in that language however short ("Quel âge a Luke Littler ?" is three words of its own).
+# one (or with "¿") and holding no common English word is in that language however short ("Quel âge a Luke
+# Littler ?" is three words of its own).
 # Left out where English writes the word too ("was", "come", "dove", "hoe") or a name starts with it ("Como",
 # "Cosa Nostra").
 _OTHER_OPENERS = frozenset(
@@ -55,9 +56,11 @@ def is_english(question: str) -> bool:
     found_words = _WORD.findall(question)
     # Names say nothing of the language ("Luke Littler Luke Humphries final"): the first word and lower-case ones do.
     words = [w.lower() for i, w in enumerate(found_words) if i == 0 or not w[:1].isupper()]
+    if ENGLISH.intersection(words):  # "Wen Jiabao said what about growth?"
+        return True
     if question.lstrip().startswith("¿") or (words and words[0] in _OTHER_OPENERS):
         return False
-    if len(words) < _MIN_WORDS or ENGLISH.intersection(words):
+    if len(words) < _MIN_WORDS:
         return True
     from langdetect import (
         LangDetectException,  # loaded only for questions that may not be English

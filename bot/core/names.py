@@ -39,9 +39,10 @@ _ORGANISATION_WORDS = frozenset(
 _SITE_WORDS = frozenset(
     "palace stadium arena airport bridge square street avenue hotel museum theatre theater center centre gardens "
     "cathedral".split()  # not "Hall", "Field" or "Park": surnames too
-) | frozenset(  # ...or a place's ("Gwinnett County", "Rehoboth Beach", "the Granite State"; not "Lake", "Rivers")
-    "state county province city island islands valley coast beach bay".split()
 )
+# ...or a place's ("Gwinnett County", "Rehoboth Beach"): not "Lake" or "Rivers", surnames too, nor "State", "City"
+# or "Bay", which end teams' and groups' names ("Kansas City", "Ohio State", "Tampa Bay", "Islamic State").
+_PLACE_WORDS = frozenset("county province island islands valley coast beach".split())
 # A name ends with an event's word ("World Darts Championship", "Iowa Caucuses"): neither a person nor a place.
 _EVENT_WORDS = frozenset(
     "championship championships cup open games olympics tournament festival awards award prize summit election "
@@ -158,7 +159,7 @@ def _type_of(name: str) -> str | None:
     last = words[-1].lower().rstrip(".") if words else ""
     if last in _ORGANISATION_WORDS or (len(words) > 2 and words[0].lower() in _ORGANISATION_WORDS):
         return ORGANISATION
-    if len(words) > 1 and last in _SITE_WORDS:
+    if len(words) > 1 and (last in _SITE_WORDS or last in _PLACE_WORDS):
         return PLACE
     if len(words) > 1 and last in _EVENT_WORDS:
         return EVENT

@@ -109,6 +109,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
     kind, asked_as = what_is_asked(topic)
     # pointing back at someone ("who did he blame?"), it is about whom the question before named, in its words too
     earlier = context if context and _PERSONAL.search(text) else None
+    own, pointed_at = names_in(searched), names_in(earlier) if earlier else {}
     return Question(
         text=text,
         searched=searched,
@@ -119,7 +120,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         order=order_asked(searched),
         kind=kind,
         anchors=anchors_of(kind, predicate, asked_as),
-        names=names_in(searched) or (names_in(earlier) if earlier else {}),  # its own names, if it has any
+        names=own or pointed_at,  # its own names, if it has any
         words=frozenset(plain_words(f"{earlier} {text}" if earlier else text)),
         capitalised=frozenset(capitalised(topic)),
         terms=frozenset(terms_of([topic])[0]),
@@ -128,7 +129,7 @@ def read_question(text: str, today: date, sources: set[str] | None = None, conte
         ahead=looks_ahead(searched),
         points_back=follows_up(text),
         context=context,
-        resolved=_named(topic, names_in(earlier)) if earlier and not names_in(searched) else None,
+        resolved=None if own else _named(topic, pointed_at),
     )
 
 

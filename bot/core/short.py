@@ -25,6 +25,7 @@ from bot.core.kind import (
     PLACE,
     REGION,
     SCORE,
+    VAGUE,
     YEAR_ASKED,
     Span,
     is_sure,
@@ -100,7 +101,9 @@ def short_answer(
         if not sure:
             continue
         span, tied = _anchored(sure, sentence, anchors)
-        if span is None:
+        if span is None:  # two answers as close to what is asked: the rules cannot tell which, nor read on
+            return first
+        if span.text.lower() in VAGUE:  # "the millions of those trucks Ford sold": no sum, maybe the next quote's
             continue
         # "when is the darts final?": "The finals, set for January 3, 2024" before "events back in 2022"; a name
         # is chosen by what it is written as within its sentence only ("the first country" names the Netherlands
@@ -182,7 +185,7 @@ def _anchored(spans: list[Span], sentence: str, anchors: frozenset[str]) -> tupl
         near = " ".join(before.split()[-_NEAR_BEFORE:] + after.split()[:_NEAR_AFTER])
         tied.append(len(anchors & set(tokenize([near])[0])))
     best = max(tied)
-    if best and tied.count(best) > 1:
+    if best and len({span.text for span, n in zip(spans, tied) if n == best}) > 1:
         return None, True
     if best:
         return spans[tied.index(best)], True

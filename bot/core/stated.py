@@ -78,6 +78,8 @@ def read_stated(question: str, today: date, sources: set[str]) -> tuple[str, Fil
     between = _BETWEEN.search(rest)
     if between:
         first, last = _date_range(between["a"], today), _date_range(between["b"], today)
+        if first and last and last[1] < first[0]:  # "between January 3 and January 20" asked on the 5th: this year's
+            last = (_next_year(last[0]), _next_year(last[1]))
         if first and last and first[0] <= today:
             since, until = first[0], last[1]
             rest = rest[: between.start()] + rest[between.end() :]
@@ -122,6 +124,11 @@ def _date_range(text: str, today: date) -> tuple[date, date] | None:
     if data.period == "year":
         return date(day.year, 1, 1), date(day.year, 12, 31)
     return day, day
+
+
+def _next_year(day: date) -> date:
+    """The same day a year later (February 29 becomes the 28th)."""
+    return day.replace(year=day.year + 1, day=min(day.day, 28) if day.month == 2 else day.day)
 
 
 def _bounds(prep: str | None, first: date, last: date) -> tuple[date | None, date | None]:

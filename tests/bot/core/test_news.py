@@ -46,6 +46,8 @@ FRIDAY = date(2024, 1, 5)
         ("Until recently, who led the party?", "Until recently, who led the party?", Filter()),  # formerly
         ("Who most recently won the vote?", "Who most recently won the vote?", Filter()),  # order: the newest
         ("What happened between Jan 2 and Jan 5?", "What happened?", Filter((), date(2024, 1, 2), date(2024, 1, 5))),
+        # "Jan 20", taken from the past, was 2023-01-20: before the start; it is this year's, up to today
+        ("What happened between Jan 3 and Jan 20?", "What happened?", Filter((), date(2024, 1, 3), date(2024, 1, 5))),
         ("According to CNN, what was the verdict?", "what was the verdict?", Filter(("CNN",))),
         ("What was the verdict according to cnn?", "What was the verdict?", Filter(("cnn",))),
         ("what was the verdict, according to cnn.com", "what was the verdict", Filter(("cnn.com",))),

@@ -115,6 +115,9 @@ def test_a_question_in_another_language_is_told_that_questions_are_understood_in
         "84?",
         "Quebec floods this week",
         "Wales storm damage",
+        # names opening with another language's question word, in an English question
+        "Wen Jiabao said what about growth?",
+        "Que Sera Sera was sung by whom?",
     ],
 )
 def test_short_and_name_only_questions_are_taken_as_english(question: str) -> None:
@@ -143,6 +146,10 @@ def test_a_follow_up_ranks_sentences_as_if_it_named_whom_it_points_back_at(slice
     """"which country was he supposed to visit?" after "What did Raisi do?" quoted first what Raisi did (accused
     Israel), ranked against both questions together; read as "which country was Raisi supposed to visit?", the
     quote that answers comes first."""
-    # asked today, as in a chat: no week of the slice is the latest news
-    result = answer("which country was he supposed to visit?", slice_index.retriever, context="What did Raisi do?")
+    # a guard: the fixture's index ranks the trip first without it too (the two are within a hair, and the test of
+    # ``Question.resolved`` is the one that fails without it)
+    result = answer(
+        "which country was he supposed to visit?", slice_index.retriever, context="What did Raisi do?",
+        today=date(2025, 1, 1),
+    )  # fmt: skip
     assert result.answered and "planned trip to Turkey" in result.citations[0].text, result.answer
