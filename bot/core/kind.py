@@ -160,6 +160,8 @@ _AGE = re.compile(
     r"|(?P<name>\b(?-i:[A-Z])[\w'’.-]*), (?P<a>\d{1,3}),(?!\d)",  # after a name, between commas: "Willis Gibson, 13,"
     re.IGNORECASE,
 )
+# A name pointed at is a thing ("The FAA is issuing this AD", the directive), not who did something.
+_POINTED = re.compile(r"\b(?:this|that|these|those)\s+$", re.IGNORECASE)
 # Words putting what comes next as where something is or happens: "in Iran", "near the Kerman cemetery".
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|off|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -199,6 +201,7 @@ def spans_of(kind: str, sentence: str) -> list[Span]:
     if kind == PERSON:  # a person's name is neither a place's nor an organisation's, nor inside a quoted title
         quoted = [(m.start("t"), m.end("t")) for m in _QUOTED.finditer(sentence) if _is_title(m.group("t"))]
         names = [n for n in names if not any(a <= n.start < b for a, b in quoted)]
+        names = [n for n in names if not _POINTED.search(sentence[: n.start])]  # "this AD": a thing, no one
         return [n for n in names if n.kind is None] or [n for n in names if n.kind == ORGANISATION]
     if kind in (COUNTRY, REGION):  # "which state…?": no country answers it, nor a state "which country…?"
         wanted, other = (countries(), subdivisions()) if kind == COUNTRY else (subdivisions(), countries())
@@ -256,6 +259,8 @@ def is_sure(kind: str, span: Span) -> bool:
         return span.kind == PLACE
     if kind == TITLE:  # quoted and written as a title ("Oppenheimer", not the "kill screen."); any capitalised
         return span.kind == TITLE and _is_title(span.text)  # run may be a title or not
+    if span.text.lower() in VAGUE:  # a count, but no answer ("the millions of those trucks Ford sold")
+        return False
     return kind not in (NAME, CITY)  # any name may be the one asked for; the rules know no cities
 
 

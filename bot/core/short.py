@@ -88,7 +88,9 @@ def short_answer(
         kind = NUMBER
     first = None
     for sentence, day in zip(sentences, published or [None] * len(sentences)):
-        sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span)]
+        # a vague count is no answer, but it is matched to the question with the others: "Thousands died in the
+        # flood, and 12 were rescued" says nothing of how many died
+        sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span) or span.text.lower() in VAGUE]
         if kind in (DATE, YEAR_ASKED, MONTH_ASKED):  # "since the country's 1979 revolution": what is compared with
             sure = [span for span in sure if not _SINCE.search(sentence[: span.start])]
             # "When was (Qassem) Soleimani killed?", "What year was…": the sentence says most of what is asked

@@ -428,6 +428,9 @@ def test_places_by_their_last_word_and_initials_are_no_person() -> None:
     assert short_for(kind_asked(senator), ["Trump thanked the U.S. troops."], senator) is None
     claimed = "Who claimed responsibility for the attack?"
     assert short_for(kind_asked(claimed), ["The Islamic State claimed responsibility."], claimed) == "Islamic State"
+    found = "Who found the door plug?"  # the FAA's airworthiness directive led it
+    assert short_for(kind_asked(found), ["The agency is issuing this AD to address the unsafe condition."], found) is None
+    assert short_for(kind_asked(claimed), ["The EU claimed responsibility."], claimed) == "EU"
     won = "Who won the Super Bowl?"
     assert short_for(kind_asked(won), ["Kansas City beat San Francisco 25-22 in overtime."], won) == "Kansas City"
 
