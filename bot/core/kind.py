@@ -152,7 +152,7 @@ _WRITTEN = {SCORE: _SCORE, MONEY: _MONEY, PERCENTAGE: _PERCENT, DURATION: _DURAT
 # Not a word's part either: "two-time champion" counts nothing.
 _COUNT_WORDS = re.compile(rf"\b{_NUMBER_WORDS}(?:\s+(?:hundred|thousand|million|billion))?\b(?!-)", re.IGNORECASE)
 # Counts too vague to answer "how many" or "how much" on their own ("the millions of those trucks Ford sold").
-VAGUE = frozenset({"hundreds", "thousands", "millions", "billions", "dozens"})
+_VAGUE = frozenset({"hundreds", "thousands", "millions", "billions", "dozens"})
 # An age: "the 16-year-old", "aged 16", "16 years old", "at the age of 16" (not "3.5 years old"'s "5").
 _AGE = re.compile(
     r"(?<![\d.,])(?:\b(?P<n>\d{1,3})-year-old\b|\b(?P<o>\d{1,3}) years? old\b)"
@@ -259,9 +259,14 @@ def is_sure(kind: str, span: Span) -> bool:
         return span.kind == PLACE
     if kind == TITLE:  # quoted and written as a title ("Oppenheimer", not the "kill screen."); any capitalised
         return span.kind == TITLE and _is_title(span.text)  # run may be a title or not
-    if span.text.lower() in VAGUE:  # a count, but no answer ("the millions of those trucks Ford sold")
+    if is_vague(span):  # a count, but no answer
         return False
     return kind not in (NAME, CITY)  # any name may be the one asked for; the rules know no cities
+
+
+def is_vague(span: Span) -> bool:
+    """Whether ``span`` is a count too vague to answer with ("millions")."""
+    return span.text.lower() in _VAGUE
 
 
 def _numbers(sentence: str) -> list[Span]:
@@ -272,10 +277,10 @@ def _numbers(sentence: str) -> list[Span]:
         for m in FIGURE.finditer(sentence)
         if not YEAR.fullmatch(m.group("n")) and not any(a <= m.start("n") and m.end("n") <= b for a, b in dates)
     ]
-    inside = [(span.start, span.start + len(span.text)) for span in found]  # "$1.7 billion" holds no "billion"
-    found += [Span(m[0], m.start()) for m in _COUNT_WORDS.finditer(sentence) if not any(a <= m.start() < b for a, b in inside)]
-    starts = {span.start for span in found}  # "99 years old" is one count, not two
-    found += [span for span in _ages(sentence) if span.start not in starts]
+    # one count where two are read at one place: "$1.7 billion" holds no "billion", "99 years old" no second 99
+    for more in ([Span(m[0], m.start()) for m in _COUNT_WORDS.finditer(sentence)], _ages(sentence)):
+        taken = [(span.start, span.start + len(span.text)) for span in found]
+        found += [span for span in more if not any(a <= span.start < b for a, b in taken)]
     return sorted(found, key=lambda s: s.start)
 
 

@@ -25,10 +25,10 @@ from bot.core.kind import (
     PLACE,
     REGION,
     SCORE,
-    VAGUE,
     YEAR_ASKED,
     Span,
     is_sure,
+    is_vague,
     new_spans,
 )
 from bot.core.words import YEAR
@@ -90,7 +90,7 @@ def short_answer(
     for sentence, day in zip(sentences, published or [None] * len(sentences)):
         # a vague count is no answer, but it is matched to the question with the others: "Thousands died in the
         # flood, and 12 were rescued" says nothing of how many died
-        sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span) or span.text.lower() in VAGUE]
+        sure = [span for span in new_spans(kind, sentence, asked) if is_sure(kind, span) or is_vague(span)]
         if kind in (DATE, YEAR_ASKED, MONTH_ASKED):  # "since the country's 1979 revolution": what is compared with
             sure = [span for span in sure if not _SINCE.search(sentence[: span.start])]
             # "When was (Qassem) Soleimani killed?", "What year was…": the sentence says most of what is asked
@@ -105,7 +105,7 @@ def short_answer(
         span, tied = _anchored(sure, sentence, anchors)
         if span is None:  # two answers as close to what is asked: the rules cannot tell which, nor read on
             return first
-        if span.text.lower() in VAGUE:  # "the millions of those trucks Ford sold": no sum, maybe the next quote's
+        if is_vague(span):  # "the millions of those trucks Ford sold": no sum, maybe the next quote's
             continue
         # "when is the darts final?": "The finals, set for January 3, 2024" before "events back in 2022"; a name
         # is chosen by what it is written as within its sentence only ("the first country" names the Netherlands
